@@ -1,0 +1,30 @@
+// A token bucket per socket, kept in the socket's attachment so it survives hibernation.
+// Pure: the caller passes the time and stores the returned bucket.
+
+export interface Bucket {
+  tokens: number;
+  /** Milliseconds since the epoch of the last refill. */
+  at: number;
+  /** Consecutive refused frames; the room closes the socket when this reaches `maxStrikes`. */
+  strikes: number;
+}
+
+export interface RateLimit {
+  burst: number;
+  perSecond: number;
+  maxStrikes: number;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimit = { burst: 20, perSecond: 5, maxStrikes: 10 };
+
+export type TakeResult = { allowed: true; bucket: Bucket } | { allowed: false; bucket: Bucket; abusive: boolean };
+
+/** Takes one token for a frame arriving at `now`. */
+export function takeToken(previous: Bucket | null | undefined, now: number, limit: RateLimit): TakeResult {
+  const start = previous ?? { tokens: limit.burst, at: now, strikes: 0 };
+  const elapsed = Math.max(0, now - start.at) / 1000;
+  const tokens = Math.min(limit.burst, start.tokens + elapsed * limit.perSecond);
+  if (tokens >= 1) return { allowed: true, bucket: { tokens: tokens - 1, at: now, strikes: 0 } };
+  const strikes = start.strikes + 1;
+  return { allowed: false, bucket: { tokens, at: now, strikes }, abusive: strikes >= limit.maxStrikes };
+}

@@ -1,0 +1,76 @@
+// The embedded, deterministic bot: answers from the project's knowledge base by word overlap,
+// handles small talk, and says honestly when it does not know instead of guessing.
+// It is one engine behind the BotEngine seam (worker/llm/); the escalation brain decides handoffs.
+import type { KnowledgeEntry } from "./settings";
+
+export type BotReply =
+  | { kind: "answer"; text: string; entryId: string; score: number }
+  | { kind: "smalltalk"; text: string }
+  | { kind: "unknown"; text: string };
+
+const STOPWORDS = new Set(
+  ("a an and are as at be but by can could do does for from have how i if in into is it its me my of on or our " +
+    "please so that the their them then there these they this to us was we what when where which who why will with " +
+    "would you your yours about any some just tell know want need get like hi hey hello there much many also").split(" "),
+);
+
+/** Lower-cases, strips accents and punctuation, drops stopwords and folds simple English suffixes. */
+export function terms(text: string): string[] {
+  return text
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^a-z0-9]+/g, " ")
+    .split(" ")
+    .filter((w) => w.length > 1 && !STOPWORDS.has(w))
+    .map(stem);
+}
+
+function stem(word: string): string {
+  if (word.length > 5 && word.endsWith("ing")) return word.slice(0, -3);
+  if (word.length > 4 && word.endsWith("ies")) return word.slice(0, -3) + "y";
+  if (word.length > 4 && word.endsWith("ed")) return word.slice(0, -2);
+  if (word.length > 3 && word.endsWith("s") && !word.endsWith("ss")) return word.slice(0, -1);
+  return word;
+}
+
+const GREETING = /^(hi|hello|hey|good (morning|afternoon|evening)|hiya|yo)\b[\s!.,]*$/i;
+const THANKS = /^(thanks|thank you|thx|cheers|great,? thanks|perfect,? thanks)\b[\s!.,]*$/i;
+
+/** Minimum score for an entry to count as the answer; below it the bot admits it does not know. */
+export const ANSWER_THRESHOLD = 0.5;
+
+/** Scores how well a knowledge entry covers the visitor's question (0–1+; keywords weigh double). */
+export function scoreEntry(questionTerms: readonly string[], entry: KnowledgeEntry): number {
+  if (questionTerms.length === 0) return 0;
+  const entryTerms = new Set(terms(`${entry.question}`));
+  const keywordTerms = new Set(entry.keywords.flatMap((k) => terms(k)));
+  let score = 0;
+  for (const term of new Set(questionTerms)) {
+    if (keywordTerms.has(term)) score += 2;
+    else if (entryTerms.has(term)) score += 1;
+  }
+  return score / Math.max(2, new Set(questionTerms).size);
+}
+
+/** The rules engine's reply to one visitor message. */
+export function replyFromKnowledge(text: string, knowledgeBase: readonly KnowledgeEntry[]): BotReply {
+  const trimmed = text.trim();
+  if (GREETING.test(trimmed)) return { kind: "smalltalk", text: "Hello! What can I help you with today?" };
+  if (THANKS.test(trimmed)) return { kind: "smalltalk", text: "You're welcome! Anything else I can help with?" };
+
+  const questionTerms = terms(trimmed);
+  let best: { entry: KnowledgeEntry; index: number; score: number } | null = null;
+  knowledgeBase.forEach((entry, index) => {
+    const score = scoreEntry(questionTerms, entry);
+    if (score > (best?.score ?? 0)) best = { entry, index, score };
+  });
+  const found = best as { entry: KnowledgeEntry; index: number; score: number } | null;
+  if (found && found.score >= ANSWER_THRESHOLD) {
+    return { kind: "answer", text: found.entry.answer, entryId: found.entry.id ?? `kb${found.index}`, score: found.score };
+  }
+  return {
+    kind: "unknown",
+    text: "I'm not sure about that one, and I'd rather not guess. Could you rephrase it — or I can get someone from the team to help.",
+  };
+}

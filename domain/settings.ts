@@ -1,0 +1,37 @@
+// A project's settings: the knowledge the bot answers from (and, as the escalation brain lands,
+// its handoff rules). Validated with zod at every edge; every field has a default that works.
+import { z } from "zod";
+
+export const knowledgeEntrySchema = z
+  .object({
+    id: z.string().min(1).max(64).optional(),
+    question: z.string().trim().min(3).max(500),
+    answer: z.string().trim().min(1).max(4000),
+    /** Words or short phrases that strongly point at this entry (matched after normalising). */
+    keywords: z.array(z.string().trim().min(2).max(60)).max(30).default([]),
+  })
+  .strict();
+
+export const settingsSchema = z
+  .object({
+    botName: z.string().trim().min(1).max(60).default("Baton"),
+    greeting: z.string().trim().min(1).max(500).default("Hi! Ask me anything — and if you'd rather talk to a person, just say so."),
+    knowledgeBase: z.array(knowledgeEntrySchema).max(500).default([]),
+  })
+  .strict();
+
+export type KnowledgeEntry = z.output<typeof knowledgeEntrySchema>;
+export type Settings = z.output<typeof settingsSchema>;
+export type SettingsInput = z.input<typeof settingsSchema>;
+
+/** Settings stored before a field existed still parse: missing fields take their defaults. */
+export function parseStoredSettings(json: string | null | undefined): Settings {
+  let value: unknown = {};
+  try {
+    value = json ? JSON.parse(json) : {};
+  } catch {
+    value = {};
+  }
+  const parsed = settingsSchema.safeParse(value);
+  return parsed.success ? parsed.data : settingsSchema.parse({});
+}

@@ -1,0 +1,157 @@
+// One ConversationRoom per conversation: the single writer of its transcript and state, and the
+// holder of its visitor and agent sockets (hibernation API, via partyserver). A thin shell:
+// decode -> domain transition -> commit -> run effects. The rules live in domain/.
+import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
+import { createRoom, frameOf, transition, type Effect, type NewRoom, type RoomEvent } from "../domain/conversation";
+import { DEFAULT_RATE_LIMIT, takeToken, type Bucket, type RateLimit } from "../domain/rate-limit";
+import { parseStoredSettings, type Settings } from "../domain/settings";
+import { CloseCode, decodeClientFrame, PROTOCOL_VERSION, type ErrorCode, type Role, type RoomFrame } from "../protocol/frames";
+import type { Env } from "../worker/env";
+import { rulesEngine, type BotEngine } from "../worker/llm/engine";
+import { authorKey, RoomStorage } from "./room-storage";
+
+/** Verified by the worker before the upgrade and handed over in this header. */
+export const CLAIMS_HEADER = "x-baton-claims";
+const SETTINGS_TTL_MS = 30_000;
+
+interface SocketState {
+  role: Role;
+  agent?: { id: string; name: string };
+  bucket?: Bucket;
+}
+
+interface CachedSettings {
+  settings: Settings;
+  loadedAt: number;
+}
+
+export class ConversationRoom extends Server<Env> {
+  static override options = { hibernate: true };
+  private store!: RoomStorage;
+  private engine: BotEngine = rulesEngine;
+
+  override onStart(): void {
+    this.store = new RoomStorage(this.ctx.storage);
+  }
+
+  /** RPC from the worker when the conversation is created. Idempotent. */
+  async init(input: NewRoom & { settings: Settings }): Promise<void> {
+    if (this.store.loadState()) return;
+    this.store.writeMeta("settings", { settings: input.settings, loadedAt: Date.now() } satisfies CachedSettings);
+    this.store.commit(createRoom(input, new Date()), []);
+  }
+
+  override getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
+    const claims = JSON.parse(ctx.request.headers.get(CLAIMS_HEADER) ?? "{}") as { role?: Role; agentId?: string };
+    return [claims.role ?? "visitor", ...(claims.agentId ? [`agent:${claims.agentId}`] : [])];
+  }
+
+  override onConnect(connection: Connection<SocketState>, ctx: ConnectionContext): void {
+    const claims = JSON.parse(ctx.request.headers.get(CLAIMS_HEADER) ?? "{}") as { role?: Role; agentId?: string; agentName?: string };
+    const state = this.store.loadState();
+    if (!state || (claims.role !== "visitor" && claims.role !== "agent")) {
+      connection.close(CloseCode.unauthorized, "unknown conversation");
+      return;
+    }
+    const role = claims.role;
+    connection.setState({ role, ...(role === "agent" ? { agent: { id: claims.agentId ?? "", name: claims.agentName ?? "" } } : {}) });
+    const since = Math.max(0, Number(new URL(ctx.request.url).searchParams.get("since") ?? 0) || 0);
+    this.sendTo(connection, { type: "welcome", protocol: PROTOCOL_VERSION, conversationId: state.conversationId, role, lastSeq: state.lastSeq });
+    for (const message of this.store.messagesSince(since, role === "agent")) this.sendTo(connection, frameOf(message));
+  }
+
+  override async onMessage(connection: Connection<SocketState>, raw: WSMessage): Promise<void> {
+    const socket = connection.state;
+    if (!socket) return;
+    const taken = takeToken(socket.bucket, Date.now(), this.rateLimit());
+    connection.setState({ ...socket, bucket: taken.bucket });
+    if (!taken.allowed) {
+      this.sendError(connection, "rate_limited", "Too many messages; slow down.");
+      if (taken.abusive) connection.close(CloseCode.abusive, "rate limit exceeded");
+      return;
+    }
+    const decoded = decodeClientFrame(socket.role, raw);
+    if (!decoded.ok) return this.sendError(connection, decoded.code, decoded.message);
+    const frame = decoded.frame;
+    if (frame.type === "ping") return this.sendTo(connection, { type: "pong" });
+
+    const author = frame.type === "visitor.message" ? undefined : socket.agent;
+    if (frame.clientId !== undefined) {
+      const from = frame.type === "visitor.message" ? "visitor" : "agent";
+      const existing = this.store.findByClientId(authorKey({ from, ...(author ? { author } : {}) }), frame.clientId);
+      // A resend after a lost ack: answer the sender with what was stored, store nothing.
+      if (existing) return this.sendTo(connection, frameOf(existing));
+    }
+    const event: RoomEvent =
+      frame.type === "visitor.message"
+        ? { type: "visitor.message", clientId: frame.clientId, text: frame.text }
+        : frame.type === "agent.message"
+          ? { type: "agent.message", clientId: frame.clientId, text: frame.text, agent: author! }
+          : { type: "agent.note", text: frame.text, agent: author!, ...(frame.clientId ? { clientId: frame.clientId } : {}) };
+    try {
+      await this.dispatch(event);
+    } catch (error) {
+      // The frame was either committed whole or not at all; the client may resend its clientId.
+      console.error("dispatch failed", error);
+      this.sendError(connection, "internal", "The message could not be processed; please resend it.");
+    }
+  }
+
+  /** Loads state, runs the domain transition, commits, then performs the effects. */
+  private async dispatch(event: RoomEvent): Promise<void> {
+    const state = this.store.loadState();
+    if (!state) return;
+    const { state: next, effects } = transition(state, event, { now: new Date() });
+    this.store.commit(next, effects.flatMap((e) => (e.type === "append" ? [e.message] : [])));
+    for (const effect of effects) await this.run(effect);
+  }
+
+  private async run(effect: Effect): Promise<void> {
+    switch (effect.type) {
+      case "append":
+        return; // committed in dispatch, before anything was sent
+      case "broadcast": {
+        const payload = JSON.stringify(effect.frame);
+        if (effect.to === "everyone") this.broadcast(payload);
+        else for (const c of this.getConnections("agent")) c.send(payload);
+        return;
+      }
+      case "bot-turn": {
+        const reply = await this.engine.reply({ text: effect.text, transcript: this.store.recentTranscript(50), settings: await this.settings() });
+        return this.dispatch({ type: "bot.reply", reply, inReplyTo: effect.seq });
+      }
+    }
+  }
+
+  private async settings(): Promise<Settings> {
+    const cached = this.store.readMeta<CachedSettings>("settings");
+    if (cached && Date.now() - cached.loadedAt < SETTINGS_TTL_MS) return cached.settings;
+    const state = this.store.loadState();
+    const row = await this.env.DB.prepare("SELECT settings FROM projects WHERE id = ?").bind(state?.projectId ?? "").first<{ settings: string }>();
+    const settings = row ? parseStoredSettings(row.settings) : (cached?.settings ?? parseStoredSettings(null));
+    this.store.writeMeta("settings", { settings, loadedAt: Date.now() } satisfies CachedSettings);
+    return settings;
+  }
+
+  private rateLimit(): RateLimit {
+    const burst = Number(this.env.RATE_LIMIT_BURST);
+    const perSecond = Number(this.env.RATE_LIMIT_PER_SECOND);
+    return {
+      ...DEFAULT_RATE_LIMIT,
+      ...(burst > 0 ? { burst } : {}),
+      ...(perSecond > 0 ? { perSecond } : {}),
+    };
+  }
+
+  private sendTo(connection: Connection, frame: RoomFrame): void {
+    connection.send(JSON.stringify(frame));
+  }
+
+  private sendError(connection: Connection, code: ErrorCode, message: string): void {
+    this.sendTo(connection, { type: "error", code, message });
+  }
+
+  override onError(connection: Connection, error: unknown): void {
+    console.error("socket error", connection.id, error);
+  }
+}

@@ -1,0 +1,107 @@
+// The room's own SQLite: its state snapshot, its transcript and its cached project settings.
+// Only ConversationRoom calls this; every write happens inside one synchronous transaction.
+import type { RoomState, StoredMessage } from "../domain/conversation";
+import type { Sender } from "../protocol/frames";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (
+  seq         INTEGER PRIMARY KEY,
+  kind        TEXT NOT NULL,
+  sender      TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  at          TEXT NOT NULL,
+  client_id   TEXT,
+  author_key  TEXT,
+  author_id   TEXT,
+  author_name TEXT
+);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_client_id ON messages (author_key, client_id) WHERE client_id IS NOT NULL;
+`;
+
+interface MessageRow extends Record<string, SqlStorageValue> {
+  seq: number;
+  kind: string;
+  sender: string;
+  text: string;
+  at: string;
+  client_id: string | null;
+  author_id: string | null;
+  author_name: string | null;
+}
+
+function toMessage(row: MessageRow): StoredMessage {
+  return {
+    seq: row.seq,
+    kind: row.kind === "note" ? "note" : "message",
+    from: row.sender as Sender,
+    text: row.text,
+    at: row.at,
+    ...(row.client_id !== null ? { clientId: row.client_id } : {}),
+    ...(row.author_id !== null ? { author: { id: row.author_id, name: row.author_name ?? "" } } : {}),
+  };
+}
+
+/** Who may not reuse a clientId: each visitor, and each agent separately. */
+export function authorKey(message: Pick<StoredMessage, "from" | "author">): string {
+  return message.author ? `${message.from}:${message.author.id}` : message.from;
+}
+
+export class RoomStorage {
+  constructor(private readonly storage: DurableObjectStorage) {
+    storage.sql.exec(SCHEMA);
+  }
+
+  private get sql() {
+    return this.storage.sql;
+  }
+
+  readMeta<T>(key: string): T | null {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+    return row ? (JSON.parse(row.value) as T) : null;
+  }
+
+  writeMeta(key: string, value: unknown): void {
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, JSON.stringify(value));
+  }
+
+  loadState(): RoomState | null {
+    return this.readMeta<RoomState>("state");
+  }
+
+  /** Saves the new state and appends its messages atomically: nothing is sent before this returns. */
+  commit(state: RoomState, messages: readonly StoredMessage[]): void {
+    this.storage.transactionSync(() => {
+      for (const m of messages) {
+        this.sql.exec(
+          "INSERT INTO messages (seq, kind, sender, text, at, client_id, author_key, author_id, author_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          m.seq, m.kind, m.from, m.text, m.at, m.clientId ?? null, authorKey(m), m.author?.id ?? null, m.author?.name ?? null,
+        );
+      }
+      this.writeMeta("state", state);
+    });
+  }
+
+  findByClientId(key: string, clientId: string): StoredMessage | null {
+    const row = this.sql
+      .exec<MessageRow>("SELECT * FROM messages WHERE author_key = ? AND client_id = ?", key, clientId)
+      .toArray()[0];
+    return row ? toMessage(row) : null;
+  }
+
+  /** Messages after `since`, oldest first; notes only when `includeNotes`. */
+  messagesSince(since: number, includeNotes: boolean): StoredMessage[] {
+    const query = includeNotes
+      ? "SELECT * FROM messages WHERE seq > ? ORDER BY seq"
+      : "SELECT * FROM messages WHERE seq > ? AND kind = 'message' ORDER BY seq";
+    return this.sql.exec<MessageRow>(query, since).toArray().map(toMessage);
+  }
+
+  /** The last `limit` visitor-visible messages, oldest first (the bot's context). */
+  recentTranscript(limit: number): StoredMessage[] {
+    return this.sql
+      .exec<MessageRow>("SELECT * FROM (SELECT * FROM messages WHERE kind = 'message' ORDER BY seq DESC LIMIT ?) ORDER BY seq", limit)
+      .toArray()
+      .map(toMessage);
+  }
+}

@@ -1,0 +1,133 @@
+// The socket wire contract, both directions, shared by the room, the worker and the widget.
+// Client frames are untrusted: `decodeClientFrame` is the only way in. Room frames are typed
+// unions built by the server; clients ignore types they do not know. See docs/protocol.md.
+import * as z from "zod/mini";
+
+/** Bumped on any breaking change to the frames below; sent in `welcome`. */
+export const PROTOCOL_VERSION = 1;
+export const MAX_TEXT_LENGTH = 4000;
+export const MAX_CLIENT_ID_LENGTH = 100;
+/** Frames larger than this are refused before parsing. */
+export const MAX_FRAME_BYTES = 32 * 1024;
+
+export type Role = "visitor" | "agent";
+export type Sender = "visitor" | "bot" | "agent" | "system";
+
+const text = z.string().check(
+  z.trim(),
+  z.minLength(1, "text is empty"),
+  z.maxLength(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LENGTH} characters`),
+);
+const clientId = z.string().check(z.minLength(1), z.maxLength(MAX_CLIENT_ID_LENGTH));
+
+export const visitorMessageFrame = z.object({ type: z.literal("visitor.message"), clientId, text });
+export const agentMessageFrame = z.object({ type: z.literal("agent.message"), clientId, text });
+export const agentNoteFrame = z.object({ type: z.literal("agent.note"), clientId: z.optional(clientId), text });
+export const pingFrame = z.object({ type: z.literal("ping") });
+
+const framesByRole = {
+  visitor: z.discriminatedUnion("type", [visitorMessageFrame, pingFrame]),
+  agent: z.discriminatedUnion("type", [agentMessageFrame, agentNoteFrame, pingFrame]),
+};
+
+export type VisitorFrame = z.output<typeof framesByRole.visitor>;
+export type AgentFrame = z.output<typeof framesByRole.agent>;
+export type ClientFrame = VisitorFrame | AgentFrame;
+
+export type ErrorCode =
+  | "bad_json"
+  | "frame_too_large"
+  | "unknown_type"
+  | "forbidden_type"
+  | "invalid_frame"
+  | "rate_limited"
+  | "internal";
+
+export type DecodeResult =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; code: ErrorCode; message: string };
+
+const TYPES_BY_ROLE: Record<Role, readonly string[]> = {
+  visitor: ["visitor.message", "ping"],
+  agent: ["agent.message", "agent.note", "ping"],
+};
+const KNOWN_TYPES = new Set([...TYPES_BY_ROLE.visitor, ...TYPES_BY_ROLE.agent]);
+
+/** Decodes one raw socket frame from a client of the given role. Never throws. */
+export function decodeClientFrame(role: Role, raw: string | ArrayBuffer | ArrayBufferView): DecodeResult {
+  const size = typeof raw === "string" ? raw.length : raw.byteLength;
+  if (size > MAX_FRAME_BYTES) return { ok: false, code: "frame_too_large", message: `frames are limited to ${MAX_FRAME_BYTES} bytes` };
+  const source = typeof raw === "string" ? raw : new TextDecoder().decode(raw);
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch {
+    return { ok: false, code: "bad_json", message: "frame is not valid JSON" };
+  }
+  const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
+  if (typeof type !== "string" || !KNOWN_TYPES.has(type)) {
+    return { ok: false, code: "unknown_type", message: `unknown frame type ${JSON.stringify(type ?? null).slice(0, 60)}` };
+  }
+  if (!TYPES_BY_ROLE[role].includes(type)) return { ok: false, code: "forbidden_type", message: `a ${role} may not send ${type}` };
+  const parsed = framesByRole[role].safeParse(value);
+  if (parsed.success) return { ok: true, frame: parsed.data };
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join(".") || "frame";
+  return { ok: false, code: "invalid_frame", message: `${field}: ${issue?.message ?? "invalid"}` };
+}
+
+/** A stored message as every client sees it. */
+export interface MessageFrame {
+  type: "message";
+  seq: number;
+  from: Sender;
+  text: string;
+  at: string;
+  clientId?: string;
+  author?: { id: string; name: string };
+}
+
+/** An agent-only internal note; never sent to a visitor socket. */
+export interface NoteFrame {
+  type: "note";
+  seq: number;
+  text: string;
+  at: string;
+  clientId?: string;
+  author: { id: string; name: string };
+}
+
+export interface WelcomeFrame {
+  type: "welcome";
+  protocol: typeof PROTOCOL_VERSION;
+  conversationId: string;
+  role: Role;
+  /** The highest seq stored in the room; replay of everything after `since` follows. */
+  lastSeq: number;
+}
+
+export interface ErrorFrame {
+  type: "error";
+  code: ErrorCode;
+  message: string;
+  clientId?: string;
+}
+
+export interface PongFrame {
+  type: "pong";
+}
+
+export type RoomFrame = WelcomeFrame | MessageFrame | NoteFrame | ErrorFrame | PongFrame;
+
+/** Room frames carry a `seq` when they are part of the replayable stream. */
+export function isSequenced(frame: RoomFrame): frame is MessageFrame | NoteFrame {
+  return frame.type === "message" || frame.type === "note";
+}
+
+/** Close codes the room uses (4000–4999 are application codes). */
+export const CloseCode = {
+  /** Too many frames after repeated rate-limit warnings. */
+  abusive: 4008,
+  /** Token missing, invalid or expired (sent by the worker as HTTP 401 before upgrade). */
+  unauthorized: 4001,
+} as const;

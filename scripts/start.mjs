@@ -1,0 +1,59 @@
+// `npm start`: builds the widget, applies local D1 migrations, seeds the demo project and runs
+// `wrangler dev` on 127.0.0.1 (PORT, default 8787), then prints the dev keys once it answers.
+// Options: --port N, --persist-to DIR (default .wrangler/state).
+import { execFileSync, spawn } from "node:child_process";
+import path from "node:path";
+import { DEMO, seedDemo } from "./seed-demo.mjs";
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+};
+const port = arg("--port", process.env.PORT ?? "8787");
+const persistTo = path.resolve(arg("--persist-to", ".wrangler/state"));
+const wrangler = path.resolve("node_modules/.bin/wrangler");
+const step = (label, fn) => {
+  process.stdout.write(`• ${label}… `);
+  fn();
+  process.stdout.write("done\n");
+};
+
+step("Building the widget", () => execFileSync(process.execPath, ["scripts/build-widget.mjs"], { stdio: "pipe" }));
+step("Applying D1 migrations", () =>
+  execFileSync(wrangler, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], { stdio: "pipe", env: { ...process.env, CI: "true" } }),
+);
+step("Seeding the demo project", () => seedDemo({ persistTo, port, wrangler }));
+
+const dev = spawn(
+  wrangler,
+  ["dev", "--ip", "127.0.0.1", "--port", port, "--persist-to", persistTo, "--var", "BATON_ENV:development", "--show-interactive-dev-session=false"],
+  { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+);
+const forward = (stream, out) => stream.on("data", (chunk) => out.write(chunk));
+forward(dev.stdout, process.stdout);
+forward(dev.stderr, process.stderr);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code) => process.exit(code ?? 0));
+
+const base = `http://127.0.0.1:${port}`;
+for (let i = 0; i < 600; i++) {
+  await new Promise((r) => setTimeout(r, 200));
+  try {
+    if ((await fetch(`${base}/v1/health`)).ok) {
+      console.log(`
+  Baton ready on ${base}
+
+  Demo page      ${base}/
+  Project key    ${DEMO.projectKey}   (public, goes in the embed tag)
+  Secret key     ${DEMO.secretKey}    (server-side API: agents, settings)
+  Agent token    ${DEMO.agentToken}    (agent API and sockets: "Demo Agent")
+  Admin token    dev-admin  (POST /v1/projects)
+
+  These keys exist only in local development.
+`);
+      break;
+    }
+  } catch {
+    // not listening yet
+  }
+}

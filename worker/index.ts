@@ -1,0 +1,25 @@
+// The only entry of the worker: the Hono app for /v1/* (static assets such as /widget.js and the
+// demo page are served by the assets binding before the worker runs) and the Durable Object export.
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { Env } from "./env";
+import { ApiError, errorResponse } from "./errors";
+import { conversationRoutes } from "./routes/conversations";
+import { projectRoutes } from "./routes/projects";
+
+export { ConversationRoom } from "../durable-objects/conversation-room";
+
+export const app = new Hono<{ Bindings: Env }>();
+
+// The widget runs on customers' sites, and agents' tools elsewhere: credentials are bearer tokens,
+// never cookies, so reflecting the origin is safe; per-project origin rules are enforced by route.
+app.use("/v1/*", cors({ origin: (origin) => origin, allowHeaders: ["Content-Type", "Authorization"], maxAge: 86400 }));
+app.get("/v1/health", (c) => c.json({ ok: true }));
+app.route("/v1", projectRoutes);
+app.route("/v1", conversationRoutes);
+app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+app.onError((error, c) => errorResponse(c, error));
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;
