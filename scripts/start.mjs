@@ -1,6 +1,7 @@
 // `npm start`: builds the widget, applies local D1 migrations, seeds the demo project and runs
 // `wrangler dev` on 127.0.0.1 (PORT, default 8787), then prints the dev keys once it answers.
-// Options: --port N, --persist-to DIR (default .wrangler/state).
+// Options: --port N, --persist-to DIR (default .wrangler/state); anything after `--` goes to
+// `wrangler dev` (e.g. `-- --var RATE_LIMIT_BURST:1000`).
 import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
 import { DEMO, seedDemo } from "./seed-demo.mjs";
@@ -11,6 +12,8 @@ const arg = (name, fallback) => {
 };
 const port = arg("--port", process.env.PORT ?? "8787");
 const persistTo = path.resolve(arg("--persist-to", ".wrangler/state"));
+const dashdash = process.argv.indexOf("--");
+const passthrough = dashdash > 0 ? process.argv.slice(dashdash + 1) : [];
 const wrangler = path.resolve("node_modules/.bin/wrangler");
 const step = (label, fn) => {
   process.stdout.write(`• ${label}… `);
@@ -26,7 +29,7 @@ step("Seeding the demo project", () => seedDemo({ persistTo, port, wrangler }));
 
 const dev = spawn(
   wrangler,
-  ["dev", "--ip", "127.0.0.1", "--port", port, "--persist-to", persistTo, "--var", "BATON_ENV:development", "--show-interactive-dev-session=false"],
+  ["dev", "--ip", "127.0.0.1", "--port", port, "--persist-to", persistTo, "--var", "BATON_ENV:development", "--show-interactive-dev-session=false", ...passthrough],
   { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
 );
 const forward = (stream, out) => stream.on("data", (chunk) => out.write(chunk));
