@@ -18,7 +18,7 @@ export default defineConfig(async () => {
         },
         {
           plugins: [
-            cloudflareTest({
+            cloudflareTest(({ inject }) => ({
               main: "./worker/index.ts",
               wrangler: { configPath: "./wrangler.toml" },
               miniflare: {
@@ -27,14 +27,17 @@ export default defineConfig(async () => {
                   BATON_ENV: "test",
                   ADMIN_TOKEN: "test-admin",
                   TOKEN_SECRET: "test-token-secret-0123456789abcdef",
+                  // The fake OpenAI-compatible server started by test/workers/global-setup.ts.
+                  FAKE_OPENAI_URL: inject("fakeOpenAIUrl"),
                 },
               },
-            }),
+            })),
           ],
           test: {
             name: "workers",
             include: ["test/workers/**/*.test.ts"],
             setupFiles: ["./test/workers/apply-migrations.ts"],
+            globalSetup: ["./test/workers/global-setup.ts"],
           },
         },
         {

@@ -37,6 +37,10 @@ function stem(word: string): string {
 const GREETING = /^(hi|hello|hey|good (morning|afternoon|evening)|hiya|yo)\b[\s!.,]*$/i;
 const THANKS = /^(thanks|thank you|thx|cheers|great,? thanks|perfect,? thanks)\b[\s!.,]*$/i;
 
+/** What the bot says when the knowledge base has no answer: honest, and an open door to a human. */
+export const UNKNOWN_ANSWER =
+  "I'm not sure about that one, and I'd rather not guess. Could you rephrase it — or I can get someone from the team to help.";
+
 /** Minimum score for an entry to count as the answer; below it the bot admits it does not know. */
 export const ANSWER_THRESHOLD = 0.5;
 
@@ -69,8 +73,5 @@ export function replyFromKnowledge(text: string, knowledgeBase: readonly Knowled
   if (found && found.score >= ANSWER_THRESHOLD) {
     return { kind: "answer", text: found.entry.answer, entryId: found.entry.id ?? `kb${found.index}`, score: found.score };
   }
-  return {
-    kind: "unknown",
-    text: "I'm not sure about that one, and I'd rather not guess. Could you rephrase it — or I can get someone from the team to help.",
-  };
+  return { kind: "unknown", text: UNKNOWN_ANSWER };
 }

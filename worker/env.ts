@@ -6,6 +6,7 @@ export interface Env {
   DB: D1Database;
   ConversationRoom: DurableObjectNamespace<ConversationRoom>;
   ASSETS?: Fetcher;
+  NOTIFICATIONS: Queue<unknown>;
   /** "development" (npm start), "test" (vitest) or "production" (anything deployed). */
   BATON_ENV?: string;
   /** Bearer token for POST /v1/projects. Required outside development. */
@@ -15,6 +16,12 @@ export interface Env {
   /** Per-socket rate limit: burst size and refill per second (defaults in domain/rate-limit.ts). */
   RATE_LIMIT_BURST?: string;
   RATE_LIMIT_PER_SECOND?: string;
+  /** With a key, the bot's words come from an OpenAI-compatible API; without, from the rules engine. */
+  OPENAI_API_KEY?: string;
+  OPENAI_BASE_URL?: string;
+  OPENAI_MODEL?: string;
+  /** Milliseconds an LLM call may take before the rules engine answers instead (default 5000). */
+  LLM_TIMEOUT_MS?: string;
 }
 
 type BatonEnv = Env;

@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { Env } from "./env";
 import { ApiError, errorResponse } from "./errors";
+import { consumeDeadLetters, consumeNotifications } from "./notify/consumer";
 import { conversationRoutes } from "./routes/conversations";
 import { projectRoutes } from "./routes/projects";
 
@@ -22,4 +23,8 @@ app.onError((error, c) => errorResponse(c, error));
 
 export default {
   fetch: app.fetch,
+  async queue(batch, env) {
+    if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
+    else await consumeNotifications(batch, env);
+  },
 } satisfies ExportedHandler<Env>;

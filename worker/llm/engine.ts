@@ -1,5 +1,6 @@
 // The seam between the room and whatever writes the bot's words. The rules engine is the
-// default and needs nothing; an LLM engine plugs in here and must fall back to it on failure.
+// default and needs nothing; an LLM engine (worker/llm/openai.ts) plugs in here and falls back to
+// it on failure. Engines phrase things; whether to hand over is decided in domain/, never here.
 import { replyFromKnowledge, type BotReply } from "../../domain/rules-bot";
 import type { Settings } from "../../domain/settings";
 import type { StoredMessage } from "../../domain/conversation";
@@ -12,14 +13,27 @@ export interface BotTurnInput {
   settings: Settings;
 }
 
+export interface SummaryInput {
+  transcript: readonly StoredMessage[];
+  /** Why the handoff opened, in words. */
+  reason: string;
+  /** The rules engine's summary, which a fallback returns as is. */
+  rulesSummary: string;
+}
+
 export interface BotEngine {
   readonly name: string;
-  reply(input: BotTurnInput): Promise<BotReply>;
+  reply(input: BotTurnInput, signal?: AbortSignal): Promise<BotReply>;
+  /** A 3–5 sentence summary of the conversation for the agent taking over. */
+  summarize(input: SummaryInput, signal?: AbortSignal): Promise<string>;
 }
 
 export const rulesEngine: BotEngine = {
   name: "rules",
   async reply(input) {
     return replyFromKnowledge(input.text, input.settings.knowledgeBase);
+  },
+  async summarize(input) {
+    return input.rulesSummary;
   },
 };

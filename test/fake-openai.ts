@@ -1,0 +1,58 @@
+// A local, OpenAI-compatible fake for tests: the outside world at its HTTP boundary. It answers
+// /v1/chat/completions with structured outputs derived from the request, and misbehaves on demand:
+// model "slow" answers after 3 s, model "broken" answers 500.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+interface ChatRequest {
+  model: string;
+  messages: Array<{ role: string; content: string }>;
+  response_format?: { json_schema?: { name?: string } };
+}
+
+export function answerFor(request: ChatRequest): unknown {
+  const last = request.messages.at(-1)?.content ?? "";
+  if (request.response_format?.json_schema?.name === "summary") {
+    return { summary: `LLM summary of ${request.messages.length} messages. ${last.split("\n").at(-1) ?? ""}` };
+  }
+  const system = request.messages[0]?.content ?? "";
+  const entry = /\[(\w[\w-]*)\] Q: [^\n]*trial[^\n]*\nA: ([^\n]*)/i.exec(system);
+  if (/trial/i.test(last) && entry) return { answerable: true, answer: `(llm) ${entry[2]}`, entryId: entry[1] };
+  return { answerable: false, answer: "", entryId: "" };
+}
+
+export async function startFakeOpenAI(): Promise<{ url: string; server: Server; requests: ChatRequest[] }> {
+  const requests: ChatRequest[] = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
+        res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found" } }));
+        return;
+      }
+      const request = JSON.parse(body) as ChatRequest;
+      requests.push(request);
+      if (request.model === "broken") {
+        res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "boom" } }));
+        return;
+      }
+      const respond = () =>
+        res.writeHead(200, { "content-type": "application/json" }).end(
+          JSON.stringify({
+            id: `chatcmpl-${requests.length}`,
+            object: "chat.completion",
+            created: Math.floor(Date.now() / 1000),
+            model: request.model,
+            choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: JSON.stringify(answerFor(request)), refusal: null } }],
+            usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+          }),
+        );
+      if (request.model === "slow") setTimeout(respond, 3000);
+      else respond();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/v1`, server, requests };
+}

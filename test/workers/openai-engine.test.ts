@@ -1,0 +1,49 @@
+// The OpenAI engine in workerd against a local OpenAI-compatible fake: structured replies and
+// summaries, and the bounded fallback to the rules engine on timeout and on errors.
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { rulesEngine } from "../../worker/llm/engine";
+import { engineFor, OpenAIEngine, withFallback } from "../../worker/llm/openai";
+import { settingsSchema } from "../../domain/settings";
+
+const baseURL = (env as unknown as { FAKE_OPENAI_URL: string }).FAKE_OPENAI_URL;
+const settings = settingsSchema.parse({
+  knowledgeBase: [{ id: "trial", question: "Do you offer a free trial?", answer: "Yes, 14 days.", keywords: ["trial"] }],
+});
+const input = (text: string) => ({ text, transcript: [], settings });
+
+describe("the OpenAI engine", () => {
+  it("answers from the knowledge base through structured outputs", async () => {
+    const engine = new OpenAIEngine({ apiKey: "sk-test", baseURL });
+    expect(await engine.reply(input("Is there a trial?"))).toEqual({ kind: "answer", text: "(llm) Yes, 14 days.", entryId: "trial", score: 1 });
+  });
+
+  it("turns answerable=false into an honest unknown", async () => {
+    const engine = new OpenAIEngine({ apiKey: "sk-test", baseURL });
+    expect((await engine.reply(input("What's the capital of Peru?"))).kind).toBe("unknown");
+  });
+
+  it("writes a summary", async () => {
+    const engine = new OpenAIEngine({ apiKey: "sk-test", baseURL });
+    const summary = await engine.summarize({ transcript: [], reason: "explicit request", rulesSummary: "rules" });
+    expect(summary).toMatch(/^LLM summary/);
+  });
+
+  it("falls back to the rules engine when the model is slower than the bound", async () => {
+    const slow = withFallback(new OpenAIEngine({ apiKey: "sk-test", baseURL, model: "slow" }), rulesEngine, 200);
+    // The fake would answer "(llm) …" after 3 s; the rules engine's words prove the bound fired.
+    const reply = await slow.reply(input("Do you offer a free trial?"));
+    expect(reply).toMatchObject({ kind: "answer", text: "Yes, 14 days." });
+    expect(await slow.summarize({ transcript: [], reason: "x", rulesSummary: "the rules summary" })).toBe("the rules summary");
+  });
+
+  it("falls back to the rules engine when the API errors", async () => {
+    const broken = withFallback(new OpenAIEngine({ apiKey: "sk-test", baseURL, model: "broken" }), rulesEngine, 2000);
+    expect(await broken.reply(input("Do you offer a free trial?"))).toMatchObject({ kind: "answer", text: "Yes, 14 days." });
+  });
+
+  it("is chosen only when OPENAI_API_KEY is set", () => {
+    expect(engineFor({ ...env }).name).toBe("rules");
+    expect(engineFor({ ...env, OPENAI_API_KEY: "sk-x", OPENAI_BASE_URL: baseURL }).name).toBe("openai+rules");
+  });
+});
