@@ -30,10 +30,10 @@ describe("the room transition", () => {
   it("counts consecutive unknown bot replies and resets them on an answer", () => {
     let state = room();
     for (const kind of ["unknown", "unknown"] as const) {
-      state = transition(state, { type: "bot.reply", reply: { kind, text: "?" }, inReplyTo: 1 }, { now }).state;
+      state = transition(state, { type: "bot.reply", reply: { kind, text: "?" }, inReplyTo: 1, botName: "Baton" }, { now }).state;
     }
     expect(state.bot.consecutiveUnknown).toBe(2);
-    state = transition(state, { type: "bot.reply", reply: { kind: "answer", text: "!", entryId: "x", score: 1 }, inReplyTo: 1 }, { now }).state;
+    state = transition(state, { type: "bot.reply", reply: { kind: "answer", text: "!", entryId: "x", score: 1 }, inReplyTo: 1, botName: "Baton" }, { now }).state;
     expect(state.bot).toEqual({ consecutiveUnknown: 0, answered: 1 });
     expect(state.lastSeq).toBe(3);
   });

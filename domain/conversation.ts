@@ -51,7 +51,7 @@ export type RoomEvent =
   | { type: "visitor.message"; clientId: string; text: string }
   | { type: "agent.message"; clientId: string; text: string; agent: Author }
   | { type: "agent.note"; clientId?: string; text: string; agent: Author }
-  | { type: "bot.reply"; reply: BotReply; inReplyTo: number };
+  | { type: "bot.reply"; reply: BotReply; inReplyTo: number; botName: string };
 
 export type Audience = "everyone" | "agents";
 
@@ -155,7 +155,7 @@ export function transition(state: RoomState, event: RoomEvent, ctx: { now: Date 
           answered: state.bot.answered + (event.reply.kind === "answer" ? 1 : 0),
         },
       };
-      const out = store(counted, { kind: "message", from: "bot", text: event.reply.text, at });
+      const out = store(counted, { kind: "message", from: "bot", text: event.reply.text, at, author: { id: "bot", name: event.botName } });
       return { state: out.state, effects: out.effects };
     }
   }

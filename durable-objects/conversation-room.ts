@@ -7,7 +7,8 @@ import { DEFAULT_RATE_LIMIT, takeToken, type Bucket, type RateLimit } from "../d
 import { parseStoredSettings, type Settings } from "../domain/settings";
 import { CloseCode, decodeClientFrame, PROTOCOL_VERSION, type ErrorCode, type Role, type RoomFrame } from "../protocol/frames";
 import type { Env } from "../worker/env";
-import { rulesEngine, type BotEngine } from "../worker/llm/engine";
+import type { BotEngine } from "../worker/llm/engine";
+import { engineFor } from "../worker/llm/openai";
 import { authorKey, RoomStorage } from "./room-storage";
 
 /** Verified by the worker before the upgrade and handed over in this header. */
@@ -28,10 +29,12 @@ interface CachedSettings {
 export class ConversationRoom extends Server<Env> {
   static override options = { hibernate: true };
   private store!: RoomStorage;
-  private engine: BotEngine = rulesEngine;
+
+  private engine!: BotEngine;
 
   override onStart(): void {
     this.store = new RoomStorage(this.ctx.storage);
+    this.engine = engineFor(this.env);
   }
 
   /** RPC from the worker when the conversation is created. Idempotent. */
@@ -46,7 +49,7 @@ export class ConversationRoom extends Server<Env> {
     return [claims.role ?? "visitor", ...(claims.agentId ? [`agent:${claims.agentId}`] : [])];
   }
 
-  override onConnect(connection: Connection<SocketState>, ctx: ConnectionContext): void {
+  override async onConnect(connection: Connection<SocketState>, ctx: ConnectionContext): Promise<void> {
     const claims = JSON.parse(ctx.request.headers.get(CLAIMS_HEADER) ?? "{}") as { role?: Role; agentId?: string; agentName?: string };
     const state = this.store.loadState();
     if (!state || (claims.role !== "visitor" && claims.role !== "agent")) {
@@ -56,7 +59,9 @@ export class ConversationRoom extends Server<Env> {
     const role = claims.role;
     connection.setState({ role, ...(role === "agent" ? { agent: { id: claims.agentId ?? "", name: claims.agentName ?? "" } } : {}) });
     const since = Math.max(0, Number(new URL(ctx.request.url).searchParams.get("since") ?? 0) || 0);
-    this.sendTo(connection, { type: "welcome", protocol: PROTOCOL_VERSION, conversationId: state.conversationId, role, lastSeq: state.lastSeq });
+    const { botName, greeting } = await this.settings();
+    const welcome = { type: "welcome", protocol: PROTOCOL_VERSION, conversationId: state.conversationId, role, lastSeq: state.lastSeq, bot: { name: botName, greeting } } as const;
+    this.sendTo(connection, welcome);
     for (const message of this.store.messagesSince(since, role === "agent")) this.sendTo(connection, frameOf(message));
   }
 
@@ -71,7 +76,7 @@ export class ConversationRoom extends Server<Env> {
       return;
     }
     const decoded = decodeClientFrame(socket.role, raw);
-    if (!decoded.ok) return this.sendError(connection, decoded.code, decoded.message);
+    if (!decoded.ok) return this.sendTo(connection, { type: "error", code: decoded.code, message: decoded.message, ...(decoded.clientId ? { clientId: decoded.clientId } : {}) });
     const frame = decoded.frame;
     if (frame.type === "ping") return this.sendTo(connection, { type: "pong" });
 
@@ -117,8 +122,9 @@ export class ConversationRoom extends Server<Env> {
         return;
       }
       case "bot-turn": {
-        const reply = await this.engine.reply({ text: effect.text, transcript: this.store.recentTranscript(50), settings: await this.settings() });
-        return this.dispatch({ type: "bot.reply", reply, inReplyTo: effect.seq });
+        const settings = await this.settings();
+        const reply = await this.engine.reply({ text: effect.text, transcript: this.store.recentTranscript(50), settings });
+        return this.dispatch({ type: "bot.reply", reply, inReplyTo: effect.seq, botName: settings.botName });
       }
     }
   }

@@ -45,7 +45,8 @@ export type ErrorCode =
 
 export type DecodeResult =
   | { ok: true; frame: ClientFrame }
-  | { ok: false; code: ErrorCode; message: string };
+  /** `clientId` is echoed when the bad frame carried one, so the client knows which send failed. */
+  | { ok: false; code: ErrorCode; message: string; clientId?: string };
 
 const TYPES_BY_ROLE: Record<Role, readonly string[]> = {
   visitor: ["visitor.message", "ping"],
@@ -64,16 +65,18 @@ export function decodeClientFrame(role: Role, raw: string | ArrayBuffer | ArrayB
   } catch {
     return { ok: false, code: "bad_json", message: "frame is not valid JSON" };
   }
-  const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
+  const object = typeof value === "object" && value !== null ? (value as { type?: unknown; clientId?: unknown }) : {};
+  const type = object.type;
+  const id = typeof object.clientId === "string" && object.clientId.length <= MAX_CLIENT_ID_LENGTH ? { clientId: object.clientId } : {};
   if (typeof type !== "string" || !KNOWN_TYPES.has(type)) {
-    return { ok: false, code: "unknown_type", message: `unknown frame type ${JSON.stringify(type ?? null).slice(0, 60)}` };
+    return { ok: false, code: "unknown_type", message: `unknown frame type ${JSON.stringify(type ?? null).slice(0, 60)}`, ...id };
   }
-  if (!TYPES_BY_ROLE[role].includes(type)) return { ok: false, code: "forbidden_type", message: `a ${role} may not send ${type}` };
+  if (!TYPES_BY_ROLE[role].includes(type)) return { ok: false, code: "forbidden_type", message: `a ${role} may not send ${type}`, ...id };
   const parsed = framesByRole[role].safeParse(value);
   if (parsed.success) return { ok: true, frame: parsed.data };
   const issue = parsed.error.issues[0];
   const field = issue?.path.join(".") || "frame";
-  return { ok: false, code: "invalid_frame", message: `${field}: ${issue?.message ?? "invalid"}` };
+  return { ok: false, code: "invalid_frame", message: `${field}: ${issue?.message ?? "invalid"}`, ...id };
 }
 
 /** A stored message as every client sees it. */
@@ -104,6 +107,8 @@ export interface WelcomeFrame {
   role: Role;
   /** The highest seq stored in the room; replay of everything after `since` follows. */
   lastSeq: number;
+  /** How the project's bot presents itself. */
+  bot: { name: string; greeting: string };
 }
 
 export interface ErrorFrame {

@@ -7,9 +7,3 @@ export default async function setup(project: TestProject) {
   project.provide("fakeOpenAIUrl", fake.url);
   return () => new Promise<void>((resolve) => fake.server.close(() => resolve()));
 }
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    fakeOpenAIUrl: string;
-  }
-}

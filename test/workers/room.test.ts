@@ -27,7 +27,14 @@ const seqs = (frames: RoomFrame[]) => frames.flatMap((f) => ("seq" in f ? [f.seq
 describe("relay", () => {
   it("welcomes each socket with the protocol version and its role", async () => {
     const { visitor, agentClient, conversation } = await setup();
-    expect(visitor.frames[0]).toEqual({ type: "welcome", protocol: 1, conversationId: conversation.conversationId, role: "visitor", lastSeq: 0 });
+    expect(visitor.frames[0]).toEqual({
+      type: "welcome",
+      protocol: 1,
+      conversationId: conversation.conversationId,
+      role: "visitor",
+      lastSeq: 0,
+      bot: { name: "Baton", greeting: expect.stringContaining("Hi!") },
+    });
     expect(agentClient.frames[0]).toMatchObject({ type: "welcome", role: "agent" });
   });
 

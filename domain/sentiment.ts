@@ -1,0 +1,177 @@
+// How negative a visitor message is, and whether it voices frustration, so the rules engine can
+// offer a human before the visitor leaves. A small AFINN-style lexicon with negation and
+// intensifiers, tuned for chat; no model, no I/O. The threshold lives in the project's settings.
+import { MAX_ANALYZED_CHARS, normalizeText } from "./intents";
+
+/** A lexicon hit after negation and intensifiers were applied. */
+export interface SentimentWord {
+  word: string;
+  score: number;
+}
+
+export interface FrustrationSignal {
+  /** complaint: "this isn't helpful"; dismissive: "whatever"; leaving: "forget it", "bye". */
+  kind: "complaint" | "dismissive" | "leaving";
+  phrase: string;
+}
+
+export interface SentimentResult {
+  /** 0 (not negative) … 1 (very negative). */
+  negativity: number;
+  /** Sum of word scores; below 0 is negative. */
+  score: number;
+  words: SentimentWord[];
+  frustration: FrustrationSignal[];
+}
+
+export type SentimentLabel = "frustrated" | "negative" | "neutral" | "positive";
+
+// AFINN-style scores (-5…+5), restricted to words that carry tone in a sales or support chat.
+// Words that describe a prospect's business pain ("problem", "struggling") are left out on
+// purpose: a visitor explaining a need is not a frustrated visitor.
+const LEXICON: Record<string, number> = {
+  useless: -3, pointless: -3, worthless: -3, terrible: -3, awful: -3, horrible: -3, horrendous: -3,
+  worst: -3, worse: -2, hate: -3, hated: -3, hates: -3, garbage: -3, trash: -3, rubbish: -3,
+  crap: -3, crappy: -3, sucks: -3, suck: -3, stupid: -3, dumb: -3, idiotic: -3, ridiculous: -3,
+  absurd: -2, unacceptable: -3, outrageous: -3, pathetic: -3, disgusting: -3, furious: -4,
+  angry: -3, mad: -2, livid: -4, pissed: -4, shit: -4, shitty: -4, fuck: -4, fucking: -4,
+  bullshit: -4, wtf: -4, ffs: -3, damn: -2, annoyed: -2, annoying: -2, irritated: -2,
+  irritating: -2, frustrated: -2, frustrating: -2, frustration: -2, disappointed: -2,
+  disappointing: -2, disappointment: -2, upset: -2, unhappy: -2, confused: -2, confusing: -2,
+  unclear: -1, bad: -2, poor: -2, poorly: -2, wrong: -2, broken: -2, fail: -2, failed: -2,
+  fails: -2, failure: -2, waste: -2, wasted: -2, wasting: -2, nonsense: -3, unhelpful: -2,
+  incompetent: -3, lazy: -2, ugh: -2, meh: -1, sigh: -1, boring: -2, complain: -2,
+  complaint: -2, slow: -1, sad: -2, "😡": -4, "😠": -3, "🤬": -4, "😤": -3, "🙄": -2, "👎": -2,
+  "😞": -2, "😒": -2,
+  good: 2, great: 3, excellent: 3, amazing: 4, awesome: 4, perfect: 3, helpful: 2, useful: 2,
+  thanks: 2, thank: 2, thx: 2, love: 3, nice: 3, cool: 1, happy: 3, glad: 3, clear: 1,
+  wonderful: 4, fantastic: 4, brilliant: 4, best: 3, impressive: 3, interested: 2,
+  interesting: 2, excited: 3, appreciate: 2, pleased: 3, satisfied: 2, easy: 1, "🙂": 2,
+  "😊": 2, "👍": 2, "🙏": 2,
+};
+
+/** Multi-word entries, checked before single words. */
+const PHRASES: Record<string, number> = {
+  "thanks for nothing": -3,
+  "fed up": -3,
+  "waste of time": -3,
+  "give up": -2,
+  "no thanks": 0,
+  "no thank you": 0,
+};
+const PHRASE_TOKENS = Object.entries(PHRASES).map(([p, s]) => ({ phrase: p, tokens: p.split(" "), score: s }));
+
+const NEGATORS = new Set(["not", "no", "never", "hardly", "barely", "without", "nothing", "neither", "nor", "cannot"]);
+const INTENSIFIERS = new Set(["so", "very", "really", "extremely", "totally", "completely", "absolutely",
+  "utterly", "super", "incredibly", "truly", "seriously", "too"]);
+/** Gratitude is not negated: "no thanks" is a polite no, not a negative remark. */
+const NOT_NEGATABLE = new Set(["thanks", "thank", "thx"]);
+const NEGATION_SCOPE = 3;
+/** Negativity = 1 - e^(-net/SCALE): net 2 ("bad") ≈ 0.39, 5 ≈ 0.71, 8 ≈ 0.86. */
+const SCALE = 4;
+
+/** Lexicon score of a message: negativity 0–1 and the words that produced it. */
+export function scoreSentiment(text: string): Omit<SentimentResult, "frustration"> {
+  const original = text.slice(0, MAX_ANALYZED_CHARS);
+  const tokens = tokenize(normalizeText(original));
+  const shouting = new Set((original.match(/\b[A-Z]{3,}\b/g) ?? []).map((w) => w.toLowerCase()));
+  const words: SentimentWord[] = [];
+  let negationLeft = 0;
+  let boost = 1;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] ?? "";
+    if (token === "|") {
+      negationLeft = 0;
+      boost = 1;
+      continue;
+    }
+    const phrase = PHRASE_TOKENS.find((p) => p.tokens.every((t, k) => tokens[i + k] === t));
+    const base = phrase ? phrase.score : LEXICON[token];
+    if (phrase) i += phrase.tokens.length - 1;
+    if (base === undefined) {
+      if (NEGATORS.has(token)) negationLeft = NEGATION_SCOPE + 1;
+      if (INTENSIFIERS.has(token)) boost = 1.5;
+      if (negationLeft > 0) negationLeft--;
+      continue;
+    }
+    let score = base * boost * (shouting.has(token) ? 1.5 : 1);
+    // "not helpful" is as negative as "helpful" is positive; "not bad" is only mildly positive.
+    if (negationLeft > 0 && !NOT_NEGATABLE.has(token)) score = score > 0 ? -score : -score / 2;
+    if (score !== 0) words.push({ word: phrase?.phrase ?? token, score: round(score) });
+    negationLeft = Math.max(0, negationLeft - 1);
+    boost = 1;
+  }
+  const score = round(words.reduce((sum, w) => sum + w.score, 0));
+  const negativity = score < 0 ? round(1 - Math.exp(score / SCALE)) : 0;
+  return { negativity, score, words };
+}
+
+const COMPLAINTS: RegExp[] = [
+  /\b(?:this|that|it|you|your (?:answers?|replies|bot)|the bot)(?: is| are| was| were)? not (?:really |very |at all |even )?(?:helpful|helping|useful|working|what i (?:asked|wanted|need|meant|am looking for))\b/,
+  /\b(?:this|that|it) (?:is|was) not what i (?:asked|wanted|meant)\b/,
+  /\byou (?:are|do|did|can) not (?:answer(?:ing)?|understand(?:ing)?|get(?:ting)? it|listen(?:ing)?|help(?:ing)?)\b/,
+  /\b(?:this|that|it) (?:does|did) not (?:answer|help)\b/,
+  /\b(?:useless|pointless|worthless|waste of (?:my )?time|thanks for nothing)\b/,
+  /\b(?:stupid|dumb|useless|terrible|annoying) (?:bot|chatbot|ai|robot|machine)\b/,
+  /\bi (?:already|just) (?:told|said|asked|answered|explained)\b/,
+  /\bare you (?:even )?(?:listening|reading)\b|\bare you even\b/,
+  /\b(?:going|running|talking) (?:round |around )?in circles\b/,
+  /\bthis is (?:ridiculous|absurd|unacceptable|a joke|frustrating|annoying|pointless|useless|hopeless)\b/,
+  /\bi am (?:so |really |very |getting |pretty )?(?:frustrated|annoyed|fed up|tired of this)\b/,
+  /\b(?:just )?(?:answer|read) (?:my|the) (?:question|message)\b/,
+];
+const LEAVING: RegExp[] = [
+  /\bforget (?:it|about it)\b/,
+  /\bnever ?mind\b|\bnvm\b/,
+  /\bi give up\b/,
+  /\bi (?:will|am going to|am gonna) (?:go|look|try|ask) (?:elsewhere|somewhere else|someone else|a competitor)\b/,
+  /\bi (?:will|am going to) (?:go with|use) (?:a competitor|someone else|another (?:company|vendor|provider|agency|tool))\b/,
+  /\b(?:good)?bye\b|\bi am (?:out|leaving|done)\b(?! with)/,
+];
+const DISMISSIVE = /^(?:whatever|ugh+|meh|sigh|come on|seriously|wtf|ffs|smh|🙄)$/;
+
+/** Frustration phrases in a message. A leave-taking with thanks ("thanks, bye") is polite, not frustration. */
+export function detectFrustration(text: string): FrustrationSignal[] {
+  const t = normalizeText(text.slice(0, MAX_ANALYZED_CHARS));
+  const found: FrustrationSignal[] = [];
+  for (const re of COMPLAINTS) {
+    const m = re.exec(t);
+    if (m && !found.some((f) => f.phrase === m[0])) found.push({ kind: "complaint", phrase: m[0] });
+  }
+  const bare = t.replace(/[^\p{L}\p{N}\p{Extended_Pictographic}\s]/gu, " ").replace(/\s+/g, " ").trim();
+  if (DISMISSIVE.test(bare)) found.push({ kind: "dismissive", phrase: bare });
+  const polite = scoreSentiment(text).score > 0;
+  if (!polite) {
+    for (const re of LEAVING) {
+      const m = re.exec(t);
+      if (m) found.push({ kind: "leaving", phrase: m[0] });
+    }
+  }
+  return found;
+}
+
+/** Score and frustration phrases in one pass, as the escalation decision consumes them. */
+export function analyzeSentiment(text: string): SentimentResult {
+  return { ...scoreSentiment(text), frustration: detectFrustration(text) };
+}
+
+/** Frustrated when a frustration phrase was said or negativity reaches the project's threshold. */
+export function isFrustrated(result: SentimentResult, threshold: number): boolean {
+  return result.frustration.length > 0 || result.negativity >= threshold;
+}
+
+/** One word for the context packet. */
+export function sentimentLabel(result: SentimentResult, threshold: number): SentimentLabel {
+  if (isFrustrated(result, threshold)) return "frustrated";
+  if (result.negativity >= 0.35) return "negative";
+  return result.score > 0 ? "positive" : "neutral";
+}
+
+/** Words, emoji, and "|" for clause breaks (negation and intensifiers stop there). */
+function tokenize(normalized: string): string[] {
+  return normalized.match(/\p{Extended_Pictographic}|[\p{L}\p{N}']+|[.,;:!?]+/gu)?.map((t) => (/^[.,;:!?]+$/.test(t) ? "|" : t)) ?? [];
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

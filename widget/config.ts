@@ -1,0 +1,35 @@
+// Reads the embed tag: `<script src=".../widget.js" data-project="pk_…" async>` plus the optional
+// `data-api`, `data-title` and `data-accent`. Nothing here trusts the attributes beyond their type.
+import type { WidgetConfig } from "./chat";
+
+const DEFAULT_TITLE = "Chat with us";
+
+/** The tag that loaded this script: `currentScript` while it runs, else the first tag with data-project. */
+export function findEmbedTag(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement && current.dataset.project) return current;
+  return document.querySelector<HTMLScriptElement>("script[data-project]");
+}
+
+/** Turns the tag's attributes into a config, or explains why it cannot. */
+export function readConfig(tag: HTMLScriptElement | null): { ok: true; config: WidgetConfig } | { ok: false; reason: string } {
+  const projectKey = tag?.dataset.project?.trim();
+  if (!tag || !projectKey) return { ok: false, reason: "the script tag needs a data-project attribute" };
+  let api: string;
+  try {
+    api = new URL(tag.dataset.api || tag.src || location.href, location.href).origin;
+  } catch {
+    return { ok: false, reason: "data-api is not a valid URL" };
+  }
+  if (!/^https?:/.test(api)) return { ok: false, reason: "data-api must be an http(s) URL" };
+  const accent = tag.dataset.accent?.trim();
+  return {
+    ok: true,
+    config: {
+      projectKey,
+      api,
+      title: tag.dataset.title?.trim().slice(0, 80) || DEFAULT_TITLE,
+      ...(accent && CSS.supports("color", accent) ? { accent } : {}),
+    },
+  };
+}

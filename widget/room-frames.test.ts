@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { readRoomFrame } from "./room-frames";
+
+const message = { type: "message", seq: 3, from: "agent", text: "Hi, I'm Dana", at: "2026-05-04T10:00:00.000Z" };
+
+describe("reading room frames", () => {
+  it.each([
+    { name: "a welcome", raw: { type: "welcome", protocol: 1, conversationId: "c_1", role: "visitor", lastSeq: 4, bot: { name: "Ava", greeting: "Hi" } } },
+    { name: "a message", raw: message },
+    { name: "a message with clientId and author", raw: { ...message, clientId: "u1", author: { id: "ag_1", name: "Dana" } } },
+    { name: "an error without clientId", raw: { type: "error", code: "rate_limited", message: "slow down" } },
+    { name: "an error with clientId", raw: { type: "error", code: "invalid_frame", message: "text: too long", clientId: "u1" } },
+    { name: "a pong", raw: { type: "pong" } },
+  ])("accepts $name as sent", ({ raw }) => {
+    expect(readRoomFrame(JSON.stringify(raw))).toEqual(raw);
+  });
+
+  it.each([
+    { name: "non-JSON", raw: "<html>502 Bad Gateway</html>" },
+    { name: "a binary frame", raw: new ArrayBuffer(4) },
+    { name: "JSON that is not an object", raw: "[1,2,3]" },
+    { name: "null", raw: "null" },
+    { name: "an unknown (future) type", raw: JSON.stringify({ type: "typing", from: "agent" }) },
+    { name: "an agent-only note", raw: JSON.stringify({ type: "note", seq: 4, text: "internal", at: "x", author: { id: "a", name: "b" } }) },
+    { name: "a message without seq", raw: JSON.stringify({ ...message, seq: undefined }) },
+    { name: "a message with seq 0", raw: JSON.stringify({ ...message, seq: 0 }) },
+    { name: "a message with a fractional seq", raw: JSON.stringify({ ...message, seq: 1.5 }) },
+    { name: "a message with a string seq", raw: JSON.stringify({ ...message, seq: "3" }) },
+    { name: "a message from an unknown sender", raw: JSON.stringify({ ...message, from: "admin" }) },
+    { name: "a message whose text is not a string", raw: JSON.stringify({ ...message, text: { html: "<b>x</b>" } }) },
+    { name: "a welcome without lastSeq", raw: JSON.stringify({ type: "welcome", protocol: 1, conversationId: "c" }) },
+    { name: "an error without a message", raw: JSON.stringify({ type: "error", code: "x" }) },
+  ])("ignores $name", ({ raw }) => {
+    expect(readRoomFrame(raw)).toBeNull();
+  });
+
+  it("keeps only the fields it knows, dropping a malformed author", () => {
+    const frame = readRoomFrame(JSON.stringify({ ...message, author: { id: 1 }, html: "<script>", clientId: "" }));
+    expect(frame).toEqual(message);
+  });
+
+  it("keeps hostile text verbatim", () => {
+    const text = "<script>alert(1)</script>";
+    expect(readRoomFrame(JSON.stringify({ ...message, text }))).toMatchObject({ text });
+  });
+});

@@ -1,0 +1,87 @@
+// Where a visitor's conversation survives a page reload: one localStorage record per project key,
+// and the HTTP call that starts a conversation. Storage may be unavailable (privacy modes,
+// sandboxed frames); the widget then still works for the lifetime of the page.
+import type { Outgoing } from "./store";
+
+/** What `POST /v1/conversations` returns: everything needed to (re)open the conversation's socket. */
+export interface Session {
+  conversationId: string;
+  visitorToken: string;
+  socketUrl: string;
+}
+
+export interface SavedState {
+  session?: Session;
+  /** Messages the room had not acknowledged when the page went away. */
+  outbox: Outgoing[];
+  /** The highest seq the visitor has had on screen, for the unread badge. */
+  readSeq: number;
+}
+
+const storageKey = (projectKey: string) => `baton:${projectKey}`;
+
+/** Reads the saved record, tolerating anything (old versions, hand edits, disabled storage). */
+export function loadSaved(projectKey: string): SavedState {
+  try {
+    const raw: unknown = JSON.parse(localStorage.getItem(storageKey(projectKey)) ?? "null");
+    if (typeof raw !== "object" || raw === null) return { outbox: [], readSeq: 0 };
+    const r = raw as Partial<Record<keyof SavedState, unknown>>;
+    return {
+      ...(isSession(r.session) ? { session: r.session } : {}),
+      outbox: Array.isArray(r.outbox) ? r.outbox.filter(isOutgoing).map(({ clientId, text, at }) => ({ clientId, text, at, status: "pending" as const })) : [],
+      readSeq: typeof r.readSeq === "number" ? r.readSeq : 0,
+    };
+  } catch {
+    return { outbox: [], readSeq: 0 };
+  }
+}
+
+export function saveState(projectKey: string, saved: SavedState): void {
+  try {
+    localStorage.setItem(storageKey(projectKey), JSON.stringify(saved));
+  } catch {
+    // Storage full or disabled: the conversation simply will not survive a reload.
+  }
+}
+
+export type StartResult =
+  | { ok: true; session: Session }
+  | { ok: false; retryable: boolean; message: string };
+
+/** Starts a conversation. Refusals (bad key, origin not allowed, bad body) are not worth retrying. */
+export async function startConversation(api: string, projectKey: string): Promise<StartResult> {
+  const page = { url: location.href.slice(0, 2000), title: document.title.slice(0, 300), referrer: document.referrer.slice(0, 2000) };
+  let res: Response;
+  try {
+    res = await fetch(new URL("/v1/conversations", api), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ projectKey, page }),
+    });
+  } catch {
+    return { ok: false, retryable: true, message: "network error" };
+  }
+  const body: unknown = await res.json().catch(() => null);
+  if (res.ok && isSession(body)) return { ok: true, session: { conversationId: body.conversationId, visitorToken: body.visitorToken, socketUrl: body.socketUrl } };
+  const error = (body as { error?: { message?: unknown } } | null)?.error;
+  const message = typeof error?.message === "string" ? error.message : `HTTP ${res.status}`;
+  return { ok: false, retryable: res.status >= 500 || res.status === 429, message };
+}
+
+/** The socket URL for the next attempt: on the API's origin, ws/wss to match, resuming after `since`. */
+export function socketUrl(session: Session, api: string, since: number): string {
+  const url = new URL(session.socketUrl, api);
+  url.protocol = url.protocol === "https:" || url.protocol === "wss:" ? "wss:" : "ws:";
+  url.searchParams.set("since", String(since));
+  return url.href;
+}
+
+function isSession(v: unknown): v is Session {
+  const s = v as Partial<Record<keyof Session, unknown>> | null;
+  return typeof s === "object" && s !== null && typeof s.conversationId === "string" && typeof s.visitorToken === "string" && typeof s.socketUrl === "string";
+}
+
+function isOutgoing(v: unknown): v is Outgoing {
+  const o = v as Partial<Record<keyof Outgoing, unknown>> | null;
+  return typeof o === "object" && o !== null && typeof o.clientId === "string" && typeof o.text === "string" && typeof o.at === "string";
+}
