@@ -1,8 +1,14 @@
-// The conversation room's rules as a pure transition: (state, event, {now}) -> {state, effects}.
-// The Durable Object decodes input into events, stores what `append` effects say before it
-// sends anything, and runs the other effects. No I/O and no clock here.
-import type { MessageFrame, NoteFrame, RoomFrame, Sender } from "../protocol/frames";
+// The conversation room's rules as a pure transition: (state, event, ctx) -> {state, effects}.
+// The Durable Object decodes input into events, commits what `append` and `sync` effects say
+// before it sends anything, and runs the other effects. No I/O and no clock here.
+import type { HandoffFrame, MessageFrame, NoteFrame, RoomFrame, Sender } from "../protocol/frames";
+import type { NotificationJob } from "../protocol/jobs";
+import type { BotLogEntry } from "./context-packet";
+import { initialEscalationMemory, type EscalationMemory } from "./escalation";
+import { continueHandoff, decideTurn, type HandoffRecord, type HandoffState } from "./handoff-flow";
+import { initialQualification, mergeVisitorData, type QualificationState, type VisitorData } from "./qualification";
 import type { BotReply } from "./rules-bot";
+import type { Settings } from "./settings";
 
 export interface Author {
   id: string;
@@ -24,16 +30,18 @@ export interface RoomState {
   conversationId: string;
   projectId: string;
   createdAt: string;
-  visitor: VisitorInfo;
   page: PageInfo;
   userAgent?: string;
   /** The highest seq stored; every stored message or note takes the next one. */
   lastSeq: number;
-  bot: {
-    /** Consecutive visitor messages the bot could not answer. */
-    consecutiveUnknown: number;
-    answered: number;
-  };
+  lastVisitorMessageAt: string | null;
+  /** What the visitor told us about themselves (email, name, company, role), merged over time. */
+  visitor: VisitorData;
+  qualification: QualificationState;
+  escalation: EscalationMemory;
+  /** The bot's recent turns, for "what the bot tried" in the context packet. */
+  botLog: BotLogEntry[];
+  handoff: HandoffState | null;
 }
 
 /** A row of the room's transcript. Notes are internal and never reach a visitor. */
@@ -51,19 +59,35 @@ export type RoomEvent =
   | { type: "visitor.message"; clientId: string; text: string }
   | { type: "agent.message"; clientId: string; text: string; agent: Author }
   | { type: "agent.note"; clientId?: string; text: string; agent: Author }
-  | { type: "bot.reply"; reply: BotReply; inReplyTo: number; botName: string };
+  | { type: "bot.reply"; reply: BotReply; inReplyTo: number; question: string; append?: string };
 
 export type Audience = "everyone" | "agents";
+
+/** Writes outside the room (D1, the queue), made durable with the commit and retried until done. */
+export type SyncOp = { kind: "upsert-handoff"; handoff: HandoffRecord } | { kind: "enqueue"; job: NotificationJob };
 
 export type Effect =
   | { type: "append"; message: StoredMessage }
   | { type: "broadcast"; to: Audience; frame: RoomFrame }
+  | { type: "sync"; op: SyncOp }
   /** Ask the bot engine for a reply to visitor message `seq`; its answer comes back as `bot.reply`. */
-  | { type: "bot-turn"; seq: number; text: string };
+  | { type: "bot-turn"; seq: number; text: string; append?: string };
 
 export interface Transition {
   state: RoomState;
   effects: Effect[];
+}
+
+/** What the room knows besides its state: time, ids, settings, and facts only the shell can see. */
+export interface RoomContext {
+  now: Date;
+  newId: (prefix: string) => string;
+  settings: Settings;
+  /** A notification channel is configured (the dev outbox counts outside production). */
+  hasChannel: boolean;
+  agentsOnline: number;
+  /** The recent visitor-visible transcript, oldest first, including messages stored in this event. */
+  transcript: readonly StoredMessage[];
 }
 
 export interface NewRoom {
@@ -79,19 +103,21 @@ export function createRoom(input: NewRoom, now: Date): RoomState {
     conversationId: input.conversationId,
     projectId: input.projectId,
     createdAt: now.toISOString(),
-    visitor: input.visitor ?? {},
     page: input.page ?? {},
     ...(input.userAgent ? { userAgent: input.userAgent } : {}),
     lastSeq: 0,
-    bot: { consecutiveUnknown: 0, answered: 0 },
+    lastVisitorMessageAt: null,
+    visitor: mergeVisitorData({}, { ...input.visitor }),
+    qualification: initialQualification(),
+    escalation: initialEscalationMemory(),
+    botLog: [],
+    handoff: null,
   };
 }
 
 /** The frame every client sees for a stored row. */
 export function frameOf(message: StoredMessage): MessageFrame | NoteFrame {
-  const extra = {
-    ...(message.clientId !== undefined ? { clientId: message.clientId } : {}),
-  };
+  const extra = message.clientId !== undefined ? { clientId: message.clientId } : {};
   if (message.kind === "note") {
     return { type: "note", seq: message.seq, text: message.text, at: message.at, ...extra, author: message.author ?? { id: "", name: "" } };
   }
@@ -106,57 +132,59 @@ export function frameOf(message: StoredMessage): MessageFrame | NoteFrame {
   };
 }
 
-/** Which audiences may see a stored row. */
-export function audienceOf(message: StoredMessage): Audience {
-  return message.kind === "note" ? "agents" : "everyone";
+export function handoffFrame(handoff: HandoffState): HandoffFrame {
+  return { type: "handoff", handoffId: handoff.id, status: handoff.status, mode: handoff.mode, trigger: handoff.trigger };
 }
 
-function store(state: RoomState, message: Omit<StoredMessage, "seq">): { state: RoomState; effects: Effect[]; seq: number } {
+/** Appends one message: the next seq, stored, then broadcast to whoever may see it. */
+export function store(state: RoomState, message: Omit<StoredMessage, "seq">): Transition & { seq: number } {
   const seq = state.lastSeq + 1;
   const stored: StoredMessage = { ...message, seq };
   return {
     state: { ...state, lastSeq: seq },
     effects: [
       { type: "append", message: stored },
-      { type: "broadcast", to: audienceOf(stored), frame: frameOf(stored) },
+      { type: "broadcast", to: message.kind === "note" ? "agents" : "everyone", frame: frameOf(stored) },
     ],
     seq,
   };
 }
 
-export function transition(state: RoomState, event: RoomEvent, ctx: { now: Date }): Transition {
+/** A bot message authored by the project's bot. */
+export function botSays(state: RoomState, text: string, ctx: Pick<RoomContext, "now" | "settings">): Transition {
+  return store(state, { kind: "message", from: "bot", text, at: ctx.now.toISOString(), author: { id: "bot", name: ctx.settings.botName } });
+}
+
+export function transition(state: RoomState, event: RoomEvent, ctx: RoomContext): Transition {
   const at = ctx.now.toISOString();
   switch (event.type) {
     case "visitor.message": {
-      const out = store(state, { kind: "message", from: "visitor", text: event.text, at, clientId: event.clientId });
-      return { state: out.state, effects: [...out.effects, { type: "bot-turn", seq: out.seq, text: event.text }] };
+      const stored = store(state, { kind: "message", from: "visitor", text: event.text, at, clientId: event.clientId });
+      const transcript = [...ctx.transcript, ...stored.effects.flatMap((e) => (e.type === "append" ? [e.message] : []))];
+      const next = { ...stored.state, lastVisitorMessageAt: at };
+      const turn = next.handoff && isOpen(next.handoff)
+        ? continueHandoff(next, { seq: stored.seq, text: event.text }, { ...ctx, transcript })
+        : decideTurn(next, { seq: stored.seq, text: event.text }, { ...ctx, transcript });
+      return { state: turn.state, effects: [...stored.effects, ...turn.effects] };
     }
-    case "agent.message": {
-      const out = store(state, { kind: "message", from: "agent", text: event.text, at, clientId: event.clientId, author: event.agent });
-      return { state: out.state, effects: out.effects };
-    }
-    case "agent.note": {
-      const out = store(state, {
-        kind: "note",
-        from: "agent",
-        text: event.text,
-        at,
-        ...(event.clientId ? { clientId: event.clientId } : {}),
-        author: event.agent,
-      });
-      return { state: out.state, effects: out.effects };
-    }
+    case "agent.message":
+      return store(state, { kind: "message", from: "agent", text: event.text, at, clientId: event.clientId, author: event.agent });
+    case "agent.note":
+      return store(state, { kind: "note", from: "agent", text: event.text, at, ...(event.clientId ? { clientId: event.clientId } : {}), author: event.agent });
     case "bot.reply": {
-      const unknown = event.reply.kind === "unknown";
-      const counted: RoomState = {
-        ...state,
-        bot: {
-          consecutiveUnknown: unknown ? state.bot.consecutiveUnknown + 1 : 0,
-          answered: state.bot.answered + (event.reply.kind === "answer" ? 1 : 0),
-        },
+      const entry: BotLogEntry = {
+        seq: event.inReplyTo,
+        question: event.question,
+        outcome: event.reply.kind,
+        ...(event.reply.kind === "answer" ? { entryId: event.reply.entryId } : {}),
       };
-      const out = store(counted, { kind: "message", from: "bot", text: event.reply.text, at, author: { id: "bot", name: event.botName } });
-      return { state: out.state, effects: out.effects };
+      const logged = { ...state, botLog: [...state.botLog, entry].slice(-10) };
+      const text = event.append ? `${event.reply.text}\n\n${event.append}` : event.reply.text;
+      return botSays(logged, text, ctx);
     }
   }
+}
+
+export function isOpen(handoff: HandoffState): boolean {
+  return handoff.status !== "resolved" && handoff.status !== "abandoned" && handoff.status !== "converted_to_ticket";
 }

@@ -35,6 +35,10 @@ describe("the rules bot", () => {
     expect(reply.text).toMatch(/not sure/i);
   });
 
+  it("acknowledges context the visitor volunteers instead of claiming it cannot answer", () => {
+    expect(replyFromKnowledge("We're a 50-person fintech based in Berlin.", kb)).toMatchObject({ kind: "smalltalk", text: expect.stringMatching(/useful context/) });
+  });
+
   it("answers greetings and thanks as small talk, not as knowledge", () => {
     expect(replyFromKnowledge("Hello!", kb).kind).toBe("smalltalk");
     expect(replyFromKnowledge("thanks", kb).kind).toBe("smalltalk");

@@ -1,6 +1,7 @@
 // The embedded, deterministic bot: answers from the project's knowledge base by word overlap,
 // handles small talk, and says honestly when it does not know instead of guessing.
 // It is one engine behind the BotEngine seam (worker/llm/); the escalation brain decides handoffs.
+import { isQuestion } from "./intents";
 import type { KnowledgeEntry } from "./settings";
 
 export type BotReply =
@@ -41,6 +42,8 @@ const THANKS = /^(thanks|thank you|thx|cheers|great,? thanks|perfect,? thanks)\b
 export const UNKNOWN_ANSWER =
   "I'm not sure about that one, and I'd rather not guess. Could you rephrase it — or I can get someone from the team to help.";
 
+export const ACKNOWLEDGE = "Thanks, that's useful context. What would you like to know?";
+
 /** Minimum score for an entry to count as the answer; below it the bot admits it does not know. */
 export const ANSWER_THRESHOLD = 0.5;
 
@@ -55,6 +58,13 @@ export function scoreEntry(questionTerms: readonly string[], entry: KnowledgeEnt
     else if (entryTerms.has(term)) score += 1;
   }
   return score / Math.max(2, new Set(questionTerms).size);
+}
+
+const REQUEST_VERB = /^(please\s+)?(tell|show|give|explain|help|send|find|list|describe|write|make)\b/i;
+
+/** A sentence that gives context rather than asking for something (four words or more). */
+function isStatement(text: string): boolean {
+  return !isQuestion(text) && !REQUEST_VERB.test(text) && text.split(/\s+/).length >= 4;
 }
 
 /** The rules engine's reply to one visitor message. */
@@ -73,5 +83,7 @@ export function replyFromKnowledge(text: string, knowledgeBase: readonly Knowled
   if (found && found.score >= ANSWER_THRESHOLD) {
     return { kind: "answer", text: found.entry.answer, entryId: found.entry.id ?? `kb${found.index}`, score: found.score };
   }
+  // Context the visitor volunteers ("we're a 50-person fintech") is not a question the bot failed.
+  if (isStatement(trimmed)) return { kind: "smalltalk", text: ACKNOWLEDGE };
   return { kind: "unknown", text: UNKNOWN_ANSWER };
 }

@@ -1,6 +1,8 @@
-// A project's settings: the knowledge the bot answers from (and, as the escalation brain lands,
-// its handoff rules). Validated with zod at every edge; every field has a default that works.
+// A project's settings: how the bot presents itself, the knowledge it answers from, and the
+// handoff rules (domain/escalation-settings.ts). Validated with zod at every edge; every field has
+// a default that works, and unknown fields are refused.
 import { z } from "zod";
+import { escalationSettingsSchema } from "./escalation-settings";
 
 export const knowledgeEntrySchema = z
   .object({
@@ -17,6 +19,7 @@ export const settingsSchema = z
     botName: z.string().trim().min(1).max(60).default("Baton"),
     greeting: z.string().trim().min(1).max(500).default("Hi! Ask me anything — and if you'd rather talk to a person, just say so."),
     knowledgeBase: z.array(knowledgeEntrySchema).max(500).default([]),
+    ...escalationSettingsSchema.shape,
   })
   .strict();
 

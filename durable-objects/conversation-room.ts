@@ -1,11 +1,13 @@
-// One ConversationRoom per conversation: the single writer of its transcript and state, and the
-// holder of its visitor and agent sockets (hibernation API, via partyserver). A thin shell:
+// One ConversationRoom per conversation: the single writer of its transcript, state and handoff,
+// and the holder of its visitor and agent sockets (hibernation API, via partyserver). A thin shell:
 // decode -> domain transition -> commit -> run effects. The rules live in domain/.
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
-import { createRoom, frameOf, transition, type Effect, type NewRoom, type RoomEvent } from "../domain/conversation";
+import { createRoom, frameOf, handoffFrame, transition, type Effect, type NewRoom, type RoomEvent, type StoredMessage, type SyncOp } from "../domain/conversation";
 import { DEFAULT_RATE_LIMIT, takeToken, type Bucket, type RateLimit } from "../domain/rate-limit";
 import { parseStoredSettings, type Settings } from "../domain/settings";
-import { CloseCode, decodeClientFrame, PROTOCOL_VERSION, type ErrorCode, type Role, type RoomFrame } from "../protocol/frames";
+import { CloseCode, decodeClientFrame, PROTOCOL_VERSION, type Role, type RoomFrame } from "../protocol/frames";
+import { randomToken } from "../worker/crypto";
+import { upsertHandoff } from "../worker/db";
 import type { Env } from "../worker/env";
 import type { BotEngine } from "../worker/llm/engine";
 import { engineFor } from "../worker/llm/openai";
@@ -14,6 +16,7 @@ import { authorKey, RoomStorage } from "./room-storage";
 /** Verified by the worker before the upgrade and handed over in this header. */
 export const CLAIMS_HEADER = "x-baton-claims";
 const SETTINGS_TTL_MS = 30_000;
+const TRANSCRIPT_CONTEXT = 40;
 
 interface SocketState {
   role: Role;
@@ -29,7 +32,6 @@ interface CachedSettings {
 export class ConversationRoom extends Server<Env> {
   static override options = { hibernate: true };
   private store!: RoomStorage;
-
   private engine!: BotEngine;
 
   override onStart(): void {
@@ -42,6 +44,11 @@ export class ConversationRoom extends Server<Env> {
     if (this.store.loadState()) return;
     this.store.writeMeta("settings", { settings: input.settings, loadedAt: Date.now() } satisfies CachedSettings);
     this.store.commit(createRoom(input, new Date()), []);
+  }
+
+  /** RPC: the transcript as an agent sees it (notes included). */
+  async transcript(): Promise<StoredMessage[]> {
+    return this.store.messagesSince(0, true);
   }
 
   override getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
@@ -60,9 +67,9 @@ export class ConversationRoom extends Server<Env> {
     connection.setState({ role, ...(role === "agent" ? { agent: { id: claims.agentId ?? "", name: claims.agentName ?? "" } } : {}) });
     const since = Math.max(0, Number(new URL(ctx.request.url).searchParams.get("since") ?? 0) || 0);
     const { botName, greeting } = await this.settings();
-    const welcome = { type: "welcome", protocol: PROTOCOL_VERSION, conversationId: state.conversationId, role, lastSeq: state.lastSeq, bot: { name: botName, greeting } } as const;
-    this.sendTo(connection, welcome);
+    this.sendTo(connection, { type: "welcome", protocol: PROTOCOL_VERSION, conversationId: state.conversationId, role, lastSeq: state.lastSeq, bot: { name: botName, greeting } });
     for (const message of this.store.messagesSince(since, role === "agent")) this.sendTo(connection, frameOf(message));
+    if (state.handoff) this.sendTo(connection, handoffFrame(state.handoff));
   }
 
   override async onMessage(connection: Connection<SocketState>, raw: WSMessage): Promise<void> {
@@ -71,12 +78,15 @@ export class ConversationRoom extends Server<Env> {
     const taken = takeToken(socket.bucket, Date.now(), this.rateLimit());
     connection.setState({ ...socket, bucket: taken.bucket });
     if (!taken.allowed) {
-      this.sendError(connection, "rate_limited", "Too many messages; slow down.");
+      this.sendTo(connection, { type: "error", code: "rate_limited", message: "Too many messages; slow down." });
       if (taken.abusive) connection.close(CloseCode.abusive, "rate limit exceeded");
       return;
     }
     const decoded = decodeClientFrame(socket.role, raw);
-    if (!decoded.ok) return this.sendTo(connection, { type: "error", code: decoded.code, message: decoded.message, ...(decoded.clientId ? { clientId: decoded.clientId } : {}) });
+    if (!decoded.ok) {
+      const { code, message, clientId } = decoded;
+      return this.sendTo(connection, { type: "error", code, message, ...(clientId ? { clientId } : {}) });
+    }
     const frame = decoded.frame;
     if (frame.type === "ping") return this.sendTo(connection, { type: "pong" });
 
@@ -98,35 +108,71 @@ export class ConversationRoom extends Server<Env> {
     } catch (error) {
       // The frame was either committed whole or not at all; the client may resend its clientId.
       console.error("dispatch failed", error);
-      this.sendError(connection, "internal", "The message could not be processed; please resend it.");
+      this.sendTo(connection, { type: "error", code: "internal", message: "The message could not be processed; please resend it.", ...(frame.clientId ? { clientId: frame.clientId } : {}) });
     }
   }
 
   /** Loads state, runs the domain transition, commits, then performs the effects. */
   private async dispatch(event: RoomEvent): Promise<void> {
-    const state = this.store.loadState();
+    const settings = await this.settings();
+    const state = this.store.loadState(); // read after the await: another event may have run meanwhile
     if (!state) return;
-    const { state: next, effects } = transition(state, event, { now: new Date() });
-    this.store.commit(next, effects.flatMap((e) => (e.type === "append" ? [e.message] : [])));
+    const { state: next, effects } = transition(state, event, {
+      now: new Date(),
+      newId: (prefix) => randomToken(prefix, 12),
+      settings,
+      hasChannel: this.env.BATON_ENV !== "production",
+      agentsOnline: [...this.getConnections("agent")].length,
+      transcript: event.type === "visitor.message" ? this.store.recentTranscript(TRANSCRIPT_CONTEXT) : [],
+    });
+    const appended = effects.flatMap((e) => (e.type === "append" ? [e.message] : []));
+    const syncs = effects.flatMap((e) => (e.type === "sync" ? [e.op] : []));
+    this.store.commit(next, appended, syncs);
     for (const effect of effects) await this.run(effect);
+    if (syncs.length > 0) await this.flushSyncs();
   }
 
   private async run(effect: Effect): Promise<void> {
     switch (effect.type) {
       case "append":
+      case "sync":
         return; // committed in dispatch, before anything was sent
       case "broadcast": {
         const payload = JSON.stringify(effect.frame);
-        if (effect.to === "everyone") this.broadcast(payload);
-        else for (const c of this.getConnections("agent")) c.send(payload);
+        const sockets = effect.to === "everyone" ? this.getConnections() : this.getConnections("agent");
+        for (const c of sockets) this.sendTo(c, payload);
         return;
       }
       case "bot-turn": {
         const settings = await this.settings();
         const reply = await this.engine.reply({ text: effect.text, transcript: this.store.recentTranscript(50), settings });
-        return this.dispatch({ type: "bot.reply", reply, inReplyTo: effect.seq, botName: settings.botName });
+        const event: RoomEvent = { type: "bot.reply", reply, inReplyTo: effect.seq, question: effect.text, ...(effect.append ? { append: effect.append } : {}) };
+        return this.dispatch(event);
       }
     }
+  }
+
+  /** Performs queued outside writes in order; a failure stops the run and retries on the alarm. */
+  private async flushSyncs(): Promise<void> {
+    for (const pending of this.store.pendingSyncs()) {
+      try {
+        await this.perform(pending.op);
+        this.store.syncDone(pending.id);
+      } catch (error) {
+        this.store.syncFailed(pending.id, String(error));
+        await this.ctx.storage.setAlarm(Date.now() + Math.min(60_000, 1000 * 2 ** pending.attempts));
+        return;
+      }
+    }
+  }
+
+  private async perform(op: SyncOp): Promise<void> {
+    if (op.kind === "upsert-handoff") await upsertHandoff(this.env.DB, op.handoff);
+    else await this.env.NOTIFICATIONS.send(op.job);
+  }
+
+  override async onAlarm(): Promise<void> {
+    await this.flushSyncs();
   }
 
   private async settings(): Promise<Settings> {
@@ -142,19 +188,16 @@ export class ConversationRoom extends Server<Env> {
   private rateLimit(): RateLimit {
     const burst = Number(this.env.RATE_LIMIT_BURST);
     const perSecond = Number(this.env.RATE_LIMIT_PER_SECOND);
-    return {
-      ...DEFAULT_RATE_LIMIT,
-      ...(burst > 0 ? { burst } : {}),
-      ...(perSecond > 0 ? { perSecond } : {}),
-    };
+    return { ...DEFAULT_RATE_LIMIT, ...(burst > 0 ? { burst } : {}), ...(perSecond > 0 ? { perSecond } : {}) };
   }
 
-  private sendTo(connection: Connection, frame: RoomFrame): void {
-    connection.send(JSON.stringify(frame));
-  }
-
-  private sendError(connection: Connection, code: ErrorCode, message: string): void {
-    this.sendTo(connection, { type: "error", code, message });
+  /** Sends to one socket; a socket that closed meanwhile just misses it (it resumes by seq). */
+  private sendTo(connection: Connection, frame: RoomFrame | string): void {
+    try {
+      connection.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+    } catch {
+      // closed between our read of the connection list and this send
+    }
   }
 
   override onError(connection: Connection, error: unknown): void {

@@ -1,6 +1,6 @@
 // The room's own SQLite: its state snapshot, its transcript and its cached project settings.
 // Only ConversationRoom calls this; every write happens inside one synchronous transaction.
-import type { RoomState, StoredMessage } from "../domain/conversation";
+import type { RoomState, StoredMessage, SyncOp } from "../domain/conversation";
 import type { Sender } from "../protocol/frames";
 
 const SCHEMA = `
@@ -17,7 +17,20 @@ CREATE TABLE IF NOT EXISTS messages (
   author_name TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS messages_client_id ON messages (author_key, client_id) WHERE client_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS sync_outbox (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  op         TEXT NOT NULL,
+  attempts   INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT
+);
 `;
+
+/** A pending write to D1 or the queue, in commit order. */
+export interface PendingSync {
+  id: number;
+  op: SyncOp;
+  attempts: number;
+}
 
 interface MessageRow extends Record<string, SqlStorageValue> {
   seq: number;
@@ -69,9 +82,13 @@ export class RoomStorage {
     return this.readMeta<RoomState>("state");
   }
 
-  /** Saves the new state and appends its messages atomically: nothing is sent before this returns. */
-  commit(state: RoomState, messages: readonly StoredMessage[]): void {
+  /**
+   * Saves the new state, appends its messages and queues its outside writes atomically: nothing is
+   * sent before this returns, and nothing decided is lost if the object dies right after.
+   */
+  commit(state: RoomState, messages: readonly StoredMessage[], ops: readonly SyncOp[] = []): void {
     this.storage.transactionSync(() => {
+      for (const op of ops) this.sql.exec("INSERT INTO sync_outbox (op) VALUES (?)", JSON.stringify(op));
       for (const m of messages) {
         this.sql.exec(
           "INSERT INTO messages (seq, kind, sender, text, at, client_id, author_key, author_id, author_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -80,6 +97,21 @@ export class RoomStorage {
       }
       this.writeMeta("state", state);
     });
+  }
+
+  pendingSyncs(): PendingSync[] {
+    return this.sql
+      .exec<{ id: number; op: string; attempts: number }>("SELECT id, op, attempts FROM sync_outbox ORDER BY id")
+      .toArray()
+      .map((row) => ({ id: row.id, op: JSON.parse(row.op) as SyncOp, attempts: row.attempts }));
+  }
+
+  syncDone(id: number): void {
+    this.sql.exec("DELETE FROM sync_outbox WHERE id = ?", id);
+  }
+
+  syncFailed(id: number, error: string): void {
+    this.sql.exec("UPDATE sync_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?", error.slice(0, 500), id);
   }
 
   findByClientId(key: string, clientId: string): StoredMessage | null {

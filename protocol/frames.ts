@@ -118,11 +118,20 @@ export interface ErrorFrame {
   clientId?: string;
 }
 
+/** Sent whenever the conversation's handoff opens or changes, and on connect while one exists. */
+export interface HandoffFrame {
+  type: "handoff";
+  handoffId: string;
+  status: "pending" | "notified" | "claimed" | "active" | "resolved" | "abandoned" | "converted_to_ticket";
+  mode: "live" | "capture";
+  trigger: "hot_lead" | "explicit_request" | "out_of_scope" | "sensitive" | "frustration" | "stall" | "bot_failure" | "manual";
+}
+
 export interface PongFrame {
   type: "pong";
 }
 
-export type RoomFrame = WelcomeFrame | MessageFrame | NoteFrame | ErrorFrame | PongFrame;
+export type RoomFrame = WelcomeFrame | MessageFrame | NoteFrame | HandoffFrame | ErrorFrame | PongFrame;
 
 /** Room frames carry a `seq` when they are part of the replayable stream. */
 export function isSequenced(frame: RoomFrame): frame is MessageFrame | NoteFrame {

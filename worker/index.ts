@@ -6,6 +6,8 @@ import type { Env } from "./env";
 import { ApiError, errorResponse } from "./errors";
 import { consumeDeadLetters, consumeNotifications } from "./notify/consumer";
 import { conversationRoutes } from "./routes/conversations";
+import { handoffRoutes } from "./routes/handoffs";
+import { settingsRoutes } from "./routes/settings";
 import { projectRoutes } from "./routes/projects";
 
 export { ConversationRoom } from "../durable-objects/conversation-room";
@@ -18,6 +20,8 @@ app.use("/v1/*", cors({ origin: (origin) => origin, allowHeaders: ["Content-Type
 app.get("/v1/health", (c) => c.json({ ok: true }));
 app.route("/v1", projectRoutes);
 app.route("/v1", conversationRoutes);
+app.route("/v1", settingsRoutes);
+app.route("/v1", handoffRoutes);
 app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 app.onError((error, c) => errorResponse(c, error));
 

@@ -1,0 +1,224 @@
+// The room's part of the escalation brain: per visitor message, fold the message into the
+// qualification, ask the decision, and either let the bot answer, offer a human, or open the
+// handoff in this same exchange (row, packet, notification, frame, honest words to the visitor).
+import type { ContextPacket, HandoffStatus, LeadLevel, NotificationJob, Priority, Route, Trigger } from "../protocol/jobs";
+import { decideAvailability, type Availability, type HandoffMode } from "./availability";
+import { buildContextPacket, type BotLogEntry } from "./context-packet";
+import { botSays, handoffFrame, type Effect, type RoomContext, type RoomState, type Transition } from "./conversation";
+import { decideEscalation, type EscalationDecision } from "./escalation";
+import type { Resource } from "./escalation-settings";
+import { isQuestion } from "./intents";
+import { extractVisitorData, mergeVisitorData, updateQualification } from "./qualification";
+import { calendlyLink, emailReceivedReply, handoffReply, INVALID_EMAIL_REPLY, OFFER_HUMAN_REPLY, softResourceReply } from "./replies";
+import { replyFromKnowledge, terms } from "./rules-bot";
+import { sentimentLabel } from "./sentiment";
+
+/** The handoff as the room remembers it (the D1 row mirrors it). */
+export interface HandoffState {
+  id: string;
+  status: HandoffStatus;
+  mode: HandoffMode;
+  trigger: Trigger;
+  reasons: string[];
+  route: Route | null;
+  priority: Priority;
+  leadLevel: LeadLevel;
+  openedAt: string;
+  updatedAt: string;
+  availability: Availability;
+  packet: ContextPacket;
+}
+
+/** The handoff row written to D1 (by the room's sync outbox). */
+export interface HandoffRecord {
+  id: string;
+  projectId: string;
+  conversationId: string;
+  status: HandoffStatus;
+  mode: HandoffMode;
+  trigger: Trigger;
+  route: Route | null;
+  priority: Priority;
+  leadLevel: LeadLevel;
+  visitorEmail: string | null;
+  packet: ContextPacket;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Message = { seq: number; text: string };
+
+export function handoffRecord(state: RoomState, handoff: HandoffState): HandoffRecord {
+  return {
+    id: handoff.id,
+    projectId: state.projectId,
+    conversationId: state.conversationId,
+    status: handoff.status,
+    mode: handoff.mode,
+    trigger: handoff.trigger,
+    route: handoff.route,
+    priority: handoff.priority,
+    leadLevel: handoff.leadLevel,
+    visitorEmail: handoff.packet.visitor.email ?? null,
+    packet: handoff.packet,
+    createdAt: handoff.openedAt,
+    updatedAt: handoff.updatedAt,
+  };
+}
+
+function notification(kind: NotificationJob["kind"], state: RoomState, handoff: HandoffState, ctx: RoomContext): NotificationJob {
+  return {
+    id: ctx.newId("job_"),
+    kind,
+    projectId: state.projectId,
+    conversationId: state.conversationId,
+    handoffId: handoff.id,
+    at: ctx.now.toISOString(),
+    status: handoff.status,
+    packet: handoff.packet,
+  };
+}
+
+/** The D1 row, the notification and the frame for a handoff that opened or changed. */
+export function publishHandoff(kind: NotificationJob["kind"], state: RoomState, handoff: HandoffState, ctx: RoomContext): Effect[] {
+  return [
+    { type: "sync", op: { kind: "upsert-handoff", handoff: handoffRecord(state, handoff) } },
+    { type: "sync", op: { kind: "enqueue", job: notification(kind, state, handoff, ctx) } },
+    { type: "broadcast", to: "everyone", frame: handoffFrame(handoff) },
+  ];
+}
+
+/** The resource whose topics best match the conversation; the first one when none match. */
+export function pickResource(resources: readonly Resource[], text: string): Resource | null {
+  const words = new Set(terms(text));
+  let best: { resource: Resource; hits: number } | null = null;
+  for (const resource of resources) {
+    const hits = resource.topics.flatMap((t) => terms(t)).filter((t) => words.has(t)).length;
+    if (!best || hits > best.hits) best = { resource, hits };
+  }
+  return best?.resource ?? null;
+}
+
+/** A visitor message with no handoff open: the decision, then the bot's part. */
+export function decideTurn(state: RoomState, message: Message, ctx: RoomContext): Transition {
+  const { settings } = ctx;
+  const visitor = mergeVisitorData(state.visitor, extractVisitorData(message.text));
+  const qualification = updateQualification(state.qualification, message);
+  const rules = replyFromKnowledge(message.text, settings.knowledgeBase);
+  // Answerability is the rules engine's call, so the failure count is deterministic whatever phrases the reply.
+  const botAnswerable = rules.kind === "answer" ? true : rules.kind === "unknown" && isQuestion(message.text) ? false : undefined;
+  const decision = decideEscalation({
+    settings,
+    message,
+    qualification: { before: state.qualification, after: qualification },
+    memory: state.escalation,
+    handoffOpen: false,
+    ...(botAnswerable !== undefined ? { botAnswerable } : {}),
+  });
+  const next: RoomState = { ...state, visitor, qualification, escalation: decision.memory };
+  if (decision.escalate && decision.trigger) {
+    // The bot's failed attempt in this exchange is part of what it tried; an explicit request is not.
+    const logged = decision.trigger === "bot_failure" ? { ...next, botLog: [...next.botLog, logEntry(message, rules.kind)].slice(-10) } : next;
+    return openHandoff(logged, decision, decision.trigger, message, ctx);
+  }
+  if (decision.offer === "offer_human") return botSays(next, OFFER_HUMAN_REPLY, ctx);
+  const resource = decision.offer === "soft_resource" ? pickResource(settings.resources, ctx.transcript.map((m) => m.text).join(" ")) : null;
+  return { state: next, effects: [{ type: "bot-turn", seq: message.seq, text: message.text, ...(resource ? { append: softResourceReply(resource) } : {}) }] };
+}
+
+function logEntry(message: Message, outcome: BotLogEntry["outcome"]): BotLogEntry {
+  return { seq: message.seq, question: message.text, outcome };
+}
+
+/** Opens the handoff in this exchange: live inside hours with a channel, capture otherwise. */
+export function openHandoff(state: RoomState, decision: EscalationDecision, trigger: Trigger, message: Message, ctx: RoomContext): Transition {
+  const { settings, now } = ctx;
+  const availability = decideAvailability({
+    hours: settings.businessHours,
+    now,
+    hasChannel: ctx.hasChannel,
+    agentsOnline: ctx.agentsOnline,
+    captureOnly: decision.captureOnly,
+  });
+  const categoryId = decision.reasons.find((r) => r.startsWith("category:"))?.slice("category:".length);
+  const packet = buildContextPacket({
+    trigger,
+    reasons: decision.reasons,
+    route: decision.route,
+    priority: decision.priority,
+    categoryLabel: settings.categories.find((c) => c.id === categoryId)?.label ?? null,
+    qualification: state.qualification,
+    leadLevel: decision.leadLevel,
+    sentiment: { negativity: decision.signals.sentiment.negativity, label: sentimentLabel(decision.signals.sentiment, settings.sentimentThreshold) },
+    visitor: state.visitor,
+    page: state.page,
+    ...(state.userAgent ? { userAgent: state.userAgent } : {}),
+    availability,
+    transcript: ctx.transcript,
+    botLog: state.botLog,
+    conversationStartedAt: state.createdAt,
+    lastVisitorMessageAt: state.lastVisitorMessageAt ?? now.toISOString(),
+    messageCount: state.lastSeq,
+    now,
+  });
+  // Hot leads may book straight away (prefilled, so the call starts with context); warm ones get a human first.
+  const calendly =
+    decision.leadLevel === "hot" && settings.calendlyUrl
+      ? calendlyLink(settings.calendlyUrl, { ...state.visitor, notes: packet.summary })
+      : null;
+  if (calendly) packet.calendlyUrl = calendly;
+  const handoff: HandoffState = {
+    id: ctx.newId("h_"),
+    status: "pending",
+    mode: availability.mode,
+    trigger,
+    reasons: decision.reasons,
+    route: decision.route,
+    priority: decision.priority,
+    leadLevel: decision.leadLevel,
+    openedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    availability,
+    packet,
+  };
+  const opened = { ...state, handoff };
+  const problem = state.qualification.problemFit.evidence[0]?.quote;
+  const resource = availability.mode === "capture" ? pickResource(settings.resources, ctx.transcript.map((m) => m.text).join(" ")) : null;
+  const said = botSays(
+    opened,
+    handoffReply({
+      trigger,
+      route: decision.route,
+      availability,
+      summaryBack: problem && problem !== message.text ? `So just to make sure I have this right — you mentioned “${problem}”.` : null,
+      email: state.visitor.email ?? null,
+      calendlyLink: calendly,
+      resource,
+    }),
+    ctx,
+  );
+  return { state: said.state, effects: [...publishHandoff("handoff.opened", opened, handoff, ctx), ...said.effects] };
+}
+
+/** A visitor message while a handoff is open: collect the email once, keep helping until a human joins. */
+export function continueHandoff(state: RoomState, message: Message, ctx: RoomContext): Transition {
+  const handoff = state.handoff!;
+  const data = extractVisitorData(message.text);
+  const visitor = mergeVisitorData(state.visitor, data);
+  const next: RoomState = { ...state, visitor, qualification: updateQualification(state.qualification, message) };
+  if (data.email && !handoff.packet.visitor.email) {
+    const { email, name, company, role } = visitor;
+    const updated: HandoffState = {
+      ...handoff,
+      updatedAt: ctx.now.toISOString(),
+      packet: { ...handoff.packet, visitor: { ...handoff.packet.visitor, ...(email ? { email } : {}), ...(name ? { name } : {}), ...(company ? { company } : {}), ...(role ? { role } : {}) } },
+    };
+    const withEmail = { ...next, handoff: updated };
+    const said = botSays(withEmail, emailReceivedReply(data.email, handoff.availability), ctx);
+    return { state: said.state, effects: [...publishHandoff("handoff.updated", withEmail, updated, ctx), ...said.effects] };
+  }
+  if (data.invalidEmail && !handoff.packet.visitor.email) return botSays(next, INVALID_EMAIL_REPLY, ctx);
+  // The bot never talks over a human: once someone has claimed the conversation it stays quiet.
+  if (handoff.status === "claimed" || handoff.status === "active") return { state: next, effects: [] };
+  return { state: next, effects: [{ type: "bot-turn", seq: message.seq, text: message.text }] };
+}

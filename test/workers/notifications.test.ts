@@ -1,0 +1,72 @@
+// The notifications queue consumer: every job is validated again, stored once in the dev outbox,
+// and anything refused or dead-lettered is recorded for an operator.
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { NotificationJob } from "../../protocol/jobs";
+import worker from "../../worker/index";
+
+const dim = { confidence: 0, evidence: [] };
+const job = (id: string): NotificationJob => ({
+  id,
+  kind: "handoff.opened",
+  projectId: "prj_queue",
+  conversationId: "c_q",
+  handoffId: "h_q",
+  at: "2026-03-04T10:00:00.000Z",
+  status: "pending",
+  packet: {
+    summary: "The visitor asked for a person.",
+    botTried: [],
+    trigger: "explicit_request",
+    reasons: ["explicit_phrase:talk to a person"],
+    route: "sales",
+    priority: "high",
+    qualification: { problemFit: dim, authorityFit: dim, companyFit: dim, timingFit: dim, persona: null },
+    leadLevel: "cold",
+    sentiment: { negativity: 0, label: "neutral" },
+    suggestedReply: "Hi there",
+    visitor: {},
+    page: {},
+    mode: "live",
+    timestamps: { conversationStartedAt: "2026-03-04T09:58:00.000Z", handoffAt: "2026-03-04T10:00:00.000Z", lastVisitorMessageAt: "2026-03-04T10:00:00.000Z" },
+    messageCount: 2,
+    durationSeconds: 120,
+  },
+});
+
+async function deliver(queue: string, bodies: unknown[]) {
+  const batch = createMessageBatch(queue, bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env as never);
+  return getQueueResult(batch, ctx);
+}
+
+describe("the notifications consumer", () => {
+  it("stores a valid job in the outbox once, even when the queue redelivers it", async () => {
+    const id = `job_${crypto.randomUUID()}`;
+    const result = await deliver("baton-notifications", [job(id), job(id)]);
+    expect(result.explicitAcks.sort()).toEqual(["m0", "m1"]);
+    const rows = await env.DB.prepare("SELECT * FROM notifications WHERE id = ?").bind(id).all();
+    expect(rows.results).toHaveLength(1);
+  });
+
+  it.each([
+    ["garbage", "not a job"],
+    ["a job with no packet", { ...job("job_x"), packet: undefined }],
+    ["a job of an unknown kind", { ...job("job_y"), kind: "handoff.exploded" }],
+  ])("acknowledges %s and records why it was refused", async (_name, body) => {
+    const before = await env.DB.prepare("SELECT COUNT(*) AS n FROM notification_failures").first<{ n: number }>();
+    const result = await deliver("baton-notifications", [body]);
+    expect(result.explicitAcks).toEqual(["m0"]);
+    expect(result.retryMessages).toEqual([]);
+    const after = await env.DB.prepare("SELECT COUNT(*) AS n FROM notification_failures").first<{ n: number }>();
+    expect(after!.n).toBe(before!.n + 1);
+  });
+
+  it("records dead-lettered jobs", async () => {
+    const id = `job_${crypto.randomUUID()}`;
+    await deliver("baton-notifications-dlq", [job(id)]);
+    const row = await env.DB.prepare("SELECT * FROM notification_failures WHERE job_id = ?").bind(id).first<{ channel: string }>();
+    expect(row?.channel).toBe("dead-letter");
+  });
+});

@@ -1,0 +1,44 @@
+// Handoffs as agents read them (agent token, scoped to the agent's project: another project's
+// handoff is a 404), and the dev outbox of notifications (project secret key).
+import { Hono } from "hono";
+import { getServerByName } from "partyserver";
+import { z } from "zod";
+import { HANDOFF_STATUSES } from "../../protocol/jobs";
+import { requireAgent, requireProject } from "../auth";
+import { findHandoff, listHandoffs, listNotifications } from "../db";
+import type { Env } from "../env";
+import { ApiError } from "../errors";
+
+const listQuery = z.object({
+  status: z.enum(HANDOFF_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") || "query";
+    throw new ApiError(400, "invalid_query", `${field}: ${issue?.message ?? "invalid"}`, { field });
+  }
+  return parsed.data;
+}
+
+export const handoffRoutes = new Hono<{ Bindings: Env }>()
+  .get("/handoffs", async (c) => {
+    const agent = await requireAgent(c);
+    const { status, limit } = parseQuery(listQuery, c.req.query());
+    return c.json({ handoffs: await listHandoffs(c.env.DB, agent.projectId, status, limit) });
+  })
+  .get("/handoffs/:id", async (c) => {
+    const agent = await requireAgent(c);
+    const handoff = await findHandoff(c.env.DB, agent.projectId, c.req.param("id"));
+    if (!handoff) throw new ApiError(404, "not_found", "No such handoff in your project.");
+    const room = await getServerByName(c.env.ConversationRoom, handoff.conversationId);
+    return c.json({ handoff, transcript: await room.transcript() });
+  })
+  .get("/notifications", async (c) => {
+    const project = await requireProject(c);
+    const { limit } = parseQuery(listQuery.pick({ limit: true }), c.req.query());
+    return c.json({ notifications: await listNotifications(c.env.DB, project.id, limit) });
+  });
