@@ -41,6 +41,32 @@ export default defineConfig(async () => {
           },
         },
         {
+          // The same runtime with OPENAI_API_KEY set, against the local OpenAI-compatible fake.
+          plugins: [
+            cloudflareTest(({ inject }) => ({
+              main: "./worker/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  BATON_ENV: "test",
+                  ADMIN_TOKEN: "test-admin",
+                  TOKEN_SECRET: "test-token-secret-0123456789abcdef",
+                  OPENAI_API_KEY: "sk-test",
+                  OPENAI_BASE_URL: inject("fakeOpenAIUrl"),
+                  LLM_TIMEOUT_MS: "3000",
+                },
+              },
+            })),
+          ],
+          test: {
+            name: "workers-llm",
+            include: ["test/workers-llm/**/*.test.ts"],
+            setupFiles: ["./test/workers/apply-migrations.ts"],
+            globalSetup: ["./test/workers/global-setup.ts"],
+          },
+        },
+        {
           test: {
             name: "e2e",
             environment: "node",

@@ -18,11 +18,11 @@ const ctx: RoomContext = {
 const types = (effects: Effect[]) => effects.map((e) => e.type);
 
 describe("the room transition", () => {
-  it("a visitor message is appended with the next seq, broadcast to everyone, then handed to the bot", () => {
+  it("a visitor message is appended with the next seq, broadcast to everyone, then analysed", () => {
     const { state, effects } = transition(room(), { type: "visitor.message", clientId: "v1", text: "hi" }, ctx);
     expect(state.lastSeq).toBe(1);
     expect(state.lastVisitorMessageAt).toBe(now.toISOString());
-    expect(types(effects)).toEqual(["append", "broadcast", "bot-turn"]);
+    expect(types(effects)).toEqual(["append", "broadcast", "analyze"]);
     expect(effects[0]).toMatchObject({ message: { seq: 1, from: "visitor", text: "hi", clientId: "v1", at: now.toISOString() } });
     expect(effects[1]).toMatchObject({ to: "everyone", frame: { type: "message", seq: 1, from: "visitor" } });
   });
@@ -46,6 +46,37 @@ describe("the room transition", () => {
     );
     expect(effects[1]).toMatchObject({ frame: { from: "bot", text: "14 days.\n\nSee: guide", author: { id: "bot", name: "Ava" } } });
     expect(state.botLog).toEqual([{ seq: 1, question: "trial?", outcome: "answer", entryId: "trial" }]);
+  });
+
+  it("once analysed, an ordinary message is handed to the bot", () => {
+    const stored = transition(room(), { type: "visitor.message", clientId: "v1", text: "Do you have a trial?" }, ctx).state;
+    const { effects } = transition(stored, { type: "visitor.analyzed", seq: 1, text: "Do you have a trial?", hints: null }, ctx);
+    expect(effects).toEqual([{ type: "bot-turn", seq: 1, text: "Do you have a trial?" }]);
+  });
+
+  it("an LLM hint adds a human request the rules missed, but cannot remove one", () => {
+    const text = "I'd love to chat with whoever built this";
+    const stored = transition(room(), { type: "visitor.message", clientId: "v1", text }, ctx).state;
+    const hinted = transition(stored, { type: "visitor.analyzed", seq: 1, text, hints: { wantsHuman: true, frustrated: false, company: "Acme" } }, ctx);
+    expect(hinted.state.handoff).toMatchObject({ trigger: "explicit_request", reasons: expect.arrayContaining(["explicit_phrase:llm:wants_human"]) });
+    expect(hinted.state.visitor.company).toBe("Acme");
+    const asked = "Can I talk to a person?";
+    const stored2 = transition(room(), { type: "visitor.message", clientId: "v2", text: asked }, ctx).state;
+    const denied = transition(stored2, { type: "visitor.analyzed", seq: 1, text: asked, hints: { wantsHuman: false, frustrated: false } }, ctx);
+    expect(denied.state.handoff?.trigger).toBe("explicit_request");
+  });
+
+  it("a summary from the LLM updates the open handoff's packet and notifies again; the same summary is a no-op", () => {
+    const stored = transition(room(), { type: "visitor.message", clientId: "v1", text: "Can I talk to a person?" }, ctx).state;
+    const opened = transition(stored, { type: "visitor.analyzed", seq: 1, text: "Can I talk to a person?", hints: null }, ctx);
+    const summarize = opened.effects.find((e) => e.type === "summarize");
+    expect(summarize).toBeDefined();
+    const id = opened.state.handoff!.id;
+    const same = transition(opened.state, { type: "handoff.summarized", handoffId: id, summary: opened.state.handoff!.packet.summary }, ctx);
+    expect(same.effects).toEqual([]);
+    const better = transition(opened.state, { type: "handoff.summarized", handoffId: id, summary: "A better summary." }, ctx);
+    expect(better.state.handoff?.packet.summary).toBe("A better summary.");
+    expect(better.effects.some((e) => e.type === "sync" && e.op.kind === "enqueue" && e.op.job.kind === "handoff.updated")).toBe(true);
   });
 
   it("never mutates the state it is given", () => {

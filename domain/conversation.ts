@@ -5,7 +5,7 @@ import type { HandoffFrame, MessageFrame, NoteFrame, RoomFrame, Sender } from ".
 import type { NotificationJob } from "../protocol/jobs";
 import type { BotLogEntry } from "./context-packet";
 import { initialEscalationMemory, type EscalationMemory } from "./escalation";
-import { continueHandoff, decideTurn, type HandoffRecord, type HandoffState } from "./handoff-flow";
+import { continueHandoff, decideTurn, publishHandoff, type HandoffRecord, type HandoffState, type LlmHints } from "./handoff-flow";
 import { initialQualification, mergeVisitorData, type QualificationState, type VisitorData } from "./qualification";
 import type { BotReply } from "./rules-bot";
 import type { Settings } from "./settings";
@@ -57,6 +57,10 @@ export interface StoredMessage {
 
 export type RoomEvent =
   | { type: "visitor.message"; clientId: string; text: string }
+  /** The stored visitor message `seq`, with what another engine (an LLM) noticed in it, if any. */
+  | { type: "visitor.analyzed"; seq: number; text: string; hints: LlmHints | null }
+  /** A better summary for an open handoff's packet (from an LLM); the rules summary stays otherwise. */
+  | { type: "handoff.summarized"; handoffId: string; summary: string }
   | { type: "agent.message"; clientId: string; text: string; agent: Author }
   | { type: "agent.note"; clientId?: string; text: string; agent: Author }
   | { type: "bot.reply"; reply: BotReply; inReplyTo: number; question: string; append?: string };
@@ -70,8 +74,12 @@ export type Effect =
   | { type: "append"; message: StoredMessage }
   | { type: "broadcast"; to: Audience; frame: RoomFrame }
   | { type: "sync"; op: SyncOp }
+  /** Ask the engine what it notices in visitor message `seq`; the answer comes back as `visitor.analyzed`. */
+  | { type: "analyze"; seq: number; text: string }
   /** Ask the bot engine for a reply to visitor message `seq`; its answer comes back as `bot.reply`. */
-  | { type: "bot-turn"; seq: number; text: string; append?: string };
+  | { type: "bot-turn"; seq: number; text: string; append?: string }
+  /** Ask the engine for a summary of the conversation for handoff `handoffId` (comes back as `handoff.summarized`). */
+  | { type: "summarize"; handoffId: string; reason: string; rulesSummary: string };
 
 export interface Transition {
   state: RoomState;
@@ -159,13 +167,20 @@ export function transition(state: RoomState, event: RoomEvent, ctx: RoomContext)
   const at = ctx.now.toISOString();
   switch (event.type) {
     case "visitor.message": {
+      // Stored and acknowledged first; the decision follows once the message is analysed.
       const stored = store(state, { kind: "message", from: "visitor", text: event.text, at, clientId: event.clientId });
-      const transcript = [...ctx.transcript, ...stored.effects.flatMap((e) => (e.type === "append" ? [e.message] : []))];
-      const next = { ...stored.state, lastVisitorMessageAt: at };
-      const turn = next.handoff && isOpen(next.handoff)
-        ? continueHandoff(next, { seq: stored.seq, text: event.text }, { ...ctx, transcript })
-        : decideTurn(next, { seq: stored.seq, text: event.text }, { ...ctx, transcript });
-      return { state: turn.state, effects: [...stored.effects, ...turn.effects] };
+      return { state: { ...stored.state, lastVisitorMessageAt: at }, effects: [...stored.effects, { type: "analyze", seq: stored.seq, text: event.text }] };
+    }
+    case "visitor.analyzed": {
+      const message = { seq: event.seq, text: event.text };
+      return state.handoff && isOpen(state.handoff) ? continueHandoff(state, message, ctx) : decideTurn(state, message, event.hints, ctx);
+    }
+    case "handoff.summarized": {
+      const handoff = state.handoff;
+      if (!handoff || handoff.id !== event.handoffId || handoff.packet.summary === event.summary) return { state, effects: [] };
+      const updated = { ...handoff, updatedAt: at, packet: { ...handoff.packet, summary: event.summary } };
+      const next = { ...state, handoff: updated };
+      return { state: next, effects: publishHandoff("handoff.updated", next, updated, ctx) };
     }
     case "agent.message":
       return store(state, { kind: "message", from: "agent", text: event.text, at, clientId: event.clientId, author: event.agent });

@@ -32,6 +32,7 @@ function play(texts: string[], options: { settings?: SettingsInput; now?: Date; 
     all.push(...out.effects);
     for (const e of out.effects) if (e.type === "append") transcript.push(e.message);
     for (const e of out.effects) {
+      if (e.type === "analyze") apply({ type: "visitor.analyzed", seq: e.seq, text: e.text, hints: null });
       if (e.type === "bot-turn") apply({ type: "bot.reply", reply: replyFromKnowledge(e.text, settings.knowledgeBase), inReplyTo: e.seq, question: e.text, ...(e.append ? { append: e.append } : {}) });
     }
   };

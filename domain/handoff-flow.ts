@@ -5,13 +5,13 @@ import type { ContextPacket, HandoffStatus, LeadLevel, NotificationJob, Priority
 import { decideAvailability, type Availability, type HandoffMode } from "./availability";
 import { buildContextPacket, type BotLogEntry } from "./context-packet";
 import { botSays, handoffFrame, type Effect, type RoomContext, type RoomState, type Transition } from "./conversation";
-import { decideEscalation, type EscalationDecision } from "./escalation";
+import { decideEscalation, type EscalationDecision, type Signals } from "./escalation";
 import type { Resource } from "./escalation-settings";
-import { isQuestion } from "./intents";
+import { detectExplicitRequest, isQuestion } from "./intents";
 import { extractVisitorData, mergeVisitorData, updateQualification } from "./qualification";
 import { calendlyLink, emailReceivedReply, handoffReply, INVALID_EMAIL_REPLY, OFFER_HUMAN_REPLY, softResourceReply } from "./replies";
 import { replyFromKnowledge, terms } from "./rules-bot";
-import { sentimentLabel } from "./sentiment";
+import { analyzeSentiment, sentimentLabel } from "./sentiment";
 
 /** The handoff as the room remembers it (the D1 row mirrors it). */
 export interface HandoffState {
@@ -47,6 +47,27 @@ export interface HandoffRecord {
 }
 
 type Message = { seq: number; text: string };
+
+/** What an LLM engine noticed in a message. Hints only add to the rules' signals, never remove one. */
+export interface LlmHints {
+  wantsHuman: boolean;
+  frustrated: boolean;
+  name?: string;
+  company?: string;
+  role?: string;
+}
+
+/** The signals an LLM adds on top of the rules detectors (an empty object when it adds nothing). */
+export function signalsFromHints(text: string, hints: LlmHints | null): Partial<Signals> {
+  if (!hints) return {};
+  const added: Partial<Signals> = {};
+  if (hints.wantsHuman && !detectExplicitRequest(text)) added.explicitRequest = { phrase: "llm:wants_human", source: "llm", route: null };
+  if (hints.frustrated) {
+    const sentiment = analyzeSentiment(text);
+    if (sentiment.frustration.length === 0) added.sentiment = { ...sentiment, frustration: [{ kind: "complaint", phrase: "llm:frustrated" }] };
+  }
+  return added;
+}
 
 export function handoffRecord(state: RoomState, handoff: HandoffState): HandoffRecord {
   return {
@@ -100,9 +121,11 @@ export function pickResource(resources: readonly Resource[], text: string): Reso
 }
 
 /** A visitor message with no handoff open: the decision, then the bot's part. */
-export function decideTurn(state: RoomState, message: Message, ctx: RoomContext): Transition {
+export function decideTurn(state: RoomState, message: Message, hints: LlmHints | null, ctx: RoomContext): Transition {
   const { settings } = ctx;
-  const visitor = mergeVisitorData(state.visitor, extractVisitorData(message.text));
+  const facts = hints ? { ...(hints.name ? { name: hints.name } : {}), ...(hints.company ? { company: hints.company } : {}), ...(hints.role ? { role: hints.role } : {}) } : {};
+  // The rules' own extraction wins; the LLM only fills what they missed.
+  const visitor = mergeVisitorData(mergeVisitorData(state.visitor, facts), extractVisitorData(message.text));
   const qualification = updateQualification(state.qualification, message);
   const rules = replyFromKnowledge(message.text, settings.knowledgeBase);
   // Answerability is the rules engine's call, so the failure count is deterministic whatever phrases the reply.
@@ -114,6 +137,7 @@ export function decideTurn(state: RoomState, message: Message, ctx: RoomContext)
     memory: state.escalation,
     handoffOpen: false,
     ...(botAnswerable !== undefined ? { botAnswerable } : {}),
+    signals: signalsFromHints(message.text, hints),
   });
   const next: RoomState = { ...state, visitor, qualification, escalation: decision.memory };
   if (decision.escalate && decision.trigger) {
@@ -197,7 +221,8 @@ export function openHandoff(state: RoomState, decision: EscalationDecision, trig
     }),
     ctx,
   );
-  return { state: said.state, effects: [...publishHandoff("handoff.opened", opened, handoff, ctx), ...said.effects] };
+  const summarize: Effect = { type: "summarize", handoffId: handoff.id, reason: decision.reasons.join(", "), rulesSummary: packet.summary };
+  return { state: said.state, effects: [...publishHandoff("handoff.opened", opened, handoff, ctx), ...said.effects, summarize] };
 }
 
 /** A visitor message while a handoff is open: collect the email once, keep helping until a human joins. */

@@ -123,8 +123,10 @@ export class ConversationRoom extends Server<Env> {
       settings,
       hasChannel: this.env.BATON_ENV !== "production",
       agentsOnline: [...this.getConnections("agent")].length,
-      transcript: event.type === "visitor.message" ? this.store.recentTranscript(TRANSCRIPT_CONTEXT) : [],
+      // Only the decision after a visitor message builds packets from the transcript.
+      transcript: event.type === "visitor.analyzed" ? this.store.recentTranscript(TRANSCRIPT_CONTEXT) : [],
     });
+    if (next === state && effects.length === 0) return; // a no-op event: nothing to commit
     const appended = effects.flatMap((e) => (e.type === "append" ? [e.message] : []));
     const syncs = effects.flatMap((e) => (e.type === "sync" ? [e.op] : []));
     this.store.commit(next, appended, syncs);
@@ -143,12 +145,22 @@ export class ConversationRoom extends Server<Env> {
         for (const c of sockets) this.sendTo(c, payload);
         return;
       }
+      case "analyze": {
+        const hints = await this.engine.classify({ text: effect.text, transcript: this.store.recentTranscript(50), settings: await this.settings() });
+        return this.dispatch({ type: "visitor.analyzed", seq: effect.seq, text: effect.text, hints });
+      }
+      case "summarize": {
+        const summary = await this.engine.summarize({ transcript: this.store.recentTranscript(50), reason: effect.reason, rulesSummary: effect.rulesSummary });
+        return this.dispatch({ type: "handoff.summarized", handoffId: effect.handoffId, summary });
+      }
       case "bot-turn": {
         const settings = await this.settings();
         const reply = await this.engine.reply({ text: effect.text, transcript: this.store.recentTranscript(50), settings });
         const event: RoomEvent = { type: "bot.reply", reply, inReplyTo: effect.seq, question: effect.text, ...(effect.append ? { append: effect.append } : {}) };
         return this.dispatch(event);
       }
+      default:
+        return effect satisfies never;
     }
   }
 

@@ -15,6 +15,10 @@ export function answerFor(request: ChatRequest): unknown {
   if (request.response_format?.json_schema?.name === "summary") {
     return { summary: `LLM summary of ${request.messages.length} messages. ${last.split("\n").at(-1) ?? ""}` };
   }
+  if (request.response_format?.json_schema?.name === "classification") {
+    const intro = /I'm (\w+) from (\w+)/.exec(last);
+    return { wantsHuman: /whoever built|talk to|chat with/i.test(last), frustrated: /useless|annoying/i.test(last), name: intro?.[1] ?? "", company: intro?.[2] ?? "", role: "" };
+  }
   const system = request.messages[0]?.content ?? "";
   const entry = /\[(\w[\w-]*)\] Q: [^\n]*trial[^\n]*\nA: ([^\n]*)/i.exec(system);
   if (/trial/i.test(last) && entry) return { answerable: true, answer: `(llm) ${entry[2]}`, entryId: entry[1] };

@@ -23,6 +23,12 @@ describe("the OpenAI engine", () => {
     expect((await engine.reply(input("What's the capital of Peru?"))).kind).toBe("unknown");
   });
 
+  it("classifies a message into hints through structured outputs", async () => {
+    const engine = new OpenAIEngine({ apiKey: "sk-test", baseURL });
+    expect(await engine.classify(input("I'm Ana from Acme, can I chat with whoever built this?"))).toEqual({ wantsHuman: true, frustrated: false, name: "Ana", company: "Acme" });
+    expect(await engine.classify(input("Is there a trial?"))).toEqual({ wantsHuman: false, frustrated: false });
+  });
+
   it("writes a summary", async () => {
     const engine = new OpenAIEngine({ apiKey: "sk-test", baseURL });
     const summary = await engine.summarize({ transcript: [], reason: "explicit request", rulesSummary: "rules" });
@@ -35,6 +41,7 @@ describe("the OpenAI engine", () => {
     const reply = await slow.reply(input("Do you offer a free trial?"));
     expect(reply).toMatchObject({ kind: "answer", text: "Yes, 14 days." });
     expect(await slow.summarize({ transcript: [], reason: "x", rulesSummary: "the rules summary" })).toBe("the rules summary");
+    expect(await slow.classify(input("hello"))).toBeNull();
   });
 
   it("falls back to the rules engine when the API errors", async () => {

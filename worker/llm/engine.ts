@@ -4,6 +4,7 @@
 import { replyFromKnowledge, type BotReply } from "../../domain/rules-bot";
 import type { Settings } from "../../domain/settings";
 import type { StoredMessage } from "../../domain/conversation";
+import type { LlmHints } from "../../domain/handoff-flow";
 
 export interface BotTurnInput {
   /** The visitor message to answer. */
@@ -24,6 +25,8 @@ export interface SummaryInput {
 export interface BotEngine {
   readonly name: string;
   reply(input: BotTurnInput, signal?: AbortSignal): Promise<BotReply>;
+  /** What the engine notices beyond the rules detectors (wants a human, frustrated, who the visitor is); null: nothing to add. */
+  classify(input: BotTurnInput, signal?: AbortSignal): Promise<LlmHints | null>;
   /** A 3–5 sentence summary of the conversation for the agent taking over. */
   summarize(input: SummaryInput, signal?: AbortSignal): Promise<string>;
 }
@@ -32,6 +35,9 @@ export const rulesEngine: BotEngine = {
   name: "rules",
   async reply(input) {
     return replyFromKnowledge(input.text, input.settings.knowledgeBase);
+  },
+  async classify() {
+    return null; // the rules detectors in domain/ already ran on the message
   },
   async summarize(input) {
     return input.rulesSummary;

@@ -5,6 +5,7 @@ import OpenAI from "openai";
 import { zodResponseFormat } from "openai/helpers/zod";
 import { z } from "zod";
 import { UNKNOWN_ANSWER, type BotReply } from "../../domain/rules-bot";
+import type { LlmHints } from "../../domain/handoff-flow";
 import type { Env } from "../env";
 import { rulesEngine, type BotEngine, type BotTurnInput, type SummaryInput } from "./engine";
 
@@ -17,6 +18,15 @@ const replySchema = z.object({
 });
 
 const summarySchema = z.object({ summary: z.string() });
+
+const classificationSchema = z.object({
+  wantsHuman: z.boolean(),
+  frustrated: z.boolean(),
+  /** Facts the visitor stated about themselves; empty strings when not stated. */
+  name: z.string(),
+  company: z.string(),
+  role: z.string(),
+});
 
 export interface OpenAIEngineOptions {
   apiKey: string;
@@ -69,6 +79,35 @@ export class OpenAIEngine implements BotEngine {
     return { kind: "answer", text: parsed.answer.trim(), entryId: parsed.entryId || "llm", score: 1 };
   }
 
+  async classify(input: BotTurnInput, signal?: AbortSignal): Promise<LlmHints> {
+    const completion = await this.client.chat.completions.parse(
+      {
+        model: this.model,
+        temperature: 0,
+        messages: [
+          {
+            role: "system",
+            content:
+              "Classify the visitor's last message in a website chat. wantsHuman: they ask to talk to a person, a team member or to book a call " +
+              "(not when they mention people in their own company). frustrated: they are annoyed with the bot or about to leave. " +
+              "name, company, role: only what the visitor states about themselves, else empty strings.",
+          },
+          ...input.transcript.slice(-6).map((m) => ({ role: m.from === "visitor" ? ("user" as const) : ("assistant" as const), content: m.text })),
+          { role: "user", content: input.text },
+        ],
+        response_format: zodResponseFormat(classificationSchema, "classification"),
+      },
+      { ...(signal ? { signal } : {}) },
+    );
+    const parsed = completion.choices[0]?.message.parsed;
+    if (!parsed) throw new Error("the model returned no classification");
+    const fact = (value: string) => value.trim().slice(0, 120) || undefined;
+    const name = fact(parsed.name);
+    const company = fact(parsed.company);
+    const role = fact(parsed.role);
+    return { wantsHuman: parsed.wantsHuman, frustrated: parsed.frustrated, ...(name ? { name } : {}), ...(company ? { company } : {}), ...(role ? { role } : {}) };
+  }
+
   async summarize(input: SummaryInput, signal?: AbortSignal): Promise<string> {
     const completion = await this.client.chat.completions.parse(
       {
@@ -116,6 +155,7 @@ export function withFallback(primary: BotEngine, fallback: BotEngine, timeoutMs:
   return {
     name: `${primary.name}+${fallback.name}`,
     reply: (input) => bounded((signal) => primary.reply(input, signal), () => fallback.reply(input)),
+    classify: (input) => bounded((signal) => primary.classify(input, signal), () => fallback.classify(input)),
     summarize: (input) => bounded((signal) => primary.summarize(input, signal), () => fallback.summarize(input)),
   };
 }

@@ -1,0 +1,45 @@
+// A room whose worker has OPENAI_API_KEY: the bot's words, extra signals and the handoff summary
+// come from the (fake) OpenAI-compatible API, while the decision stays with the rules.
+import { describe, expect, it } from "vitest";
+import type { RoomFrame } from "../../protocol/frames";
+import { call, Client, createAgent, createProject, json, startConversation } from "../workers/helpers";
+
+const allWeek = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [{ start: "00:00", end: "24:00" }]]));
+const settings = {
+  knowledgeBase: [{ id: "trial", question: "Do you offer a free trial?", answer: "Yes, 14 days.", keywords: ["trial"] }],
+  businessHours: { timezone: "UTC", weekly: allWeek },
+};
+
+async function say(visitor: Client, text: string) {
+  const clientId = crypto.randomUUID();
+  visitor.send({ type: "visitor.message", clientId, text });
+  const mine = await visitor.waitForMessage((m) => m.clientId === clientId);
+  return visitor.waitForMessage((m) => m.from === "bot" && m.seq > mine.seq);
+}
+
+describe("a room with the OpenAI engine", () => {
+  it("answers from the knowledge base in the model's words", async () => {
+    const project = await createProject({ settings });
+    const visitor = await Client.open((await startConversation(project)).socketUrl);
+    expect((await say(visitor, "Is there a trial?")).text).toBe("(llm) Yes, 14 days.");
+  });
+
+  it("opens a handoff the rules alone would miss, and replaces the packet's summary with the model's", async () => {
+    const project = await createProject({ settings });
+    const agent = await createAgent(project);
+    const visitor = await Client.open((await startConversation(project)).socketUrl);
+    const reply = await say(visitor, "I'm Ana from Acme, I'd love to chat with whoever built this");
+    expect(reply.text).toMatch(/someone will join this chat shortly/);
+    const frame = await visitor.waitFor((f) => f.find((x): x is Extract<RoomFrame, { type: "handoff" }> => x.type === "handoff"));
+    expect(frame.trigger).toBe("explicit_request");
+    for (let i = 0; i < 50; i++) {
+      const { handoff } = await json<{ handoff: any }>(await call(`/v1/handoffs/${frame.handoffId}`, { token: agent.agentToken }), 200);
+      if (handoff.packet.summary.startsWith("LLM summary")) {
+        expect(handoff.packet).toMatchObject({ visitor: { name: "Ana", company: "Acme" }, reasons: expect.arrayContaining(["explicit_phrase:llm:wants_human"]) });
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error("the LLM summary never reached the handoff");
+  });
+});
