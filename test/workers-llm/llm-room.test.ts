@@ -2,20 +2,13 @@
 // come from the (fake) OpenAI-compatible API, while the decision stays with the rules.
 import { describe, expect, it } from "vitest";
 import type { RoomFrame } from "../../protocol/frames";
-import { call, Client, createAgent, createProject, json, startConversation } from "../workers/helpers";
+import { ALWAYS_OPEN, call, Client, createAgent, createProject, json, say, startConversation } from "../workers/helpers";
 
-const allWeek = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [{ start: "00:00", end: "24:00" }]]));
 const settings = {
   knowledgeBase: [{ id: "trial", question: "Do you offer a free trial?", answer: "Yes, 14 days.", keywords: ["trial"] }],
-  businessHours: { timezone: "UTC", weekly: allWeek },
+  businessHours: ALWAYS_OPEN,
 };
 
-async function say(visitor: Client, text: string) {
-  const clientId = crypto.randomUUID();
-  visitor.send({ type: "visitor.message", clientId, text });
-  const mine = await visitor.waitForMessage((m) => m.clientId === clientId);
-  return visitor.waitForMessage((m) => m.from === "bot" && m.seq > mine.seq);
-}
 
 describe("a room with the OpenAI engine", () => {
   it("answers from the knowledge base in the model's words", async () => {

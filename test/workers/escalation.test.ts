@@ -4,17 +4,16 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { contextPacketSchema } from "../../protocol/jobs";
 import type { RoomFrame } from "../../protocol/frames";
-import { agentSession, call, Client, createAgent, createProject, json, startConversation, type TestProject } from "./helpers";
+import { agentSession, ALWAYS_OPEN, call, Client, createAgent, createProject, json, say, startConversation, type TestProject } from "./helpers";
 
-const allWeek = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [{ start: "00:00", end: "24:00" }]]));
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const knowledgeBase = [
   { id: "trial", question: "Do you offer a free trial?", answer: "Yes — 14 days, no card needed.", keywords: ["trial"] },
   { id: "pricing", question: "How much does it cost?", answer: "Plans start at $49 a month.", keywords: ["pricing", "price", "cost"] },
 ];
-const liveSettings = { knowledgeBase, businessHours: { timezone: "UTC", weekly: allWeek }, calendlyUrl: "https://calendly.com/acme/intro" };
+const liveSettings = { knowledgeBase, businessHours: ALWAYS_OPEN, calendlyUrl: "https://calendly.com/acme/intro" };
 // Every day open, except that yesterday, today and tomorrow are holidays: outside hours whatever the clock says.
-const closedSettings = { knowledgeBase, businessHours: { timezone: "UTC", weekly: allWeek, holidays: [day(-1), day(0), day(1)] } };
+const closedSettings = { knowledgeBase, businessHours: { ...ALWAYS_OPEN, holidays: [day(-1), day(0), day(1)] } };
 
 async function visitorIn(project: TestProject, body: Record<string, unknown> = {}) {
   const conversation = await startConversation(project, body);
@@ -23,13 +22,6 @@ async function visitorIn(project: TestProject, body: Record<string, unknown> = {
   return { conversation, visitor };
 }
 
-/** Sends one visitor message and waits for the bot's answer to it (one in flight). */
-async function say(visitor: Client, text: string) {
-  const clientId = crypto.randomUUID();
-  visitor.send({ type: "visitor.message", clientId, text });
-  const mine = await visitor.waitForMessage((m) => m.clientId === clientId, `ack of ${text}`);
-  return visitor.waitForMessage((m) => m.from === "bot" && m.seq > mine.seq, `bot reply to ${text}`);
-}
 
 const handoffFrames = (frames: RoomFrame[]) => frames.filter((f): f is Extract<RoomFrame, { type: "handoff" }> => f.type === "handoff");
 

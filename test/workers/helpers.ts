@@ -130,3 +130,17 @@ export class Client {
     }
   }
 }
+
+/** Open every day, all day, in UTC: the live path, whatever the clock says. */
+export const ALWAYS_OPEN = {
+  timezone: "UTC",
+  weekly: Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [{ start: "00:00", end: "24:00" }]])),
+};
+
+/** Sends one visitor message and waits for its ack, then for the bot's answer to it (one in flight). */
+export async function say(visitor: Client, text: string) {
+  const clientId = crypto.randomUUID();
+  visitor.send({ type: "visitor.message", clientId, text });
+  const mine = await visitor.waitForMessage((m) => m.clientId === clientId, `ack of ${text}`);
+  return visitor.waitForMessage((m) => m.from === "bot" && m.seq > mine.seq, `bot reply to ${text}`);
+}

@@ -28,6 +28,12 @@ const classificationSchema = z.object({
   role: z.string(),
 });
 
+type ChatMessage = { role: "system" | "user" | "assistant"; content: string };
+
+/** The last `n` transcript messages as chat turns (visitor = user, everyone else = assistant). */
+const history = (transcript: BotTurnInput["transcript"], n: number): ChatMessage[] =>
+  transcript.slice(-n).map((m) => ({ role: m.from === "visitor" ? "user" : "assistant", content: m.text }));
+
 export interface OpenAIEngineOptions {
   apiKey: string;
   baseURL?: string;
@@ -51,56 +57,57 @@ export class OpenAIEngine implements BotEngine {
     this.model = options.model ?? "gpt-4o-mini";
   }
 
-  async reply(input: BotTurnInput, signal?: AbortSignal): Promise<BotReply> {
-    const knowledge = input.settings.knowledgeBase.map((e, i) => `[${e.id ?? `kb${i}`}] Q: ${e.question}\nA: ${e.answer}`).join("\n\n");
+  /** One bounded-by-caller chat completion whose answer must parse against `schema`. */
+  private async structured<S extends z.ZodType>(schema: S, name: string, messages: ChatMessage[], signal?: AbortSignal): Promise<z.output<S>> {
     const completion = await this.client.chat.completions.parse(
-      {
-        model: this.model,
-        temperature: 0,
-        messages: [
-          {
-            role: "system",
-            content:
-              `You are ${input.settings.botName}, a website assistant. Answer ONLY from the knowledge base below, briefly and warmly. ` +
-              "If it does not contain the answer, set answerable=false and do not guess. Never promise prices, terms or timelines " +
-              "beyond what it says. Never say you are transferring the visitor: the system decides that.\n\nKnowledge base:\n" +
-              knowledge,
-          },
-          ...input.transcript.slice(-12).map((m) => ({ role: m.from === "visitor" ? ("user" as const) : ("assistant" as const), content: m.text })),
-          { role: "user", content: input.text },
-        ],
-        response_format: zodResponseFormat(replySchema, "reply"),
-      },
+      { model: this.model, temperature: 0, messages, response_format: zodResponseFormat(schema, name) },
       { ...(signal ? { signal } : {}) },
     );
     const parsed = completion.choices[0]?.message.parsed;
-    if (!parsed) throw new Error("the model returned no parsable reply");
+    if (!parsed) throw new Error(`the model returned no parsable ${name}`);
+    return parsed as z.output<S>;
+  }
+
+  async reply(input: BotTurnInput, signal?: AbortSignal): Promise<BotReply> {
+    const knowledge = input.settings.knowledgeBase.map((e, i) => `[${e.id ?? `kb${i}`}] Q: ${e.question}\nA: ${e.answer}`).join("\n\n");
+    const parsed = await this.structured(
+      replySchema,
+      "reply",
+      [
+        {
+          role: "system",
+          content:
+            `You are ${input.settings.botName}, a website assistant. Answer ONLY from the knowledge base below, briefly and warmly. ` +
+            "If it does not contain the answer, set answerable=false and do not guess. Never promise prices, terms or timelines " +
+            "beyond what it says. Never say you are transferring the visitor: the system decides that.\n\nKnowledge base:\n" +
+            knowledge,
+        },
+        ...history(input.transcript, 12),
+        { role: "user", content: input.text },
+      ],
+      signal,
+    );
     if (!parsed.answerable || !parsed.answer.trim()) return { kind: "unknown", text: UNKNOWN_ANSWER };
     return { kind: "answer", text: parsed.answer.trim(), entryId: parsed.entryId || "llm", score: 1 };
   }
 
   async classify(input: BotTurnInput, signal?: AbortSignal): Promise<LlmHints> {
-    const completion = await this.client.chat.completions.parse(
-      {
-        model: this.model,
-        temperature: 0,
-        messages: [
-          {
-            role: "system",
-            content:
-              "Classify the visitor's last message in a website chat. wantsHuman: they ask to talk to a person, a team member or to book a call " +
-              "(not when they mention people in their own company). frustrated: they are annoyed with the bot or about to leave. " +
-              "name, company, role: only what the visitor states about themselves, else empty strings.",
-          },
-          ...input.transcript.slice(-6).map((m) => ({ role: m.from === "visitor" ? ("user" as const) : ("assistant" as const), content: m.text })),
-          { role: "user", content: input.text },
-        ],
-        response_format: zodResponseFormat(classificationSchema, "classification"),
-      },
-      { ...(signal ? { signal } : {}) },
+    const parsed = await this.structured(
+      classificationSchema,
+      "classification",
+      [
+        {
+          role: "system",
+          content:
+            "Classify the visitor's last message in a website chat. wantsHuman: they ask to talk to a person, a team member or to book a call " +
+            "(not when they mention people in their own company). frustrated: they are annoyed with the bot or about to leave. " +
+            "name, company, role: only what the visitor states about themselves, else empty strings.",
+        },
+        ...history(input.transcript, 6),
+        { role: "user", content: input.text },
+      ],
+      signal,
     );
-    const parsed = completion.choices[0]?.message.parsed;
-    if (!parsed) throw new Error("the model returned no classification");
     const fact = (value: string) => value.trim().slice(0, 120) || undefined;
     const name = fact(parsed.name);
     const company = fact(parsed.company);
@@ -109,24 +116,21 @@ export class OpenAIEngine implements BotEngine {
   }
 
   async summarize(input: SummaryInput, signal?: AbortSignal): Promise<string> {
-    const completion = await this.client.chat.completions.parse(
-      {
-        model: this.model,
-        temperature: 0,
-        messages: [
-          {
-            role: "system",
-            content:
-              "Summarise this website chat for the human agent taking over, in 3 to 5 plain sentences: who the visitor is, " +
-              "what they need, what the bot already answered, and why a human is needed now. Facts only; no greeting.",
-          },
-          { role: "user", content: input.transcript.map((m) => `${m.from}: ${m.text}`).join("\n") + `\n\nHandoff reason: ${input.reason}` },
-        ],
-        response_format: zodResponseFormat(summarySchema, "summary"),
-      },
-      { ...(signal ? { signal } : {}) },
+    const parsed = await this.structured(
+      summarySchema,
+      "summary",
+      [
+        {
+          role: "system",
+          content:
+            "Summarise this website chat for the human agent taking over, in 3 to 5 plain sentences: who the visitor is, " +
+            "what they need, what the bot already answered, and why a human is needed now. Facts only; no greeting.",
+        },
+        { role: "user", content: input.transcript.map((m) => `${m.from}: ${m.text}`).join("\n") + `\n\nHandoff reason: ${input.reason}` },
+      ],
+      signal,
     );
-    const summary = completion.choices[0]?.message.parsed?.summary.trim();
+    const summary = parsed.summary.trim();
     if (!summary) throw new Error("the model returned no summary");
     return summary;
   }
