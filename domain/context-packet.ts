@@ -129,6 +129,22 @@ function issueOf(input: PacketInput): string | null {
   return last;
 }
 
+/**
+ * Notes for a booking the visitor makes themselves (Calendly's prefill): only what the visitor said,
+ * in their words — never internal reasons or lead scores, which the visitor can read in the link.
+ */
+export function bookingNotes(qualification: QualificationState, visitor: VisitorData): string {
+  const parts: string[] = [];
+  const problem = evidence(qualification, "problemFit");
+  if (problem) parts.push(`Need: ${quote(problem, 300)}`);
+  const timing = evidence(qualification, "timingFit");
+  if (timing && timing !== problem) parts.push(`Timing: ${quote(timing, 200)}`);
+  const who = [visitor.role, visitor.company].filter(Boolean).join(", ");
+  if (who) parts.push(`About me: ${who}`);
+  parts.push("(from the chat on our website)");
+  return parts.join("\n");
+}
+
 /** A first reply the agent can send as is: greets by name, names the issue, no repetition asked. */
 export function suggestFirstReply(input: PacketInput): string {
   const firstName = input.visitor.name?.split(/\s+/)[0];

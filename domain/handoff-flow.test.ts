@@ -125,7 +125,10 @@ describe("who gets what", () => {
     expect(state.handoff).toMatchObject({ trigger: "hot_lead", leadLevel: "hot" });
     const link = /https:\/\/calendly\.com\/acme\/intro\?\S+/.exec(bot.at(-1) ?? "")?.[0];
     expect(link).toBeDefined();
-    expect(new URL(link!).searchParams.get("a1")).toContain("onboarding");
+    const notes = new URL(link!).searchParams.get("a1");
+    expect(notes).toContain("Need: “We're struggling with our onboarding flow");
+    expect(notes).toContain("CTO");
+    expect(notes).not.toMatch(/hot|lead|Handed over/i); // the visitor can read the link: no internal scoring
     expect(state.handoff?.packet.calendlyUrl).toBe(link);
   });
 

@@ -3,7 +3,7 @@
 // handoff in this same exchange (row, packet, notification, frame, honest words to the visitor).
 import type { ContextPacket, HandoffStatus, LeadLevel, NotificationJob, Priority, Route, Trigger } from "../protocol/jobs";
 import { decideAvailability, type Availability, type HandoffMode } from "./availability";
-import { buildContextPacket, type BotLogEntry } from "./context-packet";
+import { bookingNotes, buildContextPacket, type BotLogEntry } from "./context-packet";
 import { botSays, handoffFrame, type Effect, type RoomContext, type RoomState, type Transition } from "./conversation";
 import { decideEscalation, type EscalationDecision, type Signals } from "./escalation";
 import type { Resource } from "./escalation-settings";
@@ -188,7 +188,7 @@ export function openHandoff(state: RoomState, decision: EscalationDecision, trig
   // Hot leads may book straight away (prefilled, so the call starts with context); warm ones get a human first.
   const calendly =
     decision.leadLevel === "hot" && settings.calendlyUrl
-      ? calendlyLink(settings.calendlyUrl, { ...state.visitor, notes: packet.summary })
+      ? calendlyLink(settings.calendlyUrl, { ...state.visitor, notes: bookingNotes(state.qualification, state.visitor) })
       : null;
   if (calendly) packet.calendlyUrl = calendly;
   const handoff: HandoffState = {

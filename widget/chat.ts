@@ -2,8 +2,9 @@
 // the view together. Rules about messages live in store.ts; this file only decides when to
 // start a conversation, what to send next, and when to give up on a refused socket.
 import type { ErrorCode } from "../protocol/frames";
+import { handoffLine, receiveHandoff, type HandoffView } from "./handoff";
 import { newClientId } from "./ids";
-import { loadSaved, saveState, socketUrl, startConversation, type Session } from "./session";
+import { loadSaved, saveState, socketUrl, startConversation, type BotInfo, type Session } from "./session";
 import { openRoomSocket, type RoomSocket } from "./socket";
 import {
   checkText,
@@ -25,7 +26,8 @@ export interface WidgetConfig {
   projectKey: string;
   /** Origin of the Baton API (where widget.js came from, unless `data-api` says otherwise). */
   api: string;
-  title: string;
+  /** From `data-title`; without it the panel shows the bot's name. */
+  title?: string;
   accent?: string;
 }
 
@@ -40,6 +42,9 @@ export function startChat(config: WidgetConfig): void {
   const saved = loadSaved(config.projectKey);
   let session: Session | undefined = saved.session;
   let readSeq = saved.readSeq;
+  let bot: BotInfo | undefined = saved.bot;
+  /** Not saved: the room sends it again after every (re)connect. */
+  let handoff: HandoffView | null = null;
   let state: ChatState = { ...emptyState, outbox: saved.outbox };
   let status: WidgetStatus = "idle";
   let notice: string | undefined;
@@ -75,11 +80,19 @@ export function startChat(config: WidgetConfig): void {
   });
 
   function render() {
-    view.update({ items: listItems(state), status, unread: view.isOpen() ? 0 : countUnread(state, readSeq), ...(notice ? { notice } : {}) });
+    const line = handoffLine(handoff, state.messages);
+    view.update({
+      items: listItems(state),
+      status,
+      unread: view.isOpen() ? 0 : countUnread(state, readSeq),
+      ...(notice ? { notice } : {}),
+      ...(line ? { handoff: line } : {}),
+      ...(bot ? { bot } : {}),
+    });
   }
 
   function persist() {
-    saveState(config.projectKey, { ...(session ? { session } : {}), outbox: [...state.outbox], readSeq });
+    saveState(config.projectKey, { ...(session ? { session } : {}), outbox: [...state.outbox], readSeq, ...(bot ? { bot } : {}) });
   }
 
   function markRead() {
@@ -139,7 +152,16 @@ export function startChat(config: WidgetConfig): void {
         switch (frame.type) {
           case "welcome":
             inFlight = undefined;
+            // An older room sends no bot: keep what we had rather than blanking the panel.
+            if ((frame.bot.name || frame.bot.greeting) && (frame.bot.name !== bot?.name || frame.bot.greeting !== bot.greeting)) {
+              bot = frame.bot;
+              persist();
+              render();
+            }
             return deliver();
+          case "handoff":
+            handoff = receiveHandoff(handoff, frame, state.lastSeq);
+            return render();
           case "message": {
             const outboxSize = state.outbox.length;
             state = receiveMessage(state, frame);
@@ -169,6 +191,7 @@ export function startChat(config: WidgetConfig): void {
         socket = undefined;
         session = undefined;
         inFlight = undefined;
+        handoff = null;
         state = startOver(state);
         readSeq = 0;
         status = "idle";

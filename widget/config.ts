@@ -2,8 +2,6 @@
 // `data-api`, `data-title` and `data-accent`. Nothing here trusts the attributes beyond their type.
 import type { WidgetConfig } from "./chat";
 
-const DEFAULT_TITLE = "Chat with us";
-
 /** The tag that loaded this script: `currentScript` while it runs, else the first tag with data-project. */
 export function findEmbedTag(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -23,12 +21,14 @@ export function readConfig(tag: HTMLScriptElement | null): { ok: true; config: W
   }
   if (!/^https?:/.test(api)) return { ok: false, reason: "data-api must be an http(s) URL" };
   const accent = tag.dataset.accent?.trim();
+  // Without data-title the panel is titled with the bot's name from the room's welcome.
+  const title = tag.dataset.title?.trim().slice(0, 80);
   return {
     ok: true,
     config: {
       projectKey,
       api,
-      title: tag.dataset.title?.trim().slice(0, 80) || DEFAULT_TITLE,
+      ...(title ? { title } : {}),
       ...(accent && CSS.supports("color", accent) ? { accent } : {}),
     },
   };

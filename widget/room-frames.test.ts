@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readRoomFrame } from "./room-frames";
 
 const message = { type: "message", seq: 3, from: "agent", text: "Hi, I'm Dana", at: "2026-05-04T10:00:00.000Z" };
+const handoff = { type: "handoff", handoffId: "h_1", status: "pending", mode: "live" };
 
 describe("reading room frames", () => {
   it.each([
@@ -11,6 +12,9 @@ describe("reading room frames", () => {
     { name: "an error without clientId", raw: { type: "error", code: "rate_limited", message: "slow down" } },
     { name: "an error with clientId", raw: { type: "error", code: "invalid_frame", message: "text: too long", clientId: "u1" } },
     { name: "a pong", raw: { type: "pong" } },
+    { name: "a pending live handoff", raw: handoff },
+    { name: "a claimed capture", raw: { ...handoff, status: "claimed", mode: "capture" } },
+    { name: "a handoff turned into a ticket", raw: { ...handoff, status: "converted_to_ticket" } },
   ])("accepts $name as sent", ({ raw }) => {
     expect(readRoomFrame(JSON.stringify(raw))).toEqual(raw);
   });
@@ -30,6 +34,11 @@ describe("reading room frames", () => {
     { name: "a message whose text is not a string", raw: JSON.stringify({ ...message, text: { html: "<b>x</b>" } }) },
     { name: "a welcome without lastSeq", raw: JSON.stringify({ type: "welcome", protocol: 1, conversationId: "c" }) },
     { name: "an error without a message", raw: JSON.stringify({ type: "error", code: "x" }) },
+    { name: "a handoff without an id", raw: JSON.stringify({ ...handoff, handoffId: undefined }) },
+    { name: "a handoff with an empty id", raw: JSON.stringify({ ...handoff, handoffId: "" }) },
+    { name: "a handoff with an unknown status", raw: JSON.stringify({ ...handoff, status: "<script>" }) },
+    { name: "a handoff with an unknown mode", raw: JSON.stringify({ ...handoff, mode: "telepathy" }) },
+    { name: "a handoff whose status is not a string", raw: JSON.stringify({ ...handoff, status: ["pending"] }) },
   ])("ignores $name", ({ raw }) => {
     expect(readRoomFrame(raw)).toBeNull();
   });
@@ -37,6 +46,11 @@ describe("reading room frames", () => {
   it("keeps only the fields it knows, dropping a malformed author", () => {
     const frame = readRoomFrame(JSON.stringify({ ...message, author: { id: 1 }, html: "<script>", clientId: "" }));
     expect(frame).toEqual(message);
+  });
+
+  it("keeps only what it shows of a handoff: the trigger and unknown fields are dropped", () => {
+    const frame = readRoomFrame(JSON.stringify({ ...handoff, trigger: "a_trigger_from_the_future", packet: { summary: "internal" } }));
+    expect(frame).toEqual(handoff);
   });
 
   it("keeps hostile text verbatim", () => {

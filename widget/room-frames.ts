@@ -1,10 +1,13 @@
 // Reads frames from the room without zod (the widget has a byte budget): a hand-written guard
 // for the few room frames a visitor acts on. Anything else, including future types, is null.
-import type { ErrorFrame, MessageFrame, PongFrame, Sender, WelcomeFrame } from "../protocol/frames";
+import type { ErrorFrame, HandoffFrame, MessageFrame, PongFrame, Sender, WelcomeFrame } from "../protocol/frames";
+import type { HandoffUpdate } from "./handoff";
 
-export type VisitorRoomFrame = WelcomeFrame | MessageFrame | ErrorFrame | PongFrame;
+export type VisitorRoomFrame = WelcomeFrame | MessageFrame | HandoffUpdate | ErrorFrame | PongFrame;
 
 const SENDERS: readonly string[] = ["visitor", "bot", "agent", "system"] satisfies Sender[];
+const HANDOFF_STATUSES: readonly string[] = ["pending", "notified", "claimed", "active", "resolved", "abandoned", "converted_to_ticket"] satisfies HandoffFrame["status"][];
+const HANDOFF_MODES: readonly string[] = ["live", "capture"] satisfies HandoffFrame["mode"][];
 
 /** Parses one socket message; returns null for garbage and for frame types the widget ignores. */
 export function readRoomFrame(data: unknown): VisitorRoomFrame | null {
@@ -29,6 +32,11 @@ export function readRoomFrame(data: unknown): VisitorRoomFrame | null {
             lastSeq: v.lastSeq,
             bot: readBot(v.bot),
           }
+        : null;
+    case "handoff":
+      // A status or mode this version does not know says nothing it can show: ignore the frame.
+      return typeof v.handoffId === "string" && v.handoffId && HANDOFF_STATUSES.includes(v.status as string) && HANDOFF_MODES.includes(v.mode as string)
+        ? { type: "handoff", handoffId: v.handoffId, status: v.status as HandoffFrame["status"], mode: v.mode as HandoffFrame["mode"] }
         : null;
     case "error":
       return typeof v.code === "string" && typeof v.message === "string"

@@ -44,6 +44,15 @@ describe("the saved conversation", () => {
     expect(loadSaved("pk_b")).toEqual({ outbox: [], readSeq: 0 });
   });
 
+  it("remembers how the bot introduced itself, and drops a malformed one", () => {
+    Object.assign(globalThis, { localStorage: memoryStorage });
+    const bot = { name: "Northwind assistant", greeting: "Hi! <b>Ask</b> me anything." };
+    saveState("pk_a", { session, outbox: [], readSeq: 2, bot });
+    expect(loadSaved("pk_a")).toEqual({ session, outbox: [], readSeq: 2, bot });
+    store.set("baton:pk_a", JSON.stringify({ readSeq: 2, bot: { name: 42, greeting: "hi" } }));
+    expect(loadSaved("pk_a")).toEqual({ outbox: [], readSeq: 2 });
+  });
+
   it.each([
     { name: "garbage", raw: "{not json" },
     { name: "a JSON string", raw: '"hello"' },

@@ -16,6 +16,14 @@ export interface SavedState {
   outbox: Outgoing[];
   /** The highest seq the visitor has had on screen, for the unread badge. */
   readSeq: number;
+  /** How the project's bot presented itself last time, so the panel shows it before the socket opens. */
+  bot?: BotInfo;
+}
+
+/** `welcome.bot`: the name and greeting the project configured. */
+export interface BotInfo {
+  name: string;
+  greeting: string;
 }
 
 const storageKey = (projectKey: string) => `baton:${projectKey}`;
@@ -30,6 +38,7 @@ export function loadSaved(projectKey: string): SavedState {
       ...(isSession(r.session) ? { session: r.session } : {}),
       outbox: Array.isArray(r.outbox) ? r.outbox.filter(isOutgoing).map(({ clientId, text, at }) => ({ clientId, text, at, status: "pending" as const })) : [],
       readSeq: typeof r.readSeq === "number" ? r.readSeq : 0,
+      ...(isBot(r.bot) ? { bot: { name: r.bot.name, greeting: r.bot.greeting } } : {}),
     };
   } catch {
     return { outbox: [], readSeq: 0 };
@@ -79,6 +88,11 @@ export function socketUrl(session: Session, api: string, since: number): string 
 function isSession(v: unknown): v is Session {
   const s = v as Partial<Record<keyof Session, unknown>> | null;
   return typeof s === "object" && s !== null && typeof s.conversationId === "string" && typeof s.visitorToken === "string" && typeof s.socketUrl === "string";
+}
+
+function isBot(v: unknown): v is BotInfo {
+  const b = v as Partial<Record<keyof BotInfo, unknown>> | null;
+  return typeof b === "object" && b !== null && typeof b.name === "string" && typeof b.greeting === "string";
 }
 
 function isOutgoing(v: unknown): v is Outgoing {

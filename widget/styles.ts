@@ -27,6 +27,7 @@ h2{margin:0;font-size:16px;font-weight:600;line-height:1.3}
 .close svg{width:20px;height:20px}
 .log{flex:1;overflow-y:auto;overscroll-behavior:contain;padding:16px 14px;display:flex;flex-direction:column;gap:3px;background:#f6f7f9}
 .intro{margin:auto 12px;text-align:center;color:#596070}
+.intro:not(:last-child){margin:0 12px 8px}
 .row{display:flex;flex-direction:column;align-items:flex-start;max-width:84%}
 .row.first{margin-top:10px}
 .row.visitor{align-self:flex-end;align-items:flex-end}
@@ -41,6 +42,12 @@ h2{margin:0;font-size:16px;font-weight:600;line-height:1.3}
 [data-status=failed] .bubble{background:#fff;border-color:#fca5a5;color:#991b1b}
 .meta{margin:3px 6px 0;font-size:11.5px;color:#6b7280}
 .meta button{padding:0;border:0;background:none;color:#b91c1c;text-decoration:underline}
+.handoff{display:flex;align-items:center;gap:8px;margin:0;padding:7px 16px;border-top:1px solid #e3e6ec;background:#fff;color:#374151;font-size:12.5px}
+.handoff[hidden]{display:none}
+.mark{flex:none;width:8px;height:8px;border-radius:50%;background:#94a3b8}
+[data-tone=waiting] .mark{background:#f59e0b;animation:pulse 1.4s ease-in-out infinite}
+[data-tone=joined] .mark{background:#22c55e}
+@keyframes pulse{50%{opacity:.35}}
 .notice{margin:0;padding:8px 16px;background:#fef3c7;color:#78350f;font-size:13px}
 .notice[hidden]{display:none}
 form{display:flex;align-items:flex-end;gap:8px;margin:0;padding:10px 12px;border-top:1px solid #e3e6ec;background:#fff}

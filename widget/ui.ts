@@ -1,6 +1,9 @@
 // The widget's DOM: a launcher and a chat panel inside a shadow root. It renders a view model
 // and reports what the visitor does; it holds no conversation state of its own. Every piece of
 // text that comes from a person or a page is written with textContent / text nodes, never HTML.
+import type { HandoffLine } from "./handoff";
+import { splitLinks } from "./links";
+import type { BotInfo } from "./session";
 import type { ListItem } from "./store";
 import { styles } from "./styles";
 
@@ -11,6 +14,10 @@ export interface ViewModel {
   status: WidgetStatus;
   unread: number;
   notice?: string;
+  /** Where the handoff to a person stands; absent when there is none in progress. */
+  handoff?: HandoffLine;
+  /** The project's bot, once a welcome has named it. */
+  bot?: BotInfo;
 }
 
 export interface ViewHandlers {
@@ -33,6 +40,9 @@ const STATUS_TEXT: Record<WidgetStatus, string> = {
   unavailable: "Chat is unavailable right now",
 };
 
+const DEFAULT_TITLE = "Chat with us";
+const DEFAULT_INTRO = "Hi! Ask us anything. Our assistant answers right away, and a person from the team can take over whenever you like.";
+
 const icon = (path: string, cls = "") => `<svg class="${cls}" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${path}</svg>`;
 const CLOSE_PATH = '<path d="M18 6 6 18M6 6l12 12"/>';
 
@@ -41,7 +51,8 @@ const TEMPLATE = `<div class="root">
 <section class="panel" id="panel" role="dialog" aria-labelledby="title" hidden>
 <header><div><h2 id="title"></h2><p class="status"><span class="dot"></span><span class="status-text"></span></p></div>
 <button class="close" type="button" aria-label="Close chat">${icon(CLOSE_PATH)}</button></header>
-<div class="log" role="log" aria-live="polite" aria-label="Conversation" tabindex="0"><p class="intro">Hi! Ask us anything. Our assistant answers right away, and a person from the team can take over whenever you like.</p></div>
+<div class="log" role="log" aria-live="polite" aria-label="Conversation" tabindex="0"><p class="intro"></p></div>
+<p class="handoff" role="status" hidden><span class="mark"></span><span class="handoff-text"></span></p>
 <p class="notice" role="alert" hidden></p>
 <form><label class="sr" for="input">Message</label><textarea id="input" rows="1" maxlength="4000" placeholder="Write a message…" enterkeyhint="send"></textarea>
 <button class="send" type="submit" aria-label="Send message">${icon('<path d="M22 2 11 13M22 2l-7 20-4-9-9-4 20-7z"/>')}</button></form>
@@ -60,7 +71,7 @@ interface Row {
 }
 
 /** Creates the host element, its shadow root and the whole widget; returns the render function. */
-export function mountWidget(options: { title: string; accent?: string }, handlers: ViewHandlers): WidgetView {
+export function mountWidget(options: { title?: string; accent?: string }, handlers: ViewHandlers): WidgetView {
   const host = document.createElement("baton-widget");
   const shadow = host.attachShadow({ mode: "open" });
   shadow.innerHTML = `<style>${styles}</style>${TEMPLATE}`;
@@ -73,16 +84,19 @@ export function mountWidget(options: { title: string; accent?: string }, handler
   const log = $(".log");
   const intro = $(".intro");
   const notice = $(".notice");
+  const handoff = $(".handoff");
+  const handoffText = $(".handoff-text");
+  const title = $("h2");
   const form = $<HTMLFormElement>("form");
   const input = $<HTMLTextAreaElement>("textarea");
 
-  $("h2").textContent = options.title;
   if (options.accent) root.style.setProperty("--accent", options.accent);
   document.body.append(host);
 
   const rows = new Map<string, Row>();
   let open = false;
   let unread = 0;
+  let introText = "";
 
   function setOpen(next: boolean, focus = true) {
     if (open === next) return;
@@ -147,12 +161,18 @@ export function mountWidget(options: { title: string; accent?: string }, handler
     statusText.textContent = STATUS_TEXT[model.status];
     notice.hidden = !model.notice;
     notice.textContent = model.notice ?? "";
+    handoff.hidden = !model.handoff;
+    handoff.dataset.tone = model.handoff?.tone ?? "";
+    handoffText.textContent = model.handoff?.text ?? "";
+    title.textContent = options.title || model.bot?.name || DEFAULT_TITLE;
+    // The greeting stays at the top of the log: it usually arrives with the first reply.
+    const greeting = model.bot?.greeting || DEFAULT_INTRO;
+    if (introText !== greeting) fillText(intro, (introText = greeting), true);
     unread = model.unread;
     updateLauncherLabel();
 
     const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 60;
     let sentByVisitor = false;
-    intro.hidden = model.items.length > 0;
     const seen = new Set<string>();
     let previous: Element = intro;
     let previousSpeaker = "";
@@ -197,7 +217,8 @@ function createRow(): Row {
 function renderRow(row: Row, item: ListItem, first: boolean) {
   if (row.text !== item.text) {
     row.text = item.text;
-    fillText(row.bubble, item.text);
+    // Only the project's own voices (its bot, its team) get clickable links; the visitor's text is echoed as typed.
+    fillText(row.bubble, item.text, item.from === "bot" || item.from === "agent");
   }
   const status = item.kind === "message" ? "sent" : item.status;
   const label = item.kind === "message" ? (item.author ?? (item.from === "bot" ? "Assistant" : item.from === "agent" ? "Agent" : "")) : "";
@@ -226,20 +247,21 @@ function renderRow(row: Row, item: ListItem, first: boolean) {
   }
 }
 
-const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']*[^\s<>"'.,;:!?)\]]/g;
-
-/** Writes text as text nodes, turning plain http(s) URLs into links (the href is the matched URL, nothing else). */
-function fillText(el: HTMLElement, text: string) {
+/** Writes text as text nodes; with `links`, http(s) URLs become anchors (href: the parsed URL, text: its short label). */
+function fillText(el: HTMLElement, text: string, links: boolean) {
   el.textContent = "";
-  let last = 0;
-  for (const match of text.matchAll(URL_PATTERN)) {
+  if (!links) return void el.append(text);
+  for (const part of splitLinks(text)) {
+    if (!part.href) {
+      el.append(part.text);
+      continue;
+    }
     const link = document.createElement("a");
-    link.href = match[0];
-    link.textContent = match[0];
+    link.href = part.href;
+    link.textContent = part.label;
+    link.title = part.href;
     link.target = "_blank";
-    link.rel = "noopener noreferrer nofollow";
-    el.append(text.slice(last, match.index), link);
-    last = match.index + match[0].length;
+    link.rel = "noopener noreferrer";
+    el.append(link);
   }
-  el.append(text.slice(last));
 }

@@ -151,6 +151,80 @@ async function sendAsAgent(conversationId: string, text: string): Promise<void> 
   );
 }
 
+/** The handoff status line above the input, or null while it is hidden. */
+function handoffStatus(page: Page): Promise<{ tone: string; text: string } | null> {
+  return page.evaluate(() => {
+    const el = document.querySelector("baton-widget")?.shadowRoot?.querySelector<HTMLElement>(".handoff");
+    return el && !el.hidden ? { tone: el.dataset.tone ?? "", text: el.textContent ?? "" } : null;
+  });
+}
+
+interface RenderedLink {
+  from: string;
+  href: string | null;
+  text: string | null;
+  title: string;
+  target: string;
+  rel: string;
+  elements: number;
+}
+
+/** Every anchor in the message list, with the row it sits in. */
+function links(page: Page): Promise<RenderedLink[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelector("baton-widget")?.shadowRoot?.querySelectorAll<HTMLAnchorElement>(".log a") ?? [], (a) => ({
+      from: a.closest<HTMLElement>(".row")?.dataset.from ?? "intro",
+      href: a.getAttribute("href"),
+      text: a.textContent,
+      title: a.title,
+      target: a.target,
+      rel: a.rel,
+      elements: a.querySelectorAll("*").length,
+    })),
+  );
+}
+
+/** Calls the API from outside the visitors' contexts: as the seeded "Demo Agent" unless `token` says otherwise. */
+async function api<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<{ status: number; body: T }> {
+  return agentPage.evaluate(
+    async ({ path, method, body, token }) => {
+      const res = await fetch(path, {
+        method: method ?? "GET",
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    { path, method: init.method, body: init.body, token: init.token ?? "at_demo" },
+  );
+}
+
+interface HandoffRow {
+  id: string;
+  conversationId: string;
+  status: string;
+  mode: string;
+  trigger: string;
+  packet: { summary: string };
+}
+
+/** Waits for the conversation's handoff row (the room writes it to D1 right after the exchange). */
+async function handoffOf(conversationId: string, status = "pending"): Promise<HandoffRow> {
+  let row: HandoffRow | undefined;
+  await expect
+    .poll(
+      async () => {
+        const { status: code, body } = await api<{ handoffs: HandoffRow[] }>(`/v1/handoffs?status=${status}&limit=200`);
+        expect(code).toBe(200);
+        row = body.handoffs.find((h) => h.conversationId === conversationId);
+        return row !== undefined;
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(true);
+  return row!;
+}
+
 /**
  * Routes the page's room sockets through Playwright so a test can cut the line. Modes:
  * "pass" forwards everything; "lose-acks" delivers the page's frames but drops the room's replies;
@@ -237,7 +311,7 @@ describe("the Baton widget on the demo page", () => {
       void dialog.dismiss();
     });
     await openChat(page);
-    const hostile = ["<script>alert(1)</script>", `<img src=x onerror="alert(2)">`, "https://example.com/?q=<b>bold</b>"];
+    const hostile = ["<script>alert(1)</script>", `<img src=x onerror="alert(2)">`, "https://example.com/?q=<b>bold</b>", `<a href="javascript:alert(3)">x</a>`];
     for (const text of hostile) {
       await send(page, text);
       await expectAnswered(page, text);
@@ -251,7 +325,9 @@ describe("the Baton widget on the demo page", () => {
         links: Array.from(root.querySelectorAll<HTMLAnchorElement>(".bubble a"), (a) => a.getAttribute("href")),
       };
     });
-    expect(injected).toEqual({ scripts: 0, images: 0, bold: 0, links: ["https://example.com/?q="] });
+    // The visitor's own text is echoed as typed: no markup, and no links either.
+    expect(injected).toEqual({ scripts: 0, images: 0, bold: 0, links: [] });
+    expect((await rows(page)).filter((r) => r.from === "visitor").map((r) => r.text)).toEqual(hostile);
     expect(dialogs).toEqual([]);
   });
 
@@ -459,5 +535,150 @@ describe("the Baton widget on the demo page", () => {
     const fresh = (await savedSession(page))!;
     expect(fresh.conversationId).not.toBe(old.conversationId);
     expect((await rows(page)).some((r) => r.text === "Hello")).toBe(false);
+  });
+});
+
+describe("handing the conversation to a person", () => {
+  it("titles the panel with the bot's name and opens with its greeting", async () => {
+    const page = await newPage();
+    await openChat(page);
+    await send(page, "Hello");
+    await expectAnswered(page, "Hello");
+    const heading = () => page.locator("baton-widget h2").textContent();
+    await expect.poll(heading).toBe("Northwind assistant");
+    expect(await page.locator("baton-widget .intro").textContent()).toMatch(/^Hi! I'm the Northwind Labs assistant\./);
+    expect(await page.locator("baton-widget .row.bot .who").first().textContent()).toBe("Northwind assistant");
+    expect(await handoffStatus(page)).toBeNull();
+
+    // Remembered, so a reload shows them before the socket is even open.
+    await page.reload();
+    expect(await heading()).toBe("Northwind assistant");
+  });
+
+  it("promises a person, shows that the team is being reached, hands the agent a packet, then shows who joined", async () => {
+    const page = await newPage();
+    await openChat(page);
+    const ask = "Can I talk to a person?";
+    await send(page, ask);
+    const all = await expectAnswered(page, ask);
+    const reply = all.find((r) => r.from === "bot")!;
+    expect(reply.text).toMatch(/someone will join this chat shortly/);
+    expect(reply.text).toMatch(/what's the best email to reach you\?/);
+    await expect.poll(() => handoffStatus(page)).toEqual({ tone: "waiting", text: "Connecting you with the team…" });
+
+    const { conversationId } = (await savedSession(page))!;
+    const handoff = await handoffOf(conversationId);
+    expect(handoff).toMatchObject({ status: "pending", mode: "live", trigger: "explicit_request" });
+    expect(handoff.packet.summary).toEqual(expect.any(String));
+    expect(handoff.packet.summary.length).toBeGreaterThan(20);
+    const detail = await api<{ handoff: HandoffRow; transcript: { from: string; text: string }[] }>(`/v1/handoffs/${handoff.id}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.handoff.packet.summary.length).toBeGreaterThan(20);
+    expect(detail.body.transcript.map((m) => [m.from, m.text])).toEqual([
+      ["visitor", ask],
+      ["bot", reply.text],
+    ]);
+
+    const hello = "Hi, I'm Demo Agent from the team. Our security overview is at https://northwind.example/security.";
+    await sendAsAgent(conversationId, hello);
+    const row = page.locator("baton-widget .row.agent");
+    await expect.poll(() => row.locator(".bubble").textContent()).toBe(hello.replace("https://northwind", "northwind"));
+    expect(await row.locator(".who").textContent()).toBe("Demo Agent");
+    await expect.poll(() => handoffStatus(page)).toEqual({ tone: "joined", text: "Demo Agent is here" });
+    expect(await links(page)).toEqual([
+      {
+        from: "agent",
+        href: "https://northwind.example/security",
+        text: "northwind.example/security",
+        title: "https://northwind.example/security",
+        target: "_blank",
+        rel: "noopener noreferrer",
+        elements: 0,
+      },
+    ]);
+
+    // The room repeats the handoff on every connect, so the line survives a reload.
+    await page.reload();
+    await openChat(page);
+    await expect.poll(() => handoffStatus(page), { timeout: 10_000 }).toEqual({ tone: "joined", text: "Demo Agent is here" });
+  });
+
+  it("offers a hot lead a Calendly link that is a real, safe link", async () => {
+    const page = await newPage();
+    await openChat(page);
+    await send(page, "We're struggling with our onboarding flow and need to rebuild it this quarter.");
+    await expectAnswered(page, "We're struggling with our onboarding flow and need to rebuild it this quarter.");
+    await send(page, "I'm the CTO at Acme, a 50-person fintech.");
+    const all = await expectAnswered(page, "I'm the CTO at Acme, a 50-person fintech.");
+    const reply = all.at(-1)!;
+    expect(reply.from).toBe("bot");
+    await expect.poll(() => handoffStatus(page)).toEqual({ tone: "waiting", text: "Connecting you with the team…" });
+
+    const { conversationId } = (await savedSession(page))!;
+    const stored = (await transcript(conversationId)).at(-1)!;
+    const calendly = /https:\/\/calendly\.com\/\S+/.exec(stored.text)?.[0];
+    expect(calendly).toBeDefined();
+    // The bubble shows the stored text, the link in place under a short label, nothing parsed as markup.
+    const label = "calendly.com/northwind-labs/intro-call…";
+    expect(reply.text).toBe(stored.text.replace(calendly!, label));
+    const [link, ...others] = await links(page);
+    expect(others).toEqual([]);
+    expect(link).toEqual({ from: "bot", href: new URL(calendly!).href, text: label, title: new URL(calendly!).href, target: "_blank", rel: "noopener noreferrer", elements: 0 });
+    expect(link!.href).toMatch(/^https:\/\/calendly\.com\//);
+    expect(new URL(link!.href!).searchParams.get("a1")).toMatch(/^Need: “We.re struggling with our onboarding flow[\s\S]*CTO/);
+    expect((await handoffOf(conversationId)).trigger).toBe("hot_lead");
+  });
+
+  it("shows an agent's markup as text and links only real http(s) URLs", async () => {
+    const page = await newPage();
+    const dialogs: string[] = [];
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await openChat(page);
+    await send(page, "Can I talk to a person?");
+    await expectAnswered(page, "Can I talk to a person?");
+    const { conversationId } = (await savedSession(page))!;
+
+    const hostile = `Try <a href="javascript:alert(1)">x</a>, javascript:alert(2) or <b>https://northwind.example/guides/discovery-sprint</b>`;
+    await sendAsAgent(conversationId, hostile);
+    const bubble = page.locator("baton-widget .row.agent .bubble");
+    // Everything shows as written, except that the one real URL is a link labelled without its scheme.
+    await expect.poll(() => bubble.textContent()).toBe(hostile.replace("https://northwind", "northwind"));
+    expect(await links(page)).toEqual([
+      {
+        from: "agent",
+        href: "https://northwind.example/guides/discovery-sprint",
+        text: "northwind.example/guides/discovery-sprint",
+        title: "https://northwind.example/guides/discovery-sprint",
+        target: "_blank",
+        rel: "noopener noreferrer",
+        elements: 0,
+      },
+    ]);
+    expect(await bubble.evaluate((el) => el.querySelectorAll("b, script, [onclick]").length)).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it("outside business hours, says the team is offline and will follow up by email", async () => {
+    const { body } = await api<{ settings: { businessHours: { holidays: string[] } } }>("/v1/settings", { token: "sk_demo" });
+    const original = body.settings;
+    // Today (and its neighbours, in case the test runs across midnight) is a holiday in Lisbon.
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toLocaleDateString("en-CA", { timeZone: "Europe/Lisbon" });
+    const closed = { ...original, businessHours: { ...original.businessHours, holidays: [...original.businessHours.holidays, day(-1), day(0), day(1)] } };
+    expect((await api("/v1/settings", { method: "PUT", body: closed, token: "sk_demo" })).status).toBe(200);
+    try {
+      const page = await newPage();
+      await openChat(page);
+      await send(page, "Can I talk to a person?");
+      const all = await expectAnswered(page, "Can I talk to a person?");
+      expect(all.find((r) => r.from === "bot")!.text).toMatch(/Our team is offline right now/);
+      await expect.poll(() => handoffStatus(page)).toEqual({ tone: "offline", text: "The team is offline — we'll follow up by email" });
+      const { conversationId } = (await savedSession(page))!;
+      expect((await handoffOf(conversationId)).mode).toBe("capture");
+    } finally {
+      expect((await api("/v1/settings", { method: "PUT", body: original, token: "sk_demo" })).status).toBe(200);
+    }
   });
 });
