@@ -5,7 +5,9 @@ import type { HandoffFrame, MessageFrame, NoteFrame, RoomFrame, Sender } from ".
 import type { NotificationJob } from "../protocol/jobs";
 import type { BotLogEntry } from "./context-packet";
 import { initialEscalationMemory, type EscalationMemory } from "./escalation";
-import { continueHandoff, decideTurn, publishHandoff, type HandoffRecord, type HandoffState, type LlmHints } from "./handoff-flow";
+import { continueHandoff, decideTurn, openManualHandoff, publishHandoff, type HandoffRecord, type LlmHints } from "./handoff-flow";
+import { applyCommand, canReopen, isTerminal, isUnclaimed, routeVisitorMessage, type Agent, type HandoffCommand, type Lifecycle } from "./handoff-machine";
+import { applyLifecycle, commandHandoff, fireTimers, type CommandOutcome, type DecisionRecord, type TicketRecord } from "./room-lifecycle";
 import { initialQualification, mergeVisitorData, type QualificationState, type VisitorData } from "./qualification";
 import type { BotReply } from "./rules-bot";
 import type { Settings } from "./settings";
@@ -41,7 +43,7 @@ export interface RoomState {
   escalation: EscalationMemory;
   /** The bot's recent turns, for "what the bot tried" in the context packet. */
   botLog: BotLogEntry[];
-  handoff: HandoffState | null;
+  handoff: Lifecycle | null;
 }
 
 /** A row of the room's transcript. Notes are internal and never reach a visitor. */
@@ -61,14 +63,28 @@ export type RoomEvent =
   | { type: "visitor.analyzed"; seq: number; text: string; hints: LlmHints | null }
   /** A better summary for an open handoff's packet (from an LLM); the rules summary stays otherwise. */
   | { type: "handoff.summarized"; handoffId: string; summary: string }
-  | { type: "agent.message"; clientId: string; text: string; agent: Author }
+  /** An operator or system command on the conversation's handoff (claim, snooze, resolve…). */
+  | { type: "handoff.command"; handoffId: string; command: HandoffCommand }
+  /** An agent opens a handoff by hand. */
+  | { type: "handoff.manual"; agent: Agent; reason: string }
+  /** The room's alarm rang. */
+  | { type: "timers.fire" }
+  /** The visitor's last socket closed, or a visitor socket connected. */
+  | { type: "visitor.presence"; present: boolean }
+  /** `requireClaim`: refuse instead of claiming an unclaimed handoff (the REST API's rule). */
+  | { type: "agent.message"; clientId: string; text: string; agent: Author; requireClaim?: boolean }
   | { type: "agent.note"; clientId?: string; text: string; agent: Author }
   | { type: "bot.reply"; reply: BotReply; inReplyTo: number; question: string; append?: string };
 
 export type Audience = "everyone" | "agents";
 
 /** Writes outside the room (D1, the queue), made durable with the commit and retried until done. */
-export type SyncOp = { kind: "upsert-handoff"; handoff: HandoffRecord } | { kind: "enqueue"; job: NotificationJob };
+export type SyncOp =
+  | { kind: "audit"; decision: DecisionRecord }
+  | { kind: "upsert-handoff"; handoff: HandoffRecord }
+  | { kind: "insert-ticket"; ticket: TicketRecord }
+  | { kind: "ticket-email"; handoffId: string; email: string }
+  | { kind: "enqueue"; job: NotificationJob };
 
 export type Effect =
   | { type: "append"; message: StoredMessage }
@@ -84,6 +100,8 @@ export type Effect =
 export interface Transition {
   state: RoomState;
   effects: Effect[];
+  /** For a command: accepted (with the handoff after it) or rejected (why). */
+  outcome?: CommandOutcome;
 }
 
 /** What the room knows besides its state: time, ids, settings, and facts only the shell can see. */
@@ -140,8 +158,15 @@ export function frameOf(message: StoredMessage): MessageFrame | NoteFrame {
   };
 }
 
-export function handoffFrame(handoff: HandoffState): HandoffFrame {
-  return { type: "handoff", handoffId: handoff.id, status: handoff.status, mode: handoff.mode, trigger: handoff.trigger };
+export function handoffFrame(handoff: Lifecycle): HandoffFrame {
+  return {
+    type: "handoff",
+    handoffId: handoff.id,
+    status: handoff.status,
+    mode: handoff.mode,
+    trigger: handoff.trigger,
+    ...(handoff.claimedBy ? { claimedBy: handoff.claimedBy } : {}),
+  };
 }
 
 /** Appends one message: the next seq, stored, then broadcast to whoever may see it. */
@@ -171,9 +196,22 @@ export function transition(state: RoomState, event: RoomEvent, ctx: RoomContext)
       const stored = store(state, { kind: "message", from: "visitor", text: event.text, at, clientId: event.clientId });
       return { state: { ...stored.state, lastVisitorMessageAt: at }, effects: [...stored.effects, { type: "analyze", seq: stored.seq, text: event.text }] };
     }
-    case "visitor.analyzed": {
-      const message = { seq: event.seq, text: event.text };
-      return state.handoff && isOpen(state.handoff) ? continueHandoff(state, message, ctx) : decideTurn(state, message, event.hints, ctx);
+    case "visitor.analyzed":
+      return afterVisitorMessage(state, { seq: event.seq, text: event.text }, event.hints, ctx);
+    case "handoff.command":
+      return commandHandoff(state, event.handoffId, event.command, ctx);
+    case "handoff.manual": {
+      if (state.handoff && !isTerminal(state.handoff)) {
+        return { state, effects: [], outcome: { ok: false, code: "invalid_transition", message: `Handoff ${state.handoff.id} is already open for this conversation.` } };
+      }
+      const opened = openManualHandoff(state, event.agent, event.reason, ctx);
+      return { ...opened, outcome: { ok: true, handoff: opened.state.handoff! } };
+    }
+    case "timers.fire":
+      return fireTimers(state, ctx);
+    case "visitor.presence": {
+      if (!state.handoff) return { state, effects: [] };
+      return commandHandoff(state, state.handoff.id, { type: event.present ? "visitor_returned" : "visitor_left" }, ctx);
     }
     case "handoff.summarized": {
       const handoff = state.handoff;
@@ -183,7 +221,7 @@ export function transition(state: RoomState, event: RoomEvent, ctx: RoomContext)
       return { state: next, effects: publishHandoff("handoff.updated", next, updated, ctx) };
     }
     case "agent.message":
-      return store(state, { kind: "message", from: "agent", text: event.text, at, clientId: event.clientId, author: event.agent });
+      return agentWrites(state, event, ctx);
     case "agent.note":
       return store(state, { kind: "note", from: "agent", text: event.text, at, ...(event.clientId ? { clientId: event.clientId } : {}), author: event.agent });
     case "bot.reply": {
@@ -200,6 +238,68 @@ export function transition(state: RoomState, event: RoomEvent, ctx: RoomContext)
   }
 }
 
-export function isOpen(handoff: HandoffState): boolean {
-  return handoff.status !== "resolved" && handoff.status !== "abandoned" && handoff.status !== "converted_to_ticket";
+const RATING = /^\s*([1-5])\s*(?:\/\s*5)?\s*[.!]?\s*$/;
+
+/** The decision after a stored visitor message: a rating, a reopen, the handoff's flow, or the bot. */
+function afterVisitorMessage(state: RoomState, message: { seq: number; text: string }, hints: LlmHints | null, ctx: RoomContext): Transition {
+  const handoff = state.handoff;
+  const rating = RATING.exec(message.text);
+  if (handoff?.status === "resolved" && handoff.satisfaction === undefined && rating) {
+    const rated = commandHandoff(state, handoff.id, { type: "satisfaction", score: Number(rating[1]) }, ctx);
+    const thanks = botSays(rated.state, "Thank you for the feedback!", ctx);
+    return { state: thanks.state, effects: [...rated.effects, ...thanks.effects] };
+  }
+  switch (routeVisitorMessage(handoff, { text: message.text, now: ctx.now })) {
+    case "handoff":
+      return continueHandoff(state, message, ctx);
+    case "reopen":
+      return commandHandoff(state, handoff!.id, { type: "reopen" }, ctx);
+    case "store":
+      return { state, effects: [] };
+    case "collect_email": {
+      const email = continueHandoff(state, message, ctx);
+      const taken = email.state.handoff?.packet.visitor.email;
+      if (!taken) return decideTurn(state, message, hints, ctx);
+      return { ...email, effects: [{ type: "sync", op: { kind: "ticket-email", handoffId: handoff!.id, email: taken } }, ...email.effects] };
+    }
+    case "bot": {
+      const turn = decideTurn(state, message, hints, ctx);
+      // Handed back to the bot but asking for a human again within 30 minutes: the same handoff reopens.
+      if (handoff && turn.state.handoff !== handoff && canReopen(handoff, ctx.now)) return commandHandoff(state, handoff.id, { type: "reopen" }, ctx);
+      return turn;
+    }
+  }
+}
+
+/**
+ * An agent's message from a socket. With an open handoff it moves the lifecycle: the first agent
+ * to write claims it (so two people never answer at once); anyone else is refused.
+ */
+function agentWrites(state: RoomState, event: Extract<RoomEvent, { type: "agent.message" }>, ctx: RoomContext): Transition {
+  const message = { kind: "message" as const, from: "agent" as const, text: event.text, at: ctx.now.toISOString(), clientId: event.clientId, author: event.agent };
+  const handoff = state.handoff;
+  if (!handoff || isTerminal(handoff)) {
+    if (event.requireClaim) return { state, effects: [], outcome: { ok: false, code: "invalid_transition", message: "This handoff is closed." } };
+    return store(state, message);
+  }
+  let current = state;
+  const effects: Effect[] = [];
+  if (isUnclaimed(handoff) && event.requireClaim) {
+    return { state, effects: [], outcome: { ok: false, code: "invalid_transition", message: "Claim the handoff before writing to the visitor." } };
+  }
+  if (isUnclaimed(handoff)) {
+    const claimed = commandHandoff(current, handoff.id, { type: "claim", agent: event.agent }, ctx);
+    if (claimed.outcome && !claimed.outcome.ok) return { state, effects: [], outcome: claimed.outcome };
+    current = claimed.state;
+    effects.push(...claimed.effects);
+  }
+  const result = applyCommand(current.handoff!, { type: "agent_message", agent: event.agent, text: event.text, clientId: event.clientId }, { now: ctx.now, settings: ctx.settings });
+  if (!result.ok) return { state, effects: [], outcome: result };
+  const stored = store(current, message);
+  const lifecycle = applyLifecycle(stored.state, result.handoff, result.effects, ctx);
+  return { state: lifecycle.state, effects: [...effects, ...stored.effects, ...lifecycle.effects], outcome: { ok: true, handoff: result.handoff } };
+}
+
+export function isOpen(handoff: Lifecycle): boolean {
+  return !isTerminal(handoff);
 }

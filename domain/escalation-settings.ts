@@ -218,6 +218,8 @@ export const escalationSettingsSchema = z.strictObject({
   responseTimeoutMinutes: z.int().min(2).max(10).default(5),
   /** Extra minutes after the reminder before the timeout is final. */
   reminderGraceMinutes: z.int().min(0).max(10).default(2),
+  /** Minutes a visitor may be gone while waiting for a human before the handoff counts as abandoned. */
+  abandonAfterMinutes: z.int().min(1).max(60).default(10),
   calendlyUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
   /** Offered while the visitor waits, matched to the conversation by topic. */
   resources: z.array(resourceSchema).max(50).default(() => []),

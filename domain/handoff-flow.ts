@@ -5,10 +5,11 @@ import type { ContextPacket, HandoffStatus, LeadLevel, NotificationJob, Priority
 import { decideAvailability, type Availability, type HandoffMode } from "./availability";
 import { bookingNotes, buildContextPacket, type BotLogEntry } from "./context-packet";
 import { botSays, handoffFrame, type Effect, type RoomContext, type RoomState, type Transition } from "./conversation";
-import { decideEscalation, type EscalationDecision, type Signals } from "./escalation";
+import { decideEscalation, detectSignals, manualEscalation, type EscalationDecision, type Signals } from "./escalation";
 import type { Resource } from "./escalation-settings";
+import type { Lifecycle } from "./handoff-machine";
 import { detectExplicitRequest, isQuestion } from "./intents";
-import { extractVisitorData, mergeVisitorData, updateQualification } from "./qualification";
+import { extractVisitorData, leadLevel, mergeVisitorData, updateQualification } from "./qualification";
 import { calendlyLink, emailReceivedReply, handoffReply, INVALID_EMAIL_REPLY, OFFER_HUMAN_REPLY, softResourceReply } from "./replies";
 import { replyFromKnowledge, terms } from "./rules-bot";
 import { analyzeSentiment, sentimentLabel } from "./sentiment";
@@ -42,6 +43,16 @@ export interface HandoffRecord {
   leadLevel: LeadLevel;
   visitorEmail: string | null;
   packet: ContextPacket;
+  claimedBy: { id: string; name: string } | null;
+  claimedAt: string | null;
+  firstHumanReplyAt: string | null;
+  resolvedAt: string | null;
+  escalationLevel: string | null;
+  snoozedUntil: string | null;
+  satisfaction: number | null;
+  reopenCount: number;
+  abandonedAt: string | null;
+  convertedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -69,7 +80,7 @@ export function signalsFromHints(text: string, hints: LlmHints | null): Partial<
   return added;
 }
 
-export function handoffRecord(state: RoomState, handoff: HandoffState): HandoffRecord {
+export function handoffRecord(state: RoomState, handoff: Lifecycle): HandoffRecord {
   return {
     id: handoff.id,
     projectId: state.projectId,
@@ -82,6 +93,16 @@ export function handoffRecord(state: RoomState, handoff: HandoffState): HandoffR
     leadLevel: handoff.leadLevel,
     visitorEmail: handoff.packet.visitor.email ?? null,
     packet: handoff.packet,
+    claimedBy: handoff.claimedBy ?? null,
+    claimedAt: handoff.claimedAt ?? null,
+    firstHumanReplyAt: handoff.firstHumanReplyAt ?? null,
+    resolvedAt: handoff.resolvedAt ?? null,
+    escalationLevel: handoff.escalationLevel ?? null,
+    snoozedUntil: handoff.snoozedUntil ?? null,
+    satisfaction: handoff.satisfaction ?? null,
+    reopenCount: handoff.reopenCount ?? 0,
+    abandonedAt: handoff.abandonedAt ?? null,
+    convertedAt: handoff.convertedAt ?? null,
     createdAt: handoff.openedAt,
     updatedAt: handoff.updatedAt,
   };
@@ -223,6 +244,20 @@ export function openHandoff(state: RoomState, decision: EscalationDecision, trig
   );
   const summarize: Effect = { type: "summarize", handoffId: handoff.id, reason: decision.reasons.join(", "), rulesSummary: packet.summary };
   return { state: said.state, effects: [...publishHandoff("handoff.opened", opened, handoff, ctx), ...said.effects, summarize] };
+}
+
+/** An agent opens a handoff by hand (POST /v1/handoffs): same packet, same notification, trigger `manual`. */
+export function openManualHandoff(state: RoomState, agent: { id: string; name: string }, reason: string, ctx: RoomContext): Transition {
+  const outcome = manualEscalation(reason);
+  const decision: EscalationDecision = {
+    ...outcome,
+    reasons: [...outcome.reasons, `by:${agent.id}`],
+    leadLevel: leadLevel(state.qualification),
+    signals: detectSignals("", ctx.settings, state.escalation),
+    memory: state.escalation,
+  };
+  const lastVisitor = [...ctx.transcript].reverse().find((m) => m.from === "visitor");
+  return openHandoff(state, decision, "manual", { seq: lastVisitor?.seq ?? state.lastSeq, text: lastVisitor?.text ?? "" }, ctx);
 }
 
 /** A visitor message while a handoff is open: collect the email once, keep helping until a human joins. */

@@ -2,16 +2,19 @@
 // and the holder of its visitor and agent sockets (hibernation API, via partyserver). A thin shell:
 // decode -> domain transition -> commit -> run effects. The rules live in domain/.
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
-import { createRoom, frameOf, handoffFrame, transition, type Effect, type NewRoom, type RoomEvent, type StoredMessage, type SyncOp } from "../domain/conversation";
+import { createRoom, frameOf, handoffFrame, transition, type Effect, type NewRoom, type RoomEvent, type StoredMessage } from "../domain/conversation";
+import type { Agent, HandoffCommand } from "../domain/handoff-machine";
+import { timersFor } from "../domain/handoff-timers";
+import type { CommandOutcome } from "../domain/room-lifecycle";
 import { DEFAULT_RATE_LIMIT, takeToken, type Bucket, type RateLimit } from "../domain/rate-limit";
 import { parseStoredSettings, type Settings } from "../domain/settings";
 import { CloseCode, decodeClientFrame, PROTOCOL_VERSION, type Role, type RoomFrame } from "../protocol/frames";
 import { randomToken } from "../worker/crypto";
-import { upsertHandoff } from "../worker/db";
 import type { Env } from "../worker/env";
 import type { BotEngine } from "../worker/llm/engine";
 import { engineFor } from "../worker/llm/openai";
 import { authorKey, RoomStorage } from "./room-storage";
+import { performSync } from "./sync";
 
 /** Verified by the worker before the upgrade and handed over in this header. */
 export const CLAIMS_HEADER = "x-baton-claims";
@@ -51,6 +54,30 @@ export class ConversationRoom extends Server<Env> {
     return this.store.messagesSince(0, true);
   }
 
+  /** RPC: an operator or system command on this conversation's handoff. */
+  async command(handoffId: string, command: HandoffCommand): Promise<CommandOutcome> {
+    return (await this.dispatch({ type: "handoff.command", handoffId, command })) ?? { ok: false, code: "not_found", message: "No such conversation." };
+  }
+
+  /** RPC: the claimer writes to the visitor over HTTP; a resend of the same clientId is stored once. */
+  async agentMessage(handoffId: string, agent: Agent, text: string, clientId: string): Promise<CommandOutcome> {
+    const handoff = this.store.loadState()?.handoff;
+    if (!handoff || handoff.id !== handoffId) return { ok: false, code: "not_found", message: "No such handoff in this conversation." };
+    if (this.store.findByClientId(authorKey({ from: "agent", author: agent }), clientId)) return { ok: true, handoff };
+    const outcome = await this.dispatch({ type: "agent.message", clientId, text, agent, requireClaim: true });
+    return outcome ?? { ok: false, code: "invalid_transition", message: "This handoff is closed." };
+  }
+
+  /** RPC: an agent opens a handoff by hand. */
+  async openHandoff(agent: Agent, reason: string): Promise<CommandOutcome> {
+    return (await this.dispatch({ type: "handoff.manual", agent, reason })) ?? { ok: false, code: "not_found", message: "No such conversation." };
+  }
+
+  /** The room's clock; every decision reads time here and nowhere else. */
+  protected now(): Date {
+    return new Date();
+  }
+
   override getConnectionTags(_connection: Connection, ctx: ConnectionContext): string[] {
     const claims = JSON.parse(ctx.request.headers.get(CLAIMS_HEADER) ?? "{}") as { role?: Role; agentId?: string };
     return [claims.role ?? "visitor", ...(claims.agentId ? [`agent:${claims.agentId}`] : [])];
@@ -70,6 +97,13 @@ export class ConversationRoom extends Server<Env> {
     this.sendTo(connection, { type: "welcome", protocol: PROTOCOL_VERSION, conversationId: state.conversationId, role, lastSeq: state.lastSeq, bot: { name: botName, greeting } });
     for (const message of this.store.messagesSince(since, role === "agent")) this.sendTo(connection, frameOf(message));
     if (state.handoff) this.sendTo(connection, handoffFrame(state.handoff));
+    if (role === "visitor" && state.handoff?.visitorLeftAt) await this.dispatch({ type: "visitor.presence", present: true });
+  }
+
+  override async onClose(connection: Connection<SocketState>): Promise<void> {
+    if (connection.state?.role !== "visitor") return;
+    const othersOpen = [...this.getConnections("visitor")].some((c) => c.id !== connection.id);
+    if (!othersOpen) await this.dispatch({ type: "visitor.presence", present: false });
   }
 
   override async onMessage(connection: Connection<SocketState>, raw: WSMessage): Promise<void> {
@@ -104,7 +138,11 @@ export class ConversationRoom extends Server<Env> {
           ? { type: "agent.message", clientId: frame.clientId, text: frame.text, agent: author! }
           : { type: "agent.note", text: frame.text, agent: author!, ...(frame.clientId ? { clientId: frame.clientId } : {}) };
     try {
-      await this.dispatch(event);
+      const outcome = await this.dispatch(event);
+      if (outcome && !outcome.ok) {
+        const code = outcome.code === "not_claimer" || outcome.code === "already_claimed" ? outcome.code : "invalid_transition";
+        this.sendTo(connection, { type: "error", code, message: outcome.message, ...(frame.clientId ? { clientId: frame.clientId } : {}) });
+      }
     } catch (error) {
       // The frame was either committed whole or not at all; the client may resend its clientId.
       console.error("dispatch failed", error);
@@ -113,25 +151,36 @@ export class ConversationRoom extends Server<Env> {
   }
 
   /** Loads state, runs the domain transition, commits, then performs the effects. */
-  private async dispatch(event: RoomEvent): Promise<void> {
+  private async dispatch(event: RoomEvent): Promise<CommandOutcome | undefined> {
     const settings = await this.settings();
     const state = this.store.loadState(); // read after the await: another event may have run meanwhile
-    if (!state) return;
-    const { state: next, effects } = transition(state, event, {
-      now: new Date(),
+    if (!state) return undefined;
+    const now = this.now();
+    const { state: next, effects, outcome } = transition(state, event, {
+      now,
       newId: (prefix) => randomToken(prefix, 12),
       settings,
       hasChannel: this.env.BATON_ENV !== "production",
       agentsOnline: [...this.getConnections("agent")].length,
       // Only the decision after a visitor message builds packets from the transcript.
-      transcript: event.type === "visitor.analyzed" ? this.store.recentTranscript(TRANSCRIPT_CONTEXT) : [],
+      transcript: event.type === "visitor.analyzed" || event.type === "handoff.manual" ? this.store.recentTranscript(TRANSCRIPT_CONTEXT) : [],
     });
-    if (next === state && effects.length === 0) return; // a no-op event: nothing to commit
+    if (next === state && effects.length === 0) return outcome; // a no-op event: nothing to commit
     const appended = effects.flatMap((e) => (e.type === "append" ? [e.message] : []));
     const syncs = effects.flatMap((e) => (e.type === "sync" ? [e.op] : []));
-    this.store.commit(next, appended, syncs);
+    // Timers are rows derived from the handoff, rewritten with every commit; one alarm serves them all.
+    const timers = next.handoff ? timersFor(next.handoff, settings) : [];
+    this.store.commit(next, appended, syncs, timers);
+    await this.armAlarm();
     for (const effect of effects) await this.run(effect);
     if (syncs.length > 0) await this.flushSyncs();
+    return outcome;
+  }
+
+  private async armAlarm(): Promise<void> {
+    const next = this.store.nextTimer();
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
   }
 
   private async run(effect: Effect): Promise<void> {
@@ -147,17 +196,20 @@ export class ConversationRoom extends Server<Env> {
       }
       case "analyze": {
         const hints = await this.engine.classify({ text: effect.text, transcript: this.store.recentTranscript(50), settings: await this.settings() });
-        return this.dispatch({ type: "visitor.analyzed", seq: effect.seq, text: effect.text, hints });
+        await this.dispatch({ type: "visitor.analyzed", seq: effect.seq, text: effect.text, hints });
+        return;
       }
       case "summarize": {
         const summary = await this.engine.summarize({ transcript: this.store.recentTranscript(50), reason: effect.reason, rulesSummary: effect.rulesSummary });
-        return this.dispatch({ type: "handoff.summarized", handoffId: effect.handoffId, summary });
+        await this.dispatch({ type: "handoff.summarized", handoffId: effect.handoffId, summary });
+        return;
       }
       case "bot-turn": {
         const settings = await this.settings();
         const reply = await this.engine.reply({ text: effect.text, transcript: this.store.recentTranscript(50), settings });
         const event: RoomEvent = { type: "bot.reply", reply, inReplyTo: effect.seq, question: effect.text, ...(effect.append ? { append: effect.append } : {}) };
-        return this.dispatch(event);
+        await this.dispatch(event);
+        return;
       }
       default:
         return effect satisfies never;
@@ -168,23 +220,22 @@ export class ConversationRoom extends Server<Env> {
   private async flushSyncs(): Promise<void> {
     for (const pending of this.store.pendingSyncs()) {
       try {
-        await this.perform(pending.op);
+        await performSync(this.env, pending.op);
         this.store.syncDone(pending.id);
       } catch (error) {
         this.store.syncFailed(pending.id, String(error));
-        await this.ctx.storage.setAlarm(Date.now() + Math.min(60_000, 1000 * 2 ** pending.attempts));
-        return;
+        this.store.setSyncRetry(new Date(Date.now() + Math.min(60_000, 1000 * 2 ** pending.attempts)).toISOString());
+        return this.armAlarm();
       }
     }
+    this.store.setSyncRetry(null);
   }
 
-  private async perform(op: SyncOp): Promise<void> {
-    if (op.kind === "upsert-handoff") await upsertHandoff(this.env.DB, op.handoff);
-    else await this.env.NOTIFICATIONS.send(op.job);
-  }
-
+  /** The one alarm: due handoff timers fire (idempotently), then any failed outside write is retried. */
   override async onAlarm(): Promise<void> {
+    await this.dispatch({ type: "timers.fire" });
     await this.flushSyncs();
+    await this.armAlarm();
   }
 
   private async settings(): Promise<Settings> {

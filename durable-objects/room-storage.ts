@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS messages (
   author_name TEXT
 );
 CREATE UNIQUE INDEX IF NOT EXISTS messages_client_id ON messages (author_key, client_id) WHERE client_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS timers (kind TEXT PRIMARY KEY, at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sync_outbox (
   id         INTEGER PRIMARY KEY AUTOINCREMENT,
   op         TEXT NOT NULL,
@@ -24,6 +25,9 @@ CREATE TABLE IF NOT EXISTS sync_outbox (
   last_error TEXT
 );
 `;
+
+/** The timer row for retrying the sync outbox; every other row is a handoff timer. */
+const SYNC_RETRY = "sync_retry";
 
 /** A pending write to D1 or the queue, in commit order. */
 export interface PendingSync {
@@ -86,8 +90,12 @@ export class RoomStorage {
    * Saves the new state, appends its messages and queues its outside writes atomically: nothing is
    * sent before this returns, and nothing decided is lost if the object dies right after.
    */
-  commit(state: RoomState, messages: readonly StoredMessage[], ops: readonly SyncOp[] = []): void {
+  commit(state: RoomState, messages: readonly StoredMessage[], ops: readonly SyncOp[] = [], timers?: readonly { kind: string; at: string }[]): void {
     this.storage.transactionSync(() => {
+      if (timers) {
+        this.sql.exec("DELETE FROM timers WHERE kind != ?", SYNC_RETRY);
+        for (const t of timers) this.sql.exec("INSERT OR REPLACE INTO timers (kind, at) VALUES (?, ?)", t.kind, t.at);
+      }
       for (const op of ops) this.sql.exec("INSERT INTO sync_outbox (op) VALUES (?)", JSON.stringify(op));
       for (const m of messages) {
         this.sql.exec(
@@ -97,6 +105,18 @@ export class RoomStorage {
       }
       this.writeMeta("state", state);
     });
+  }
+
+  /** The earliest timer, in ms since the epoch, or null. */
+  nextTimer(): number | null {
+    const row = this.sql.exec<{ at: string | null }>("SELECT MIN(at) AS at FROM timers").toArray()[0];
+    return row?.at ? Date.parse(row.at) : null;
+  }
+
+  /** Schedules (or, with null, clears) the retry of a failed outside write. */
+  setSyncRetry(at: string | null): void {
+    if (at) this.sql.exec("INSERT OR REPLACE INTO timers (kind, at) VALUES (?, ?)", SYNC_RETRY, at);
+    else this.sql.exec("DELETE FROM timers WHERE kind = ?", SYNC_RETRY);
   }
 
   pendingSyncs(): PendingSync[] {

@@ -41,6 +41,9 @@ export type ErrorCode =
   | "forbidden_type"
   | "invalid_frame"
   | "rate_limited"
+  | "not_claimer"
+  | "already_claimed"
+  | "invalid_transition"
   | "internal";
 
 export type DecodeResult =
@@ -125,6 +128,8 @@ export interface HandoffFrame {
   status: "pending" | "notified" | "claimed" | "active" | "resolved" | "abandoned" | "converted_to_ticket";
   mode: "live" | "capture";
   trigger: "hot_lead" | "explicit_request" | "out_of_scope" | "sensitive" | "frustration" | "stall" | "bot_failure" | "manual";
+  /** The agent who took the conversation over, once claimed. */
+  claimedBy?: { id: string; name: string };
 }
 
 export interface PongFrame {

@@ -48,10 +48,25 @@ export const contextPacketSchema = z.object({
 });
 export type ContextPacket = z.output<typeof contextPacketSchema>;
 
+export const JOB_KINDS = [
+  "handoff.opened", "handoff.updated", "handoff.claimed", "handoff.snoozed", "handoff.snooze_end", "handoff.reminder",
+  "handoff.escalated", "handoff.resolved", "handoff.reopened", "handoff.ticket_created", "handoff.abandoned",
+] as const;
+
 export const notificationJobSchema = z.object({
   /** Unique per job: consumers store a redelivered job once. */
   id: z.string().check(z.minLength(1)),
-  kind: z.enum(["handoff.opened", "handoff.updated"]),
+  kind: z.enum(JOB_KINDS),
+  /** For lifecycle notices: who it is for and what happened. */
+  notice: z.optional(
+    z.object({
+      to: z.enum(["team", "claimer", "lead", "manager", "owner"]),
+      agent: z.optional(z.object({ id: z.string(), name: z.string() })),
+      level: z.optional(z.enum(["lead", "manager"])),
+      note: z.optional(z.string()),
+      until: z.optional(z.string()),
+    }),
+  ),
   projectId: z.string(),
   conversationId: z.string(),
   handoffId: z.string(),

@@ -4,6 +4,7 @@ import type { Settings } from "../domain/settings";
 import { parseStoredSettings } from "../domain/settings";
 import type { PageInfo, VisitorInfo } from "../domain/conversation";
 import type { HandoffRecord } from "../domain/handoff-flow";
+import type { DecisionRecord, TicketRecord } from "../domain/room-lifecycle";
 
 export interface Project {
   id: string;
@@ -97,13 +98,23 @@ export async function findConversation(db: D1Database, projectId: string, id: st
 export async function upsertHandoff(db: D1Database, h: HandoffRecord): Promise<void> {
   await db
     .prepare(
-      `INSERT INTO handoffs (id, project_id, conversation_id, status, mode, trigger, route, priority, lead_level, visitor_email, packet, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO handoffs (id, project_id, conversation_id, status, mode, trigger, route, priority, lead_level, visitor_email, packet,
+         claimed_by, claimed_by_name, claimed_at, first_human_reply_at, resolved_at, escalation_level, snoozed_until, satisfaction,
+         reopen_count, abandoned_at, converted_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET status = excluded.status, mode = excluded.mode, route = excluded.route, priority = excluded.priority,
-         lead_level = excluded.lead_level, visitor_email = excluded.visitor_email, packet = excluded.packet, updated_at = excluded.updated_at
+         lead_level = excluded.lead_level, visitor_email = excluded.visitor_email, packet = excluded.packet,
+         claimed_by = excluded.claimed_by, claimed_by_name = excluded.claimed_by_name, claimed_at = excluded.claimed_at,
+         first_human_reply_at = excluded.first_human_reply_at, resolved_at = excluded.resolved_at, escalation_level = excluded.escalation_level,
+         snoozed_until = excluded.snoozed_until, satisfaction = excluded.satisfaction, reopen_count = excluded.reopen_count,
+         abandoned_at = excluded.abandoned_at, converted_at = excluded.converted_at, updated_at = excluded.updated_at
        WHERE excluded.updated_at >= handoffs.updated_at`,
     )
-    .bind(h.id, h.projectId, h.conversationId, h.status, h.mode, h.trigger, h.route, h.priority, h.leadLevel, h.visitorEmail, JSON.stringify(h.packet), h.createdAt, h.updatedAt)
+    .bind(
+      h.id, h.projectId, h.conversationId, h.status, h.mode, h.trigger, h.route, h.priority, h.leadLevel, h.visitorEmail, JSON.stringify(h.packet),
+      h.claimedBy?.id ?? null, h.claimedBy?.name ?? null, h.claimedAt, h.firstHumanReplyAt, h.resolvedAt, h.escalationLevel, h.snoozedUntil, h.satisfaction,
+      h.reopenCount, h.abandonedAt, h.convertedAt, h.createdAt, h.updatedAt,
+    )
     .run();
 }
 
@@ -111,6 +122,12 @@ export interface HandoffRow {
   id: string;
   conversationId: string;
   status: string;
+  claimedBy: { id: string; name: string } | null;
+  claimedAt: string | null;
+  firstHumanReplyAt: string | null;
+  resolvedAt: string | null;
+  escalationLevel: string | null;
+  satisfaction: number | null;
   mode: string;
   trigger: string;
   route: string | null;
@@ -127,6 +144,12 @@ function toHandoff(r: Record<string, unknown>): HandoffRow {
     id: String(r.id),
     conversationId: String(r.conversation_id),
     status: String(r.status),
+    claimedBy: r.claimed_by ? { id: String(r.claimed_by), name: String(r.claimed_by_name ?? "") } : null,
+    claimedAt: (r.claimed_at as string | null) ?? null,
+    firstHumanReplyAt: (r.first_human_reply_at as string | null) ?? null,
+    resolvedAt: (r.resolved_at as string | null) ?? null,
+    escalationLevel: (r.escalation_level as string | null) ?? null,
+    satisfaction: (r.satisfaction as number | null) ?? null,
     mode: String(r.mode),
     trigger: String(r.trigger),
     route: (r.route as string | null) ?? null,
@@ -166,4 +189,90 @@ export async function listNotifications(db: D1Database, projectId: string, limit
     job: JSON.parse(String(r.payload)),
     createdAt: String(r.created_at),
   }));
+}
+
+export async function insertDecision(db: D1Database, d: DecisionRecord): Promise<void> {
+  await db
+    .prepare(
+      "INSERT OR IGNORE INTO decisions (id, project_id, conversation_id, handoff_id, action, actor_kind, actor_id, actor_name, payload, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(d.id, d.projectId, d.conversationId, d.handoffId, d.action, d.actor.kind, "id" in d.actor ? d.actor.id : null, "name" in d.actor ? d.actor.name : null, JSON.stringify(d.payload), d.at)
+    .run();
+}
+
+export async function insertTicket(db: D1Database, t: TicketRecord): Promise<void> {
+  await db
+    .prepare(
+      "INSERT OR IGNORE INTO tickets (id, project_id, conversation_id, handoff_id, reason, email, commitment, packet, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(t.id, t.projectId, t.conversationId, t.handoffId, t.reason, t.email, t.commitment ? JSON.stringify(t.commitment) : null, JSON.stringify(t.packet), t.createdAt)
+    .run();
+}
+
+export async function setTicketEmail(db: D1Database, handoffId: string, email: string): Promise<void> {
+  await db.prepare("UPDATE tickets SET email = ? WHERE handoff_id = ? AND email IS NULL").bind(email, handoffId).run();
+}
+
+export interface DecisionRow {
+  id: string;
+  handoffId: string;
+  conversationId: string;
+  action: string;
+  actor: { kind: string; id: string | null; name: string | null };
+  payload: unknown;
+  at: string;
+}
+
+/** The project's audit log from `since` (inclusive), oldest first. */
+export async function listDecisions(db: D1Database, projectId: string, since: string, limit: number): Promise<DecisionRow[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM decisions WHERE project_id = ? AND at >= ? ORDER BY at, rowid LIMIT ?")
+    .bind(projectId, since, limit)
+    .all<Record<string, string | null>>();
+  return results.map((r) => ({
+    id: String(r.id),
+    handoffId: String(r.handoff_id),
+    conversationId: String(r.conversation_id),
+    action: String(r.action),
+    actor: { kind: String(r.actor_kind), id: r.actor_id ?? null, name: r.actor_name ?? null },
+    payload: JSON.parse(String(r.payload)),
+    at: String(r.at),
+  }));
+}
+
+export async function listTickets(db: D1Database, projectId: string, limit: number) {
+  const { results } = await db.prepare("SELECT * FROM tickets WHERE project_id = ? ORDER BY created_at DESC LIMIT ?").bind(projectId, limit).all<Record<string, string | null>>();
+  return results.map((r) => ({
+    id: String(r.id),
+    handoffId: String(r.handoff_id),
+    conversationId: String(r.conversation_id),
+    reason: String(r.reason),
+    email: r.email ?? null,
+    commitment: r.commitment ? JSON.parse(r.commitment) : null,
+    packet: JSON.parse(String(r.packet)),
+    status: String(r.status),
+    createdAt: String(r.created_at),
+  }));
+}
+
+/** Rows for metrics over [from, to): conversations and handoffs created in the window. */
+export async function metricRows(db: D1Database, projectId: string, from: string, to: string) {
+  const conversations = await db
+    .prepare("SELECT created_at FROM conversations WHERE project_id = ? AND created_at >= ? AND created_at < ?")
+    .bind(projectId, from, to)
+    .all<{ created_at: string }>();
+  const handoffs = await db
+    .prepare("SELECT created_at, status, first_human_reply_at, resolved_at, satisfaction FROM handoffs WHERE project_id = ? AND created_at >= ? AND created_at < ?")
+    .bind(projectId, from, to)
+    .all<{ created_at: string; status: string; first_human_reply_at: string | null; resolved_at: string | null; satisfaction: number | null }>();
+  return {
+    conversations: conversations.results.map((r) => ({ createdAt: r.created_at })),
+    handoffs: handoffs.results.map((r) => ({
+      createdAt: r.created_at,
+      status: r.status,
+      ...(r.first_human_reply_at ? { firstHumanReplyAt: r.first_human_reply_at } : {}),
+      ...(r.resolved_at ? { resolvedAt: r.resolved_at } : {}),
+      ...(r.satisfaction !== null ? { satisfaction: r.satisfaction } : {}),
+    })),
+  };
 }

@@ -6,6 +6,8 @@ import type { Env } from "./env";
 import { ApiError, errorResponse } from "./errors";
 import { consumeDeadLetters, consumeNotifications } from "./notify/consumer";
 import { conversationRoutes } from "./routes/conversations";
+import { auditRoutes } from "./routes/audit";
+import { handoffActionRoutes } from "./routes/handoff-actions";
 import { handoffRoutes } from "./routes/handoffs";
 import { settingsRoutes } from "./routes/settings";
 import { projectRoutes } from "./routes/projects";
@@ -22,6 +24,8 @@ app.route("/v1", projectRoutes);
 app.route("/v1", conversationRoutes);
 app.route("/v1", settingsRoutes);
 app.route("/v1", handoffRoutes);
+app.route("/v1", handoffActionRoutes);
+app.route("/v1", auditRoutes);
 app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 app.onError((error, c) => errorResponse(c, error));
 

@@ -500,9 +500,10 @@ describe("the Baton widget on the demo page", () => {
     await page.getByRole("button", { name: "Close chat" }).first().click();
     const { conversationId } = (await savedSession(page))!;
 
+    // The agent's first message claims the handoff: "Demo Agent has joined the chat", then the reply.
     await sendAsAgent(conversationId, "Hi, this is Demo Agent. Happy to help!");
-    await expect.poll(() => launcher(page).getAttribute("aria-label")).toBe("Open chat, 1 unread");
-    expect(await page.locator("baton-widget .badge").textContent()).toBe("1");
+    await expect.poll(() => launcher(page).getAttribute("aria-label")).toBe("Open chat, 2 unread");
+    expect(await page.locator("baton-widget .badge").textContent()).toBe("2");
 
     await openChat(page);
     const reply = page.locator("baton-widget .row.agent");

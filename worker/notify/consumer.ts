@@ -1,6 +1,7 @@
 // The notifications Queue consumer: validates every job again (the queue is an edge too), then
 // delivers it to each of the project's channels. Retryable failures go back on the queue with
 // backoff (then to the dead-letter queue); permanent ones are acknowledged and recorded.
+import { getServerByName } from "partyserver";
 import { notificationJobSchema, type NotificationJob } from "../../protocol/jobs";
 import type { Env } from "../env";
 import { PermanentError, RetryableError } from "./errors";
@@ -21,6 +22,11 @@ export const outboxChannel: Channel = {
       .run();
   },
 };
+
+async function markNotified(env: Env, job: NotificationJob): Promise<void> {
+  const room = await getServerByName(env.ConversationRoom, job.conversationId);
+  await room.command(job.handoffId, { type: "notified" });
+}
 
 export function channelsFor(_job: NotificationJob): Channel[] {
   return [outboxChannel];
@@ -54,8 +60,13 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
         else retry = error instanceof RetryableError ? error : new RetryableError(String(error));
       }
     }
-    if (retry) message.retry({ delaySeconds: retry.retryAfterSeconds ?? backoffSeconds(message.attempts) });
-    else message.ack();
+    if (retry) {
+      message.retry({ delaySeconds: retry.retryAfterSeconds ?? backoffSeconds(message.attempts) });
+      continue;
+    }
+    // The alert reached the team: the room moves the handoff pending → notified (a no-op if it moved on).
+    if (job.kind === "handoff.opened") await markNotified(env, job);
+    message.ack();
   }
 }
 
