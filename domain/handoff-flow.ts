@@ -108,7 +108,14 @@ export function handoffRecord(state: RoomState, handoff: Lifecycle): HandoffReco
   };
 }
 
-function notification(kind: NotificationJob["kind"], state: RoomState, handoff: HandoffState, ctx: RoomContext): NotificationJob {
+/** The queue job for a handoff event, carrying the whole packet (and, for lifecycle notices, who and what). */
+export function notificationJob(
+  kind: NotificationJob["kind"],
+  state: RoomState,
+  handoff: Lifecycle,
+  ctx: Pick<RoomContext, "now" | "newId">,
+  notice?: NotificationJob["notice"],
+): NotificationJob {
   return {
     id: ctx.newId("job_"),
     kind,
@@ -118,6 +125,7 @@ function notification(kind: NotificationJob["kind"], state: RoomState, handoff: 
     at: ctx.now.toISOString(),
     status: handoff.status,
     packet: handoff.packet,
+    ...(notice ? { notice } : {}),
   };
 }
 
@@ -125,7 +133,7 @@ function notification(kind: NotificationJob["kind"], state: RoomState, handoff: 
 export function publishHandoff(kind: NotificationJob["kind"], state: RoomState, handoff: HandoffState, ctx: RoomContext): Effect[] {
   return [
     { type: "sync", op: { kind: "upsert-handoff", handoff: handoffRecord(state, handoff) } },
-    { type: "sync", op: { kind: "enqueue", job: notification(kind, state, handoff, ctx) } },
+    { type: "sync", op: { kind: "enqueue", job: notificationJob(kind, state, handoff, ctx) } },
     { type: "broadcast", to: "everyone", frame: handoffFrame(handoff) },
   ];
 }

@@ -1,10 +1,9 @@
 // Where the handoff lifecycle (domain/handoff-machine.ts) meets the room: a command or a timer
 // becomes stored messages, the D1 audit row (first), the handoff row, notifications and a ticket.
 // Pure, like the rest of the room's rules.
-import type { NotificationJob } from "../protocol/jobs";
 import { botSays, handoffFrame, store, type Effect, type RoomContext, type RoomState, type Transition } from "./conversation";
 import { applyCommand, fireDueTimers, type Actor, type AuditAction, type AuditPayload, type CommandResult, type HandoffCommand, type HandoffEffect, type Lifecycle, type Rejection, type TicketDraft } from "./handoff-machine";
-import { handoffRecord } from "./handoff-flow";
+import { handoffRecord, notificationJob } from "./handoff-flow";
 
 /** A row of the audit log (D1 `decisions`), written before any external sync of the same step. */
 export interface DecisionRecord {
@@ -63,23 +62,13 @@ export function applyLifecycle(state: RoomState, handoff: Lifecycle, effects: re
         push(botSays(current, effect.type === "bot-message" ? effect.text : effect.question, ctx));
         break;
       case "notify": {
-        const job: NotificationJob = {
-          id: ctx.newId("job_"),
-          kind: `handoff.${effect.kind}`,
-          projectId: state.projectId,
-          conversationId: state.conversationId,
-          handoffId: handoff.id,
-          at: ctx.now.toISOString(),
-          status: handoff.status,
-          packet: handoff.packet,
-          notice: {
-            to: effect.to,
-            ...(effect.agent ? { agent: effect.agent } : {}),
-            ...(effect.level ? { level: effect.level } : {}),
-            ...(effect.note ? { note: effect.note } : {}),
-            ...(effect.until ? { until: effect.until } : {}),
-          },
-        };
+        const job = notificationJob(`handoff.${effect.kind}`, state, handoff, ctx, {
+          to: effect.to,
+          ...(effect.agent ? { agent: effect.agent } : {}),
+          ...(effect.level ? { level: effect.level } : {}),
+          ...(effect.note ? { note: effect.note } : {}),
+          ...(effect.until ? { until: effect.until } : {}),
+        });
         out.push({ type: "sync", op: { kind: "enqueue", job } });
         break;
       }

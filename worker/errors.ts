@@ -39,3 +39,14 @@ export async function parseBody<S extends z.ZodType>(c: Context, schema: S): Pro
   }
   return parsed.data;
 }
+
+/** Parses query parameters against a schema; a 400 `invalid_query` names the first offending one. */
+export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") || "query";
+    throw new ApiError(400, "invalid_query", `${field}: ${issue?.message ?? "invalid"}`, { field });
+  }
+  return parsed.data;
+}

@@ -271,6 +271,19 @@ async function controlledNetwork(context: BrowserContext) {
   };
 }
 
+/** A page whose socket traffic the test controls, already in a conversation (one "Hello" answered). */
+async function chattingOverControlledNetwork() {
+  let network!: Awaited<ReturnType<typeof controlledNetwork>>;
+  const page = await newPage(async (context) => {
+    network = await controlledNetwork(context);
+  });
+  await openChat(page);
+  await send(page, "Hello");
+  await expect.poll(async () => (await rows(page)).length).toBeGreaterThanOrEqual(2);
+  const { conversationId } = (await savedSession(page))!;
+  return { page, network, conversationId };
+}
+
 describe("the Baton widget on the demo page", () => {
   it("answers a question from the knowledge base", async () => {
     const page = await newPage();
@@ -416,14 +429,7 @@ describe("the Baton widget on the demo page", () => {
   });
 
   it("resends a message lost on a half-open connection, and the room stores it once", async () => {
-    let network!: Awaited<ReturnType<typeof controlledNetwork>>;
-    const page = await newPage(async (context) => {
-      network = await controlledNetwork(context);
-    });
-    await openChat(page);
-    await send(page, "Hello");
-    await expect.poll(async () => (await rows(page)).length).toBeGreaterThanOrEqual(2);
-    const { conversationId } = (await savedSession(page))!;
+    const { page, network, conversationId } = await chattingOverControlledNetwork();
 
     network.set("black-hole");
     const text = "Which integrations do you support?";
@@ -439,14 +445,7 @@ describe("the Baton widget on the demo page", () => {
   });
 
   it("a message whose acknowledgement was lost is confirmed by the replay, and the room keeps it once", async () => {
-    let network!: Awaited<ReturnType<typeof controlledNetwork>>;
-    const page = await newPage(async (context) => {
-      network = await controlledNetwork(context);
-    });
-    await openChat(page);
-    await send(page, "Hello");
-    await expect.poll(async () => (await rows(page)).length).toBeGreaterThanOrEqual(2);
-    const { conversationId } = (await savedSession(page))!;
+    const { page, network, conversationId } = await chattingOverControlledNetwork();
 
     network.set("lose-acks");
     const text = "How much does it cost?";

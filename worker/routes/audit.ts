@@ -6,19 +6,9 @@ import { computeMetrics } from "../../domain/metrics";
 import { requireProject } from "../auth";
 import { listDecisions, listTickets, metricRows } from "../db";
 import type { Env } from "../env";
-import { ApiError } from "../errors";
+import { ApiError, parseQuery } from "../errors";
 
 const instant = z.string().refine((v) => !Number.isNaN(Date.parse(v)), "must be an ISO 8601 date or time").transform((v) => new Date(v).toISOString());
-
-function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join(".") || "query";
-    throw new ApiError(400, "invalid_query", `${field}: ${issue?.message ?? "invalid"}`, { field });
-  }
-  return parsed.data;
-}
 
 export const auditRoutes = new Hono<{ Bindings: Env }>()
   .get("/decisions", async (c) => {

@@ -7,22 +7,12 @@ import { HANDOFF_STATUSES } from "../../protocol/jobs";
 import { requireAgent, requireProject } from "../auth";
 import { findHandoff, listHandoffs, listNotifications } from "../db";
 import type { Env } from "../env";
-import { ApiError } from "../errors";
+import { ApiError, parseQuery } from "../errors";
 
 const listQuery = z.object({
   status: z.enum(HANDOFF_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-
-function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.output<S> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join(".") || "query";
-    throw new ApiError(400, "invalid_query", `${field}: ${issue?.message ?? "invalid"}`, { field });
-  }
-  return parsed.data;
-}
 
 export const handoffRoutes = new Hono<{ Bindings: Env }>()
   .get("/handoffs", async (c) => {
