@@ -1,7 +1,7 @@
 // The handoff lifecycle through the real worker, rooms, D1 and queue: claim races, takeover,
 // timers on the room's alarm (the room's clock moved forward, never slept), resolve, reopen,
 // satisfaction, the audit log and metrics.
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { RoomFrame } from "../../protocol/frames";
 import { agentSession, ALWAYS_OPEN, call, Client, createAgent, createProject, json, say, startConversation, type TestProject } from "./helpers";
@@ -179,6 +179,17 @@ describe("timers on the room's alarm", () => {
     expect(tickets[0]).toMatchObject({ handoffId: scene.handoffId, email: "ana@acme.test", packet: { trigger: "explicit_request" } });
     actions = (await decisions(scene.project)).map((d) => d.action);
     expect(actions).toContain("convert_to_ticket");
+  });
+
+  it("timers are rows, not memory: they survive the room being reset", async () => {
+    const scene = await openHandoff({ visitor: { email: "ana@acme.test" } });
+    await abortAllDurableObjects();
+    await advance(scene.conversationId, 2 * MINUTE + 1000); // a fresh instance, its clock moved on
+    await runDurableObjectAlarm(room(scene.conversationId));
+    await advance(scene.conversationId, 1 * MINUTE + 1000);
+    await runDurableObjectAlarm(room(scene.conversationId));
+    expect((await handoff(scene)).status).toBe("converted_to_ticket");
+    expect((await decisions(scene.project)).filter((d) => d.action === "convert_to_ticket")).toHaveLength(1);
   });
 
   it("a snooze silences the alert and re-notifies at its end", async () => {
