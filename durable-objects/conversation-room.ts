@@ -171,17 +171,23 @@ export class ConversationRoom extends Server<Env> {
     // Timers are rows derived from the handoff, rewritten with every commit; one alarm serves them all.
     const timers = next.handoff ? timersFor(next.handoff, settings) : [];
     this.store.commit(next, appended, syncs, timers);
-    await this.armAlarm();
     for (const effect of effects) await this.run(effect);
+    await this.armAlarm();
     if (syncs.length > 0) await this.flushSyncs();
     return outcome;
   }
 
+  /** Points the one alarm at the earliest timer row (skipped when it already does). */
   private async armAlarm(): Promise<void> {
     const next = this.store.nextTimer();
+    if (next === this.armedFor) return;
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(next);
+    this.armedFor = next;
   }
+
+  /** What the alarm was last set to by this instance (undefined after a wake: set it once). */
+  private armedFor: number | null | undefined;
 
   private async run(effect: Effect): Promise<void> {
     switch (effect.type) {
@@ -233,20 +239,28 @@ export class ConversationRoom extends Server<Env> {
 
   /** The one alarm: due handoff timers fire (idempotently), then any failed outside write is retried. */
   override async onAlarm(): Promise<void> {
+    this.armedFor = undefined; // the alarm that rang is spent
     await this.dispatch({ type: "timers.fire" });
     await this.flushSyncs();
     await this.armAlarm();
   }
 
   private async settings(): Promise<Settings> {
-    const cached = this.store.readMeta<CachedSettings>("settings");
-    if (cached && Date.now() - cached.loadedAt < SETTINGS_TTL_MS) return cached.settings;
+    const cached = this.cachedSettings ?? this.store.readMeta<CachedSettings>("settings");
+    if (cached && Date.now() - cached.loadedAt < SETTINGS_TTL_MS) {
+      this.cachedSettings = cached;
+      return cached.settings;
+    }
     const state = this.store.loadState();
     const row = await this.env.DB.prepare("SELECT settings FROM projects WHERE id = ?").bind(state?.projectId ?? "").first<{ settings: string }>();
     const settings = row ? parseStoredSettings(row.settings) : (cached?.settings ?? parseStoredSettings(null));
-    this.store.writeMeta("settings", { settings, loadedAt: Date.now() } satisfies CachedSettings);
+    this.cachedSettings = { settings, loadedAt: Date.now() };
+    this.store.writeMeta("settings", this.cachedSettings);
     return settings;
   }
+
+  /** The parsed settings row, kept in memory between messages (storage stays the source after a wake). */
+  private cachedSettings: CachedSettings | null = null;
 
   private rateLimit(): RateLimit {
     const burst = Number(this.env.RATE_LIMIT_BURST);

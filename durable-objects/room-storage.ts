@@ -82,9 +82,16 @@ export class RoomStorage {
     this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, JSON.stringify(value));
   }
 
+  /**
+   * The state snapshot. This object is the conversation's single writer, so the last committed
+   * snapshot is kept parsed in memory as a cache; after hibernation or a reset it is read again.
+   */
   loadState(): RoomState | null {
-    return this.readMeta<RoomState>("state");
+    if (this.cached === undefined) this.cached = this.readMeta<RoomState>("state");
+    return this.cached;
   }
+
+  private cached: RoomState | null | undefined;
 
   /**
    * Saves the new state, appends its messages and queues its outside writes atomically: nothing is
@@ -105,6 +112,7 @@ export class RoomStorage {
       }
       this.writeMeta("state", state);
     });
+    this.cached = state;
   }
 
   /** The earliest timer, in ms since the epoch, or null. */
