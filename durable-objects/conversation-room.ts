@@ -6,19 +6,20 @@ import { createRoom, frameOf, handoffFrame, transition, type Effect, type NewRoo
 import type { Agent, HandoffCommand } from "../domain/handoff-machine";
 import { timersFor } from "../domain/handoff-timers";
 import type { CommandOutcome } from "../domain/room-lifecycle";
-import { DEFAULT_RATE_LIMIT, takeToken, type Bucket, type RateLimit } from "../domain/rate-limit";
-import { parseStoredSettings, type Settings } from "../domain/settings";
+import { takeToken, type Bucket } from "../domain/rate-limit";
+import type { Settings } from "../domain/settings";
+import { rateLimitFor } from "../worker/config";
 import { CloseCode, decodeClientFrame, PROTOCOL_VERSION, type Role, type RoomFrame } from "../protocol/frames";
 import { randomToken } from "../worker/crypto";
 import type { Env } from "../worker/env";
 import type { BotEngine } from "../worker/llm/engine";
 import { engineFor } from "../worker/llm/openai";
+import { RoomSettings } from "./room-settings";
 import { authorKey, RoomStorage } from "./room-storage";
 import { performSync } from "./sync";
 
 /** Verified by the worker before the upgrade and handed over in this header. */
 export const CLAIMS_HEADER = "x-baton-claims";
-const SETTINGS_TTL_MS = 30_000;
 const TRANSCRIPT_CONTEXT = 40;
 
 interface SocketState {
@@ -27,25 +28,22 @@ interface SocketState {
   bucket?: Bucket;
 }
 
-interface CachedSettings {
-  settings: Settings;
-  loadedAt: number;
-}
-
 export class ConversationRoom extends Server<Env> {
   static override options = { hibernate: true };
   private store!: RoomStorage;
+  private roomSettings!: RoomSettings;
   private engine!: BotEngine;
 
   override onStart(): void {
     this.store = new RoomStorage(this.ctx.storage);
+    this.roomSettings = new RoomSettings(this.store, this.env.DB);
     this.engine = engineFor(this.env);
   }
 
   /** RPC from the worker when the conversation is created. Idempotent. */
   async init(input: NewRoom & { settings: Settings }): Promise<void> {
     if (this.store.loadState()) return;
-    this.store.writeMeta("settings", { settings: input.settings, loadedAt: Date.now() } satisfies CachedSettings);
+    this.roomSettings.prime(input.settings);
     this.store.commit(createRoom(input, new Date()), []);
   }
 
@@ -93,7 +91,7 @@ export class ConversationRoom extends Server<Env> {
     const role = claims.role;
     connection.setState({ role, ...(role === "agent" ? { agent: { id: claims.agentId ?? "", name: claims.agentName ?? "" } } : {}) });
     const since = Math.max(0, Number(new URL(ctx.request.url).searchParams.get("since") ?? 0) || 0);
-    const { botName, greeting } = await this.settings();
+    const { botName, greeting } = await this.roomSettings.get();
     this.sendTo(connection, { type: "welcome", protocol: PROTOCOL_VERSION, conversationId: state.conversationId, role, lastSeq: state.lastSeq, bot: { name: botName, greeting } });
     for (const message of this.store.messagesSince(since, role === "agent")) this.sendTo(connection, frameOf(message));
     if (state.handoff) this.sendTo(connection, handoffFrame(state.handoff));
@@ -109,7 +107,7 @@ export class ConversationRoom extends Server<Env> {
   override async onMessage(connection: Connection<SocketState>, raw: WSMessage): Promise<void> {
     const socket = connection.state;
     if (!socket) return;
-    const taken = takeToken(socket.bucket, Date.now(), this.rateLimit());
+    const taken = takeToken(socket.bucket, Date.now(), rateLimitFor(this.env));
     connection.setState({ ...socket, bucket: taken.bucket });
     if (!taken.allowed) {
       this.sendTo(connection, { type: "error", code: "rate_limited", message: "Too many messages; slow down." });
@@ -152,7 +150,7 @@ export class ConversationRoom extends Server<Env> {
 
   /** Loads state, runs the domain transition, commits, then performs the effects. */
   private async dispatch(event: RoomEvent): Promise<CommandOutcome | undefined> {
-    const settings = await this.settings();
+    const settings = await this.roomSettings.get();
     const state = this.store.loadState(); // read after the await: another event may have run meanwhile
     if (!state) return undefined;
     const now = this.now();
@@ -201,7 +199,7 @@ export class ConversationRoom extends Server<Env> {
         return;
       }
       case "analyze": {
-        const hints = await this.engine.classify({ text: effect.text, transcript: this.store.recentTranscript(50), settings: await this.settings() });
+        const hints = await this.engine.classify({ text: effect.text, transcript: this.store.recentTranscript(50), settings: await this.roomSettings.get() });
         await this.dispatch({ type: "visitor.analyzed", seq: effect.seq, text: effect.text, hints });
         return;
       }
@@ -211,7 +209,7 @@ export class ConversationRoom extends Server<Env> {
         return;
       }
       case "bot-turn": {
-        const settings = await this.settings();
+        const settings = await this.roomSettings.get();
         const reply = await this.engine.reply({ text: effect.text, transcript: this.store.recentTranscript(50), settings });
         const event: RoomEvent = { type: "bot.reply", reply, inReplyTo: effect.seq, question: effect.text, ...(effect.append ? { append: effect.append } : {}) };
         await this.dispatch(event);
@@ -243,29 +241,6 @@ export class ConversationRoom extends Server<Env> {
     await this.dispatch({ type: "timers.fire" });
     await this.flushSyncs();
     await this.armAlarm();
-  }
-
-  private async settings(): Promise<Settings> {
-    const cached = this.cachedSettings ?? this.store.readMeta<CachedSettings>("settings");
-    if (cached && Date.now() - cached.loadedAt < SETTINGS_TTL_MS) {
-      this.cachedSettings = cached;
-      return cached.settings;
-    }
-    const state = this.store.loadState();
-    const row = await this.env.DB.prepare("SELECT settings FROM projects WHERE id = ?").bind(state?.projectId ?? "").first<{ settings: string }>();
-    const settings = row ? parseStoredSettings(row.settings) : (cached?.settings ?? parseStoredSettings(null));
-    this.cachedSettings = { settings, loadedAt: Date.now() };
-    this.store.writeMeta("settings", this.cachedSettings);
-    return settings;
-  }
-
-  /** The parsed settings row, kept in memory between messages (storage stays the source after a wake). */
-  private cachedSettings: CachedSettings | null = null;
-
-  private rateLimit(): RateLimit {
-    const burst = Number(this.env.RATE_LIMIT_BURST);
-    const perSecond = Number(this.env.RATE_LIMIT_PER_SECOND);
-    return { ...DEFAULT_RATE_LIMIT, ...(burst > 0 ? { burst } : {}), ...(perSecond > 0 ? { perSecond } : {}) };
   }
 
   /** Sends to one socket; a socket that closed meanwhile just misses it (it resumes by seq). */

@@ -1,5 +1,6 @@
 // Secrets the worker needs, with dev defaults accepted only under `npm start` (BATON_ENV=development).
 // Anywhere else a missing secret is a configuration error, never a silent default.
+import { DEFAULT_RATE_LIMIT, type RateLimit } from "../domain/rate-limit";
 import type { Env } from "./env";
 import { ApiError } from "./errors";
 
@@ -22,3 +23,10 @@ export const tokenSecret = (env: Env) => required(env, env.TOKEN_SECRET, DEV_TOK
 /** How long a socket token stays valid. A visitor keeps theirs in localStorage across visits. */
 export const VISITOR_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 export const AGENT_TOKEN_TTL_SECONDS = 12 * 3600;
+
+/** The per-socket token bucket: the defaults, or RATE_LIMIT_BURST / RATE_LIMIT_PER_SECOND when set. */
+export function rateLimitFor(env: Env): RateLimit {
+  const burst = Number(env.RATE_LIMIT_BURST);
+  const perSecond = Number(env.RATE_LIMIT_PER_SECOND);
+  return { ...DEFAULT_RATE_LIMIT, ...(burst > 0 ? { burst } : {}), ...(perSecond > 0 ? { perSecond } : {}) };
+}
