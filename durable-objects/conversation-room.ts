@@ -91,7 +91,8 @@ export class ConversationRoom extends Server<Env> {
     const role = claims.role;
     connection.setState({ role, ...(role === "agent" ? { agent: { id: claims.agentId ?? "", name: claims.agentName ?? "" } } : {}) });
     const since = Math.max(0, Number(new URL(ctx.request.url).searchParams.get("since") ?? 0) || 0);
-    const { botName, greeting } = await this.roomSettings.get();
+    // No await before the replay: a live frame must never reach this socket ahead of its welcome.
+    const { botName, greeting } = this.roomSettings.peek();
     this.sendTo(connection, { type: "welcome", protocol: PROTOCOL_VERSION, conversationId: state.conversationId, role, lastSeq: state.lastSeq, bot: { name: botName, greeting } });
     for (const message of this.store.messagesSince(since, role === "agent")) this.sendTo(connection, frameOf(message));
     if (state.handoff) this.sendTo(connection, handoffFrame(state.handoff));

@@ -24,6 +24,12 @@ export class RoomSettings {
     this.store.writeMeta("settings", this.cached);
   }
 
+  /** The last known settings without waiting on D1 (possibly stale): for work that must not await. */
+  peek(): Settings {
+    this.cached ??= this.store.readMeta<Cached>("settings");
+    return this.cached?.settings ?? parseStoredSettings(null);
+  }
+
   async get(): Promise<Settings> {
     const cached = this.cached ?? this.store.readMeta<Cached>("settings");
     if (cached && Date.now() - cached.loadedAt < TTL_MS) {

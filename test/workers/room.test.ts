@@ -1,6 +1,6 @@
 // The ConversationRoom through real WebSockets in workerd: relay, ordering, resume by seq,
 // idempotent clientIds, hostile and malformed frames, auth, floods and object resets.
-import { abortAllDurableObjects } from "cloudflare:test";
+import { abortAllDurableObjects, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { MAX_TEXT_LENGTH, type RoomFrame } from "../../protocol/frames";
 import { agentSession, call, Client, createAgent, createProject, json, startConversation } from "./helpers";
@@ -120,6 +120,24 @@ describe("resume and idempotency", () => {
     const got = await resumed.waitFor((f) => (f.filter((x) => x.type === "message").length >= 2 ? f : undefined), "replay");
     expect(got[0]).toMatchObject({ type: "welcome", lastSeq: 4 });
     expect(resumed.messages().map((m) => [m.seq, m.text])).toEqual([[3, "three"], [4, "four"]]);
+  });
+
+  it("a socket always gets its welcome and replay before any live frame, even when settings are stale", async () => {
+    const { agentClient, conversation } = await setup();
+    for (let i = 0; i < 3; i++) {
+      agentClient.send({ type: "agent.message", clientId: `p${i}`, text: `prime ${i}` });
+      await agentClient.waitForMessage((m) => m.clientId === `p${i}`);
+    }
+    // Make the room's settings stale, so anything that awaited them would have to go to D1.
+    await runInDurableObject(env.ConversationRoom.getByName(conversation.conversationId), (instance, state) => {
+      state.storage.sql.exec("UPDATE meta SET value = json_set(value, '$.loadedAt', 0) WHERE key = 'settings'");
+      (instance as unknown as { roomSettings: { cached: unknown } }).roomSettings.cached = null;
+    });
+    agentClient.send({ type: "agent.message", clientId: "live", text: "live while connecting" });
+    const late = await Client.open(conversation.socketUrl, 0);
+    await late.waitForMessage((m) => m.clientId === "live");
+    expect(late.frames[0]?.type).toBe("welcome");
+    expect(seqs(late.frames)).toEqual([1, 2, 3, 4]);
   });
 
   it("the same clientId twice is stored once, and the resend is answered with the stored message", async () => {
