@@ -168,7 +168,7 @@ export class ConversationRoom extends Server<Env> {
     const appended = effects.flatMap((e) => (e.type === "append" ? [e.message] : []));
     const syncs = effects.flatMap((e) => (e.type === "sync" ? [e.op] : []));
     // Timers are rows derived from the handoff, rewritten with every commit; one alarm serves them all.
-    const timers = next.handoff ? timersFor(next.handoff, settings) : [];
+    const timers = next.handoff ? timersFor(next.handoff, settings) : state.handoff ? [] : undefined; // untouched without a handoff
     this.store.commit(next, appended, syncs, timers);
     for (const effect of effects) await this.run(effect);
     await this.armAlarm();
