@@ -47,17 +47,33 @@ export const ACKNOWLEDGE = "Thanks, that's useful context. What would you like t
 /** Minimum score for an entry to count as the answer; below it the bot admits it does not know. */
 export const ANSWER_THRESHOLD = 0.5;
 
-/** Scores how well a knowledge entry covers the visitor's question (0–1+; keywords weigh double). */
-export function scoreEntry(questionTerms: readonly string[], entry: KnowledgeEntry): number {
-  if (questionTerms.length === 0) return 0;
-  const entryTerms = new Set(terms(`${entry.question}`));
-  const keywordTerms = new Set(entry.keywords.flatMap((k) => terms(k)));
-  let score = 0;
-  for (const term of new Set(questionTerms)) {
-    if (keywordTerms.has(term)) score += 2;
-    else if (entryTerms.has(term)) score += 1;
+/** An entry's words, computed once per knowledge base (settings objects are reused between messages). */
+interface EntryTerms {
+  question: Set<string>;
+  keywords: Set<string>;
+}
+const compiled = new WeakMap<readonly KnowledgeEntry[], EntryTerms[]>();
+
+function termsOf(knowledgeBase: readonly KnowledgeEntry[]): EntryTerms[] {
+  let entries = compiled.get(knowledgeBase);
+  if (!entries) {
+    entries = knowledgeBase.map((e) => ({ question: new Set(terms(e.question)), keywords: new Set(e.keywords.flatMap((k) => terms(k))) }));
+    compiled.set(knowledgeBase, entries);
   }
-  return score / Math.max(2, new Set(questionTerms).size);
+  return entries;
+}
+
+/** Scores how well a knowledge entry covers the visitor's question (0–1+; keywords weigh double). */
+export function scoreEntry(questionTerms: readonly string[], entry: KnowledgeEntry | EntryTerms): number {
+  if (questionTerms.length === 0) return 0;
+  const { question, keywords } = "answer" in entry ? termsOf([entry])[0]! : entry;
+  const unique = new Set(questionTerms);
+  let score = 0;
+  for (const term of unique) {
+    if (keywords.has(term)) score += 2;
+    else if (question.has(term)) score += 1;
+  }
+  return score / Math.max(2, unique.size);
 }
 
 const REQUEST_VERB = /^(please\s+)?(tell|show|give|explain|help|send|find|list|describe|write|make)\b/i;
@@ -75,8 +91,9 @@ export function replyFromKnowledge(text: string, knowledgeBase: readonly Knowled
 
   const questionTerms = terms(trimmed);
   let best: { entry: KnowledgeEntry; index: number; score: number } | null = null;
+  const entryTerms = termsOf(knowledgeBase);
   knowledgeBase.forEach((entry, index) => {
-    const score = scoreEntry(questionTerms, entry);
+    const score = scoreEntry(questionTerms, entryTerms[index]!);
     if (score > (best?.score ?? 0)) best = { entry, index, score };
   });
   const found = best as { entry: KnowledgeEntry; index: number; score: number } | null;

@@ -155,14 +155,18 @@ export class ConversationRoom extends Server<Env> {
     const state = this.store.loadState(); // read after the await: another event may have run meanwhile
     if (!state) return undefined;
     const now = this.now();
+    const store = this.store;
+    let transcript: StoredMessage[] | undefined;
     const { state: next, effects, outcome } = transition(state, event, {
       now,
       newId: (prefix) => randomToken(prefix, 12),
       settings,
       hasChannel: this.env.BATON_ENV !== "production",
       agentsOnline: [...this.getConnections("agent")].length,
-      // Only the decision after a visitor message builds packets from the transcript.
-      transcript: event.type === "visitor.analyzed" || event.type === "handoff.manual" ? this.store.recentTranscript(TRANSCRIPT_CONTEXT) : [],
+      // Read only if the rules ask for it (a packet, a resource pick): most messages never do.
+      get transcript() {
+        return (transcript ??= store.recentTranscript(TRANSCRIPT_CONTEXT));
+      },
     });
     if (next === state && effects.length === 0) return outcome; // a no-op event: nothing to commit
     const appended = effects.flatMap((e) => (e.type === "append" ? [e.message] : []));
@@ -200,7 +204,10 @@ export class ConversationRoom extends Server<Env> {
         return;
       }
       case "analyze": {
-        const hints = await this.engine.classify({ text: effect.text, transcript: this.store.recentTranscript(50), settings: await this.roomSettings.get() });
+        // Commit the visitor's message now, so its frames leave before the bot's work (workerd holds
+        // outgoing frames until the turn's writes are durable).
+        await this.ctx.storage.sync();
+        const hints = await this.engine.classify({ text: effect.text, transcript: this.engineTranscript(), settings: await this.roomSettings.get() });
         await this.dispatch({ type: "visitor.analyzed", seq: effect.seq, text: effect.text, hints });
         return;
       }
@@ -211,7 +218,7 @@ export class ConversationRoom extends Server<Env> {
       }
       case "bot-turn": {
         const settings = await this.roomSettings.get();
-        const reply = await this.engine.reply({ text: effect.text, transcript: this.store.recentTranscript(50), settings });
+        const reply = await this.engine.reply({ text: effect.text, transcript: this.engineTranscript(), settings });
         const event: RoomEvent = { type: "bot.reply", reply, inReplyTo: effect.seq, question: effect.text, ...(effect.append ? { append: effect.append } : {}) };
         await this.dispatch(event);
         return;
@@ -219,6 +226,11 @@ export class ConversationRoom extends Server<Env> {
       default:
         return effect satisfies never;
     }
+  }
+
+  /** The context an engine sees; the rules engine reads none, so none is loaded for it. */
+  private engineTranscript(): StoredMessage[] {
+    return this.engine.usesTranscript ? this.store.recentTranscript(50) : [];
   }
 
   /** Performs queued outside writes in order; a failure stops the run and retries on the alarm. */

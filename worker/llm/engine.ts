@@ -24,6 +24,8 @@ export interface SummaryInput {
 
 export interface BotEngine {
   readonly name: string;
+  /** Whether the engine reads `transcript` (the room skips loading it otherwise). */
+  readonly usesTranscript: boolean;
   reply(input: BotTurnInput, signal?: AbortSignal): Promise<BotReply>;
   /** What the engine notices beyond the rules detectors (wants a human, frustrated, who the visitor is); null: nothing to add. */
   classify(input: BotTurnInput, signal?: AbortSignal): Promise<LlmHints | null>;
@@ -33,6 +35,7 @@ export interface BotEngine {
 
 export const rulesEngine: BotEngine = {
   name: "rules",
+  usesTranscript: false,
   async reply(input) {
     return replyFromKnowledge(input.text, input.settings.knowledgeBase);
   },

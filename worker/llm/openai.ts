@@ -43,6 +43,7 @@ export interface OpenAIEngineOptions {
 
 export class OpenAIEngine implements BotEngine {
   readonly name = "openai";
+  readonly usesTranscript = true;
   private readonly client: OpenAI;
   private readonly model: string;
 
@@ -158,6 +159,7 @@ export function withFallback(primary: BotEngine, fallback: BotEngine, timeoutMs:
   }
   return {
     name: `${primary.name}+${fallback.name}`,
+    usesTranscript: primary.usesTranscript || fallback.usesTranscript,
     reply: (input) => bounded((signal) => primary.reply(input, signal), () => fallback.reply(input)),
     classify: (input) => bounded((signal) => primary.classify(input, signal), () => fallback.classify(input)),
     summarize: (input) => bounded((signal) => primary.summarize(input, signal), () => fallback.summarize(input)),
