@@ -1,0 +1,59 @@
+// A minimal Durable Object relay, Baton's floor in the same runtime: /room/<id>?role=visitor|agent
+// upgrades to a hibernatable socket of room <id>; each message is inserted into the room's SQLite
+// (seq = rowid) and then sent to every socket of the room, in the same frames as Baton.
+import { DurableObject } from "cloudflare:workers";
+
+export class RelayRoom extends DurableObject {
+  constructor(ctx, env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, sender TEXT NOT NULL, text TEXT NOT NULL, client_id TEXT, at TEXT NOT NULL)",
+    );
+  }
+
+  async fetch(request) {
+    const role = new URL(request.url).searchParams.get("role") === "agent" ? "agent" : "visitor";
+    const [client, server] = Object.values(new WebSocketPair());
+    this.ctx.acceptWebSocket(server, [role]);
+    const lastSeq = this.ctx.storage.sql.exec("SELECT COALESCE(MAX(seq), 0) AS seq FROM messages").one().seq;
+    server.send(JSON.stringify({ type: "welcome", role, lastSeq }));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  webSocketMessage(ws, raw) {
+    const frame = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));
+    const from = this.ctx.getTags(ws)[0];
+    const at = new Date().toISOString();
+    const text = String(frame.text);
+    const { seq } = this.ctx.storage.sql
+      .exec("INSERT INTO messages (sender, text, client_id, at) VALUES (?, ?, ?, ?) RETURNING seq", from, text, frame.clientId ?? null, at)
+      .one();
+    const out = JSON.stringify({ type: "message", seq, from, text, at, clientId: frame.clientId });
+    for (const socket of this.ctx.getWebSockets()) {
+      try {
+        socket.send(out);
+      } catch {
+        // closing socket
+      }
+    }
+  }
+
+  webSocketClose(ws, code) {
+    try {
+      ws.close(code === 1005 ? 1000 : code);
+    } catch {
+      // already closed
+    }
+  }
+}
+
+export default {
+  fetch(request, env) {
+    const url = new URL(request.url);
+    if (url.pathname === "/health") return new Response("ok");
+    const match = /^\/room\/([\w-]{1,80})$/.exec(url.pathname);
+    if (!match) return new Response("not found", { status: 404 });
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") return new Response("websocket only", { status: 426 });
+    return env.RelayRoom.getByName(match[1]).fetch(request);
+  },
+};

@@ -1,0 +1,300 @@
+// `npm run bench`: Baton beside the floor of its architecture (a minimal Durable Object relay), the
+// floor of the box (a Node `ws` relay) and what a team would build instead (Socket.IO + SQLite),
+// all started and measured in the same run, on 127.0.0.1 only. Prints a table and writes
+// bench/RESULTS.md. Flags: --quick (smoke run, ~2 min), --only latency,throughput,concurrency,
+// chaos,widget, --targets baton,minimal-do,ws,socketio, --seed N. See bench/README.md.
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { batonTarget, pathRoomTarget, socketIoTarget } from "./lib/clients.mjs";
+import { freePort, groupPids, installCleanup, startGroup, stopAll, stopGroup, workerdPids } from "./lib/proc.mjs";
+import { summarize } from "./lib/stats.mjs";
+import { chaosRun } from "./scenarios/chaos.mjs";
+import { concurrencyRun } from "./scenarios/concurrency.mjs";
+import { latencyRun } from "./scenarios/latency.mjs";
+import { throughputRun } from "./scenarios/throughput.mjs";
+import { measureWidget } from "./scenarios/widget.mjs";
+import { renderReport } from "./report.mjs";
+
+const root = path.resolve(import.meta.dirname, "..");
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const option = (name, fallback) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
+};
+
+const quick = flag("--quick");
+const PRESETS = {
+  quick: {
+    latency: { runs: 3, warmup: 30, count: 150 },
+    throughput: { runs: 3, senders: 4, window: 8, warmupMs: 500, measureMs: 1500 },
+    concurrency: { conversations: 100, intervalMs: 5000, durationMs: 10_000, windows: 2 },
+    chaos: { conversations: 10, durationMs: 20_000, killsPerMinute: 10 },
+  },
+  full: {
+    latency: { runs: 5, warmup: 150, count: 600 },
+    throughput: { runs: 3, senders: 4, window: 8, warmupMs: 1000, measureMs: 3000 },
+    concurrency: { conversations: 1000, intervalMs: 5000, durationMs: 60_000, windows: 3 },
+    chaos: { conversations: 100, durationMs: 75_000, killsPerMinute: 10 },
+  },
+};
+const preset = PRESETS[quick ? "quick" : "full"];
+const SCENARIOS = ["widget", "latency", "throughput", "concurrency", "chaos"];
+const only = option("--only", SCENARIOS.join(",")).split(",");
+const wanted = option("--targets", "baton,minimal-do,ws,socketio").split(",");
+const seed = Number(option("--seed", "20261127"));
+const RATE_LIMIT_VARS = ["--var", "RATE_LIMIT_BURST:100000", "--var", "RATE_LIMIT_PER_SECOND:100000"];
+
+const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+const work = path.join(root, "bench", ".tmp", stamp);
+mkdirSync(work, { recursive: true });
+const log = (...parts) => console.log(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s]`, ...parts);
+const t0 = performance.now();
+installCleanup();
+
+/**
+ * Baton runs from a copy of the working tree taken at start (node_modules linked): `wrangler dev`
+ * reloads on every source change, so edits made while the bench runs would drop its sockets and
+ * change the code under test midway. The copy's own public/ gets the widget build.
+ */
+function snapshotApp() {
+  const app = path.join(work, "app");
+  const skip = /^(node_modules|\.git|\.wrangler|bench\/\.tmp)(\/|$)/;
+  const copy = (rel) => {
+    for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
+      const child = path.join(rel, entry.name);
+      if (skip.test(child)) continue;
+      if (entry.isDirectory()) {
+        mkdirSync(path.join(app, child));
+        copy(child);
+      } else if (entry.isFile()) copyFileSync(path.join(root, child), path.join(app, child));
+    }
+  };
+  mkdirSync(app);
+  copy("");
+  symlinkSync(path.join(root, "node_modules"), path.join(app, "node_modules"));
+  return app;
+}
+
+function gitDescribe() {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+    // bench/ itself is not the code under test.
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", ".", ":(exclude)bench"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean).length;
+    return dirty ? `${head} + ${dirty} uncommitted change(s)` : head;
+  } catch {
+    return "unknown";
+  }
+}
+
+/**
+ * A running server: its process group, the process that holds its rooms and sockets (`pid`: the
+ * workerd runtime under wrangler dev, the node process otherwise) and, for wrangler dev, the
+ * workerd proxy in front of it (`proxyPid`).
+ */
+function serverOf(name, group, port) {
+  const server = {
+    name,
+    group,
+    pid: () => (port ? workerdPids(server.group.pgid, port).runtime : server.group.pgid),
+    proxyPid: () => (port ? workerdPids(server.group.pgid, port).proxy : null),
+    pids: () => groupPids(server.group.pgid),
+  };
+  return server;
+}
+
+async function startBaton(app, port, inspectorPort, persistTo) {
+  const group = await startGroup(
+    "baton",
+    process.execPath,
+    ["scripts/start.mjs", "--port", String(port), "--persist-to", persistTo, "--", ...RATE_LIMIT_VARS,
+      "--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--log-level", "warn"],
+    {
+      cwd: app,
+      // wrangler dev restarts its runtime whenever another `wrangler dev` of the same worker name
+      // registers in the shared dev registry (~/.config/.wrangler/registry): a private registry
+      // keeps other sessions from dropping our sockets midway, and us from dropping theirs.
+      env: { WRANGLER_REGISTRY_PATH: path.join(work, "registry-baton"), WRANGLER_SEND_METRICS: "false" },
+      logFile: path.join(work, "baton.log"),
+      ready: (out) => out.includes(`Baton ready on http://127.0.0.1:${port}`),
+      timeoutMs: 180_000,
+    },
+  ).catch((error) => {
+    if (/Building the widget… (?!done)/.test(error.message) || /build-widget/.test(error.message)) {
+      throw new Error(`scripts/build-widget.mjs failed (the widget build is run by scripts/start.mjs):\n${error.message}`);
+    }
+    throw error;
+  });
+  return group;
+}
+
+async function startServers(app) {
+  const servers = {};
+  const tasks = [];
+  if (wanted.includes("baton")) {
+    tasks.push(
+      (async () => {
+        const port = await freePort();
+        const inspectorPort = await freePort();
+        const persistTo = path.join(work, "baton-state");
+        const group = await startBaton(app, port, inspectorPort, persistTo);
+        const server = serverOf("baton", group, port);
+        server.restart = async () => {
+          const down = performance.now();
+          await stopGroup(server.group, "SIGKILL", 1000);
+          server.group = await startBaton(app, port, inspectorPort, persistTo);
+          return { downSeconds: (performance.now() - down) / 1000 };
+        };
+        servers.baton = batonTarget(`127.0.0.1:${port}`, server);
+      })(),
+    );
+  }
+  if (wanted.includes("minimal-do")) {
+    tasks.push(
+      (async () => {
+        const port = await freePort();
+        const inspectorPort = await freePort();
+        const group = await startGroup(
+          "minimal-do",
+          path.join(root, "node_modules", ".bin", "wrangler"),
+          ["dev", "--config", "bench/minimal-do/wrangler.toml", "--ip", "127.0.0.1", "--port", String(port),
+            "--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--persist-to", path.join(work, "minimal-do-state"),
+            "--show-interactive-dev-session=false", "--log-level", "warn"],
+          {
+            cwd: root,
+            env: { WRANGLER_REGISTRY_PATH: path.join(work, "registry-minimal-do"), WRANGLER_SEND_METRICS: "false" },
+            logFile: path.join(work, "minimal-do.log"),
+            // wrangler's own "Ready" line changes between versions: ask the worker instead.
+            ready: async () => (await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) })).ok,
+            timeoutMs: 180_000,
+          },
+        );
+        servers["minimal-do"] = pathRoomTarget("minimal-do", "Minimal DO relay (wrangler dev)", `127.0.0.1:${port}`, serverOf("minimal-do", group, port));
+      })(),
+    );
+  }
+  if (wanted.includes("ws")) {
+    tasks.push(
+      (async () => {
+        const port = await freePort();
+        const group = await startGroup("ws-relay", process.execPath, ["bench/servers/ws-relay.mjs", String(port)], {
+          cwd: root,
+          logFile: path.join(work, "ws-relay.log"),
+          ready: (out) => out.includes("ready"),
+          timeoutMs: 20_000,
+        });
+        servers.ws = pathRoomTarget("ws", "Node ws relay (no storage)", `127.0.0.1:${port}`, serverOf("ws-relay", group));
+      })(),
+    );
+  }
+  if (wanted.includes("socketio")) {
+    tasks.push(
+      (async () => {
+        const port = await freePort();
+        const group = await startGroup("socketio-relay", process.execPath, ["bench/servers/socketio-relay.mjs", String(port), path.join(work, "socketio.sqlite")], {
+          cwd: root,
+          logFile: path.join(work, "socketio-relay.log"),
+          ready: (out) => out.includes("ready"),
+          timeoutMs: 20_000,
+        });
+        servers.socketio = socketIoTarget(`127.0.0.1:${port}`, serverOf("socketio-relay", group));
+      })(),
+    );
+  }
+  await Promise.all(tasks);
+  return ["baton", "minimal-do", "ws", "socketio"].filter((k) => servers[k]).map((k) => servers[k]);
+}
+
+async function main() {
+  const results = { preset: quick ? "quick" : "full", presetConfig: preset, seed, startedAt: new Date(), scenarios: only };
+  results.machine = {
+    cpu: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "unknown"}`,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    loadavg: os.loadavg().map((l) => l.toFixed(2)).join(" "),
+  };
+  results.command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
+
+  results.code = gitDescribe();
+  log(`preset ${results.preset}; code ${results.code}; logs and state in ${path.relative(root, work)}`);
+  const app = snapshotApp();
+  const targets = await startServers(app);
+  log(`servers up: ${targets.map((t) => t.name).join(", ")}`);
+  const baton = targets.find((t) => t.key === "baton");
+
+  if (only.includes("widget")) {
+    // Built by scripts/start.mjs into the snapshot (it is what the running Baton serves).
+    results.widget = measureWidget(path.join(app, "public"));
+    log(`widget: ${results.widget.map((w) => `${w.file} ${(w.gzip / 1024).toFixed(1)} KB gzip`).join(", ")}`);
+  }
+
+  if (only.includes("latency")) {
+    const cfg = preset.latency;
+    results.latency = Object.fromEntries(targets.map((t) => [t.key, { runs: [], timeouts: 0, botMissing: 0 }]));
+    for (let r = 0; r < cfg.runs; r++) {
+      // Rotate the order each round so no system always runs first (or right after Baton's bot).
+      const order = targets.map((_, i) => targets[(i + r) % targets.length]);
+      for (const target of order) {
+        const run = await latencyRun(target, { warmup: cfg.warmup, count: cfg.count, tag: `lat${r}` });
+        const entry = results.latency[target.key];
+        entry.runs.push(summarize(run.samples));
+        entry.timeouts += run.timeouts;
+        entry.botMissing += run.botMissing;
+      }
+      log(`latency round ${r + 1}/${cfg.runs}: ${targets.map((t) => `${t.key} p50 ${results.latency[t.key].runs.at(-1).p50.toFixed(2)} ms`).join(", ")}`);
+    }
+  }
+
+  if (only.includes("throughput")) {
+    const cfg = preset.throughput;
+    results.throughput = Object.fromEntries(targets.map((t) => [t.key, { runs: [] }]));
+    for (let r = 0; r < cfg.runs; r++) {
+      const order = targets.map((_, i) => targets[(i + r) % targets.length]);
+      for (const target of order) {
+        const run = await throughputRun(target, { ...cfg, tag: `tp${r}` });
+        results.throughput[target.key].runs.push({ ...run, latency: summarize(run.latencies), latencies: undefined });
+      }
+      log(`throughput round ${r + 1}/${cfg.runs}: ${targets.map((t) => `${t.key} ${Math.round(results.throughput[t.key].runs.at(-1).perSecond)} msg/s`).join(", ")}`);
+    }
+  }
+
+  if (only.includes("concurrency")) {
+    const cfg = preset.concurrency;
+    results.concurrency = {};
+    for (const target of targets) {
+      log(`concurrency: ${target.name}, ${cfg.conversations} conversations × 2 sockets, ${cfg.durationMs / 1000} s`);
+      const run = await concurrencyRun(target, { ...cfg, log: (m) => log(`  ${m}`) });
+      results.concurrency[target.key] = { ...run, latency: summarize(run.latencies), latencies: undefined };
+      log(`  errors ${run.errorTotal}, p99 ${summarize(run.latencies).p99.toFixed(1)} ms, ${(run.bytesPerSocket / 1024).toFixed(1)} KB/socket`);
+    }
+  }
+
+  if (only.includes("chaos") && baton) {
+    const cfg = preset.chaos;
+    log(`chaos: ${cfg.conversations} conversations, ${cfg.durationMs / 1000} s`);
+    results.chaos = await chaosRun(baton, { ...cfg, seed, restart: baton.server.restart, log: (m) => log(`  ${m}`) });
+    log(`  exactly-once and in order: ${results.chaos.passed}/${results.chaos.conversations}`);
+  }
+
+  results.finishedAt = new Date();
+  results.wallSeconds = (performance.now() - t0) / 1000;
+  results.targets = targets.map((t) => ({ key: t.key, name: t.name }));
+  const { table, markdown } = renderReport(results);
+  console.log(`\n${table}`);
+  writeFileSync(path.join(root, "bench", "RESULTS.md"), markdown);
+  writeFileSync(path.join(work, "results.json"), JSON.stringify(results, null, 2));
+  log(`wrote bench/RESULTS.md (raw numbers in ${path.relative(root, path.join(work, "results.json"))})`);
+}
+
+try {
+  await main();
+} finally {
+  await stopAll();
+  if (!flag("--keep")) {
+    for (const dir of ["app", "baton-state", "minimal-do-state"]) rmSync(path.join(work, dir), { recursive: true, force: true });
+    for (const file of ["socketio.sqlite", "socketio.sqlite-wal", "socketio.sqlite-shm"]) rmSync(path.join(work, file), { force: true });
+  }
+}

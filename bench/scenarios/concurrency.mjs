@@ -1,0 +1,140 @@
+// Concurrency: `conversations` rooms x (visitor + agent) sockets held open; each visitor sends
+// one message every `intervalMs` (staggered evenly) for `durationMs`. Counted: errors of every
+// kind, visitor -> agent latency, and the RSS per socket of the process holding the rooms and
+// sockets (from /proc; under wrangler dev also of the workerd proxy in front of it).
+import { benchText, connect } from "../lib/clients.mjs";
+import { rssBytes } from "../lib/proc.mjs";
+import { percentile, pool, sleep } from "../lib/stats.mjs";
+
+const LOST_AFTER_MS = 10_000;
+
+export async function concurrencyRun(target, { conversations, intervalMs, durationMs, windows, log }) {
+  const errors = { create: 0, connect: 0, errorFrames: 0, unexpectedClose: 0, sendFailed: 0, lost: 0 };
+  const firstErrors = [];
+  const note = (kind, detail) => {
+    errors[kind]++;
+    if (firstErrors.length < 5) firstErrors.push(`${kind}: ${detail}`);
+  };
+  const pid = target.server.pid();
+  const proxyPid = target.server.proxyPid?.() ?? null;
+  const rssIdle = rssBytes(pid);
+  const proxyIdle = proxyPid ? rssBytes(proxyPid) : 0;
+
+  const t0 = performance.now();
+  const rooms = (await pool([...Array(conversations).keys()], 32, () => target.newRoom().catch((e) => note("create", e.message)))).filter(Boolean);
+  const createSeconds = (performance.now() - t0) / 1000;
+  const rssRooms = rssBytes(pid);
+
+  const sent = new Map(); // clientId -> {t0, agentAt}
+  const samples = []; // [sendTime, latency]
+  let stopping = false;
+  const pairs = [];
+  const t1 = performance.now();
+  await pool(rooms, 50, async (room) => {
+    const handlers = (role) => ({
+      onFrame(frame, at) {
+        if (frame.type === "error") note("errorFrames", `${role} ${frame.code}`);
+        if (role !== "agent" || frame.type !== "message" || frame.from !== "visitor") return;
+        const s = sent.get(frame.clientId);
+        if (s && s.agentAt === undefined) {
+          s.agentAt = at;
+          samples.push([s.t0, at - s.t0]);
+          sent.delete(frame.clientId);
+        }
+      },
+      onClose(reason) {
+        if (!stopping) note("unexpectedClose", `${role} ${reason.code} ${reason.reason}`);
+      },
+    });
+    try {
+      const agent = await connect(target, room, "agent", handlers("agent"));
+      const visitor = await connect(target, room, "visitor", handlers("visitor"));
+      pairs.push({ room, agent, visitor, n: 0 });
+    } catch (error) {
+      note("connect", error.message);
+    }
+  });
+  const connectSeconds = (performance.now() - t1) / 1000;
+  const sockets = pairs.length * 2;
+  log?.(`${sockets} sockets open (rooms ${createSeconds.toFixed(1)} s, sockets ${connectSeconds.toFixed(1)} s)`);
+  const rssOpen = rssBytes(pid);
+
+  let rssPeak = rssOpen;
+  let proxyPeak = proxyPid ? rssBytes(proxyPid) : 0;
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, rssBytes(pid));
+    if (proxyPid) proxyPeak = Math.max(proxyPeak, rssBytes(proxyPid));
+  }, 1000);
+  const text = benchText(200, "conc");
+  const start = performance.now();
+  const timers = [];
+  const sendFrom = (pair, index) => {
+    if (stopping) return;
+    const clientId = `c${index}-${pair.n++}`;
+    sent.set(clientId, { t0: performance.now() });
+    if (!pair.visitor.send({ type: "visitor.message", clientId, text })) {
+      sent.delete(clientId);
+      note("sendFailed", pair.room.id);
+    }
+  };
+  pairs.forEach((pair, index) => {
+    const offset = (index / pairs.length) * intervalMs;
+    timers.push(
+      setTimeout(() => {
+        sendFrom(pair, index);
+        timers.push(setInterval(() => sendFrom(pair, index), intervalMs));
+      }, offset),
+    );
+  });
+  const sweeper = setInterval(() => {
+    const now = performance.now();
+    for (const [clientId, s] of sent) {
+      if (now - s.t0 > LOST_AFTER_MS) {
+        sent.delete(clientId);
+        note("lost", clientId);
+      }
+    }
+  }, 1000);
+  await sleep(durationMs);
+  stopping = true;
+  for (const t of timers) clearTimeout(t), clearInterval(t);
+  for (let i = 0; i < 100 && sent.size > 0; i++) await sleep(100);
+  clearInterval(sweeper);
+  for (const [clientId] of sent) note("lost", clientId);
+  clearInterval(sampler);
+  rssPeak = Math.max(rssPeak, rssBytes(pid));
+  // Close in batches: 2,000 closes at once make wrangler dev's proxy open thousands of loopback
+  // connections at the same moment, close to a 20,000 file-descriptor limit.
+  for (let i = 0; i < pairs.length; i += 100) {
+    for (const p of pairs.slice(i, i + 100)) p.agent.close(), p.visitor.close();
+    await sleep(50);
+  }
+  await sleep(500);
+
+  const latencies = samples.map(([, l]) => l);
+  const windowP99 = [];
+  for (let w = 0; w < windows; w++) {
+    const from = start + (w * durationMs) / windows;
+    const to = start + ((w + 1) * durationMs) / windows;
+    windowP99.push(percentile(samples.filter(([t]) => t >= from && t < to).map(([, l]) => l), 99));
+  }
+  return {
+    sockets,
+    messages: samples.length,
+    errors,
+    errorTotal: Object.values(errors).reduce((a, b) => a + b, 0),
+    firstErrors,
+    latencies,
+    windowP99,
+    rssIdle,
+    rssRooms,
+    rssOpen,
+    rssPeak,
+    bytesPerSocket: sockets > 0 ? (rssPeak - rssIdle) / sockets : NaN,
+    proxyIdle,
+    proxyPeak,
+    proxyBytesPerSocket: proxyPid && sockets > 0 ? (proxyPeak - proxyIdle) / sockets : NaN,
+    createSeconds,
+    connectSeconds,
+  };
+}
