@@ -34,6 +34,16 @@ const CONTRACTIONS: [RegExp, string][] = [
 
 /** Lowercase, NFKC, straight apostrophes, contractions expanded ("I'd" → "i would"), spaces collapsed. */
 export function normalizeText(text: string): string {
+  // Every detector normalises the same message in one turn: remember the last one.
+  if (text === lastNormalized.text) return lastNormalized.result;
+  const result = normalizeUncached(text);
+  lastNormalized = { text, result };
+  return result;
+}
+
+let lastNormalized = { text: "", result: "" };
+
+function normalizeUncached(text: string): string {
   let t = text
     .slice(0, MAX_ANALYZED_CHARS)
     .normalize("NFKC")
@@ -50,6 +60,7 @@ function toWords(normalized: string): string {
 }
 
 const phraseCache = new Map<string, RegExp | null>();
+let lastWords = { text: "", words: "" };
 
 /**
  * Matcher for a settings phrase: case-insensitive, whole words, punctuation-insensitive; a trailing
@@ -71,7 +82,8 @@ function phraseRegex(phrase: string): RegExp | null {
 
 /** The first of `phrases` found in `text` (as a settings phrase, see above), or null. */
 export function findPhrase(text: string, phrases: readonly string[]): { phrase: string; matched: string } | null {
-  const words = toWords(normalizeText(text));
+  if (text !== lastWords.text) lastWords = { text, words: toWords(normalizeText(text)) };
+  const { words } = lastWords;
   for (const phrase of phrases) {
     const m = phraseRegex(phrase)?.exec(words);
     if (m) return { phrase, matched: m[0] };
