@@ -12,6 +12,7 @@ const ctx: RoomContext = {
   settings: settingsSchema.parse({ botName: "Ava" }),
   hasChannel: true,
   agentsOnline: 0,
+  engineWritesReplies: true,
   transcript: [],
 };
 
@@ -52,6 +53,15 @@ describe("the room transition", () => {
     const stored = transition(room(), { type: "visitor.message", clientId: "v1", text: "Do you have a trial?" }, ctx).state;
     const { effects } = transition(stored, { type: "visitor.analyzed", seq: 1, text: "Do you have a trial?", hints: null }, ctx);
     expect(effects).toEqual([{ type: "bot-turn", seq: 1, text: "Do you have a trial?" }]);
+  });
+
+  it("without an LLM the rules' answer is stored in the same step", () => {
+    const text = "What's the weather in Paris?";
+    const stored = transition(room(), { type: "visitor.message", clientId: "v1", text }, ctx).state;
+    const { state, effects } = transition(stored, { type: "visitor.analyzed", seq: 1, text, hints: null }, { ...ctx, engineWritesReplies: false });
+    expect(types(effects)).toEqual(["append", "broadcast"]);
+    expect(effects[0]).toMatchObject({ message: { from: "bot", text: expect.stringMatching(/not sure/) } });
+    expect(state.botLog).toEqual([{ seq: 1, question: text, outcome: "unknown" }]);
   });
 
   it("an LLM hint adds a human request the rules missed, but cannot remove one", () => {

@@ -112,6 +112,11 @@ export interface RoomContext {
   /** A notification channel is configured (the dev outbox counts outside production). */
   hasChannel: boolean;
   agentsOnline: number;
+  /**
+   * Whether an engine other than the rules (an LLM) writes the bot's answers. Without one the
+   * rules' answer is stored in the same step, with no round trip through the engine.
+   */
+  engineWritesReplies: boolean;
   /** The recent visitor-visible transcript, oldest first, including messages stored in this event. */
   transcript: readonly StoredMessage[];
 }
@@ -183,6 +188,18 @@ export function store(state: RoomState, message: Omit<StoredMessage, "seq">): Tr
   };
 }
 
+/** The bot's answer to visitor message `question`, logged for "what the bot tried". */
+export function botReplies(state: RoomState, reply: BotReply, question: { seq: number; text: string }, append: string | undefined, ctx: RoomContext): Transition {
+  const entry: BotLogEntry = {
+    seq: question.seq,
+    question: question.text,
+    outcome: reply.kind,
+    ...(reply.kind === "answer" ? { entryId: reply.entryId } : {}),
+  };
+  const logged = { ...state, botLog: [...state.botLog, entry].slice(-10) };
+  return botSays(logged, append ? `${reply.text}\n\n${append}` : reply.text, ctx);
+}
+
 /** A bot message authored by the project's bot. */
 export function botSays(state: RoomState, text: string, ctx: Pick<RoomContext, "now" | "settings">): Transition {
   return store(state, { kind: "message", from: "bot", text, at: ctx.now.toISOString(), author: { id: "bot", name: ctx.settings.botName } });
@@ -224,17 +241,8 @@ export function transition(state: RoomState, event: RoomEvent, ctx: RoomContext)
       return agentWrites(state, event, ctx);
     case "agent.note":
       return store(state, { kind: "note", from: "agent", text: event.text, at, ...(event.clientId ? { clientId: event.clientId } : {}), author: event.agent });
-    case "bot.reply": {
-      const entry: BotLogEntry = {
-        seq: event.inReplyTo,
-        question: event.question,
-        outcome: event.reply.kind,
-        ...(event.reply.kind === "answer" ? { entryId: event.reply.entryId } : {}),
-      };
-      const logged = { ...state, botLog: [...state.botLog, entry].slice(-10) };
-      const text = event.append ? `${event.reply.text}\n\n${event.append}` : event.reply.text;
-      return botSays(logged, text, ctx);
-    }
+    case "bot.reply":
+      return botReplies(state, event.reply, { seq: event.inReplyTo, text: event.question }, event.append, ctx);
   }
 }
 

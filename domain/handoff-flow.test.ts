@@ -26,7 +26,7 @@ function play(texts: string[], options: { settings?: SettingsInput; now?: Date; 
   const all: Effect[] = [];
   const transcript: Parameters<typeof transition>[2]["transcript"][number][] = [];
   const apply = (event: Parameters<typeof transition>[1]) => {
-    const ctx: RoomContext = { now, newId: (p) => `${p}${++ids}`, settings, hasChannel: options.hasChannel ?? true, agentsOnline: 0, transcript: [...transcript] };
+    const ctx: RoomContext = { now, newId: (p) => `${p}${++ids}`, settings, hasChannel: options.hasChannel ?? true, agentsOnline: 0, engineWritesReplies: false, transcript: [...transcript] };
     const out = transition(state, event, ctx);
     state = out.state;
     all.push(...out.effects);

@@ -4,7 +4,7 @@
 import type { ContextPacket, HandoffStatus, LeadLevel, NotificationJob, Priority, Route, Trigger } from "../protocol/jobs";
 import { decideAvailability, type Availability, type HandoffMode } from "./availability";
 import { bookingNotes, buildContextPacket, type BotLogEntry } from "./context-packet";
-import { botSays, handoffFrame, type Effect, type RoomContext, type RoomState, type Transition } from "./conversation";
+import { botReplies, botSays, handoffFrame, type Effect, type RoomContext, type RoomState, type Transition } from "./conversation";
 import { decideEscalation, detectSignals, manualEscalation, type EscalationDecision, type Signals } from "./escalation";
 import type { Resource } from "./escalation-settings";
 import type { Lifecycle } from "./handoff-machine";
@@ -176,7 +176,9 @@ export function decideTurn(state: RoomState, message: Message, hints: LlmHints |
   }
   if (decision.offer === "offer_human") return botSays(next, OFFER_HUMAN_REPLY, ctx);
   const resource = decision.offer === "soft_resource" ? pickResource(settings.resources, ctx.transcript.map((m) => m.text).join(" ")) : null;
-  return { state: next, effects: [{ type: "bot-turn", seq: message.seq, text: message.text, ...(resource ? { append: softResourceReply(resource) } : {}) }] };
+  const append = resource ? softResourceReply(resource) : undefined;
+  if (!ctx.engineWritesReplies) return botReplies(next, rules, message, append, ctx);
+  return { state: next, effects: [{ type: "bot-turn", seq: message.seq, text: message.text, ...(append ? { append } : {}) }] };
 }
 
 function logEntry(message: Message, outcome: BotLogEntry["outcome"]): BotLogEntry {
@@ -288,5 +290,6 @@ export function continueHandoff(state: RoomState, message: Message, ctx: RoomCon
   if (data.invalidEmail && !handoff.packet.visitor.email) return botSays(next, INVALID_EMAIL_REPLY, ctx);
   // The bot never talks over a human: once someone has claimed the conversation it stays quiet.
   if (handoff.status === "claimed" || handoff.status === "active") return { state: next, effects: [] };
+  if (!ctx.engineWritesReplies) return botReplies(next, replyFromKnowledge(message.text, ctx.settings.knowledgeBase), message, undefined, ctx);
   return { state: next, effects: [{ type: "bot-turn", seq: message.seq, text: message.text }] };
 }

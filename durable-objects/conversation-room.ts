@@ -12,7 +12,7 @@ import { rateLimitFor } from "../worker/config";
 import { CloseCode, decodeClientFrame, PROTOCOL_VERSION, type Role, type RoomFrame } from "../protocol/frames";
 import { randomToken } from "../worker/crypto";
 import type { Env } from "../worker/env";
-import type { BotEngine } from "../worker/llm/engine";
+import { rulesEngine, type BotEngine } from "../worker/llm/engine";
 import { engineFor } from "../worker/llm/openai";
 import { RoomSettings } from "./room-settings";
 import { authorKey, RoomStorage } from "./room-storage";
@@ -163,6 +163,7 @@ export class ConversationRoom extends Server<Env> {
       settings,
       hasChannel: this.env.BATON_ENV !== "production",
       agentsOnline: [...this.getConnections("agent")].length,
+      engineWritesReplies: this.engine !== rulesEngine,
       // Read only if the rules ask for it (a packet, a resource pick): most messages never do.
       get transcript() {
         return (transcript ??= store.recentTranscript(TRANSCRIPT_CONTEXT));
