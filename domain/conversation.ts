@@ -308,6 +308,3 @@ function agentWrites(state: RoomState, event: Extract<RoomEvent, { type: "agent.
   return { state: lifecycle.state, effects: [...effects, ...stored.effects, ...lifecycle.effects], outcome: { ok: true, handoff: result.handoff } };
 }
 
-export function isOpen(handoff: Lifecycle): boolean {
-  return !isTerminal(handoff);
-}

@@ -138,11 +138,6 @@ export interface PongFrame {
 
 export type RoomFrame = WelcomeFrame | MessageFrame | NoteFrame | HandoffFrame | ErrorFrame | PongFrame;
 
-/** Room frames carry a `seq` when they are part of the replayable stream. */
-export function isSequenced(frame: RoomFrame): frame is MessageFrame | NoteFrame {
-  return frame.type === "message" || frame.type === "note";
-}
-
 /** Close codes the room uses (4000–4999 are application codes). */
 export const CloseCode = {
   /** Too many frames after repeated rate-limit warnings. */

@@ -87,7 +87,13 @@ describe("claiming", () => {
       expect(res.error).toMatchObject({ code: "invalid_body", field: "minutes" });
     }
     await json(await post(`/v1/handoffs/${scene.handoffId}/escalate`, scene.ana.agentToken, { level: "ceo", note: "x" }), 400);
-    await json(await post(`/v1/handoffs/${scene.handoffId}/messages`, scene.ana.agentToken, { text: "" , clientId: "c" }), 400);
+    await json(await post(`/v1/handoffs/${scene.handoffId}/messages`, scene.ana.agentToken, { text: "", clientId: "c" }), 400);
+    for (const body of [{ handBackToBot: "yes" }, { notes: 42 }, { surprise: true }]) {
+      expect((await json(await post(`/v1/handoffs/${scene.handoffId}/resolve`, scene.ana.agentToken, body), 400)).error.code).toBe("invalid_body");
+    }
+    for (const body of [{}, { conversationId: scene.conversationId }, { conversationId: scene.conversationId, reason: "" }, "{oops"]) {
+      expect((await json(await post("/v1/handoffs", scene.ana.agentToken, body), 400)).error.code).toMatch(/^(invalid_body|bad_json)$/);
+    }
   });
 });
 

@@ -33,11 +33,23 @@ function respond(c: AppContext, outcome: CommandOutcome): Response {
   throw new ApiError(REJECTION_STATUS[outcome.code], outcome.code, outcome.message, extra);
 }
 
-async function command(c: AppContext, agent: Agent, build: (who: { id: string; name: string }) => HandoffCommand): Promise<Response> {
+/** The agent's handoff (404 for another project's) and the room that owns it. */
+async function handoffOf(c: AppContext, agent: Agent) {
   const handoff = await findHandoff(c.env.DB, agent.projectId, c.req.param("id") ?? "");
   if (!handoff) throw new ApiError(404, "not_found", "No such handoff in your project.");
-  const room = await getServerByName(c.env.ConversationRoom, handoff.conversationId);
-  return respond(c, await room.command(handoff.id, build({ id: agent.id, name: agent.name })));
+  return { handoff, room: await getServerByName(c.env.ConversationRoom, handoff.conversationId) };
+}
+
+type Who = { id: string; name: string };
+
+/** A route that validates its body, then sends the room the command built from it. */
+function commandRoute<S extends z.ZodType>(schema: S | null, build: (who: Who, body: z.output<S>) => HandoffCommand) {
+  return async (c: AppContext) => {
+    const agent = await requireAgent(c);
+    const body = schema ? await parseBody(c, schema) : (undefined as z.output<S>);
+    const { handoff, room } = await handoffOf(c, agent);
+    return respond(c, await room.command(handoff.id, build({ id: agent.id, name: agent.name }, body)));
+  };
 }
 
 export const handoffActionRoutes = new Hono<{ Bindings: Env }>()
@@ -51,38 +63,18 @@ export const handoffActionRoutes = new Hono<{ Bindings: Env }>()
     if (!outcome.ok) return respond(c, outcome);
     return c.json({ handoff: outcome.handoff }, 201);
   })
-  .post("/handoffs/:id/claim", async (c) => command(c, await requireAgent(c), (agent) => ({ type: "claim", agent })))
+  .post("/handoffs/:id/claim", commandRoute(null, (agent) => ({ type: "claim", agent })))
   .post("/handoffs/:id/messages", async (c) => {
     const agent = await requireAgent(c);
     const body = await parseBody(c, schemas.message);
-    const handoff = await findHandoff(c.env.DB, agent.projectId, c.req.param("id"));
-    if (!handoff) throw new ApiError(404, "not_found", "No such handoff in your project.");
-    const room = await getServerByName(c.env.ConversationRoom, handoff.conversationId);
+    const { handoff, room } = await handoffOf(c, agent);
     return respond(c, await room.agentMessage(handoff.id, { id: agent.id, name: agent.name }, body.text, body.clientId));
   })
-  .post("/handoffs/:id/notes", async (c) => {
-    const agent = await requireAgent(c);
-    const body = await parseBody(c, schemas.note);
-    return command(c, agent, (who) => ({ type: "note", agent: who, text: body.text }));
-  })
-  .post("/handoffs/:id/resolve", async (c) => {
-    const agent = await requireAgent(c);
-    const body = await parseBody(c, schemas.resolve);
-    return command(c, agent, (who) => ({ type: "resolve", agent: who, ...body }));
-  })
-  .post("/handoffs/:id/snooze", async (c) => {
-    const agent = await requireAgent(c);
-    const body = await parseBody(c, schemas.snooze);
-    return command(c, agent, (who) => ({ type: "snooze", agent: who, minutes: body.minutes }));
-  })
-  .post("/handoffs/:id/escalate", async (c) => {
-    const agent = await requireAgent(c);
-    const body = await parseBody(c, schemas.escalate);
-    return command(c, agent, (who) => ({ type: "escalate", agent: who, level: body.level, note: body.note }));
-  })
+  .post("/handoffs/:id/notes", commandRoute(schemas.note, (agent, body) => ({ type: "note", agent, text: body.text })))
+  .post("/handoffs/:id/resolve", commandRoute(schemas.resolve, (agent, body) => ({ type: "resolve", agent, ...body })))
+  .post("/handoffs/:id/snooze", commandRoute(schemas.snooze, (agent, body) => ({ type: "snooze", agent, minutes: body.minutes })))
+  .post("/handoffs/:id/escalate", commandRoute(schemas.escalate, (agent, body) => ({ type: "escalate", agent, level: body.level, note: body.note })))
   .get("/handoffs/:id/suggested-level", async (c) => {
-    const agent = await requireAgent(c);
-    const handoff = await findHandoff(c.env.DB, agent.projectId, c.req.param("id"));
-    if (!handoff) throw new ApiError(404, "not_found", "No such handoff in your project.");
+    const { handoff } = await handoffOf(c, await requireAgent(c));
     return c.json({ level: suggestEscalationLevel((handoff.packet as { reasons: string[] }).reasons ?? []) });
   });
