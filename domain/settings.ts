@@ -1,8 +1,8 @@
 // A project's settings: how the bot presents itself, the knowledge it answers from, and the
-// handoff rules (domain/escalation-settings.ts). Validated with zod at every edge; every field has
+// handoff rules (domain/escalation/escalation-settings.ts). Validated with zod at every edge; every field has
 // a default that works, and unknown fields are refused.
 import { z } from "zod";
-import { escalationSettingsSchema } from "./escalation-settings";
+import { escalationSettingsSchema } from "./escalation/escalation-settings";
 
 export const knowledgeEntrySchema = z
   .object({

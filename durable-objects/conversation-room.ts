@@ -2,18 +2,22 @@
 // and the holder of its visitor and agent sockets (hibernation API, via partyserver). A thin shell:
 // decode -> domain transition -> commit -> run effects. The rules live in domain/.
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
-import { createRoom, frameOf, handoffFrame, transition, type Effect, type NewRoom, type RoomEvent, type StoredMessage } from "../domain/conversation";
-import type { Agent, HandoffCommand } from "../domain/handoff-machine";
-import { timersFor } from "../domain/handoff-timers";
-import type { CommandOutcome } from "../domain/room-lifecycle";
-import { takeToken, type Bucket } from "../domain/rate-limit";
+import { createRoom, transition } from "../domain/room/transition";
+import { frameOf, handoffFrame } from "../domain/room/room-messages";
+import type { Effect, NewRoom, RoomEvent } from "../domain/room/room-types";
+import type { StoredMessage } from "../domain/transcript";
+import type { Agent } from "../domain/handoff/handoff-types";
+import type { HandoffCommand } from "../domain/handoff/machine";
+import { timersFor } from "../domain/handoff/timers";
+import type { CommandOutcome } from "../domain/room/room-types";
+import { takeToken, type Bucket } from "../domain/room/rate-limit";
 import type { Settings } from "../domain/settings";
-import { rateLimitFor } from "../worker/config";
+import { rateLimitFor } from "../adapters/config";
 import { CloseCode, decodeClientFrame, PROTOCOL_VERSION, type Role, type RoomFrame } from "../protocol/frames";
-import { randomToken } from "../worker/crypto";
+import { randomToken } from "../adapters/crypto";
 import type { Env } from "../worker/env";
-import { rulesEngine, type BotEngine } from "../worker/llm/engine";
-import { engineFor } from "../worker/llm/openai";
+import { rulesEngine, type BotEngine } from "../adapters/llm/engine";
+import { engineFor } from "../adapters/llm/openai";
 import { RoomSettings } from "./room-settings";
 import { authorKey, RoomStorage } from "./room-storage";
 import { performSync } from "./sync";

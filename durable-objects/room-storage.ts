@@ -1,6 +1,7 @@
 // The room's own SQLite: its state snapshot, its transcript and its cached project settings.
 // Only ConversationRoom calls this; every write happens inside one synchronous transaction.
-import type { RoomState, StoredMessage, SyncOp } from "../domain/conversation";
+import type { RoomState, SyncOp } from "../domain/room/room-types";
+import type { StoredMessage } from "../domain/transcript";
 import type { Sender } from "../protocol/frames";
 
 const SCHEMA = `

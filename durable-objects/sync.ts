@@ -1,8 +1,8 @@
 // The room's writes to the outside world, executed from its durable sync outbox in commit order:
 // the audit row first, then D1 rows, then queue jobs. Each op is idempotent, so a retry after a
 // partial failure never writes twice.
-import type { SyncOp } from "../domain/conversation";
-import { insertDecision, insertTicket, setTicketEmail, upsertHandoff } from "../worker/db";
+import type { SyncOp } from "../domain/room/room-types";
+import { insertDecision, insertTicket, setTicketEmail, upsertHandoff } from "../adapters/db";
 import type { Env } from "../worker/env";
 
 export async function performSync(env: Env, op: SyncOp): Promise<void> {

@@ -1,11 +1,11 @@
 // Who is calling: the operator (admin token), a project (its secret key) or an agent (agent token).
 // Each resolves a bearer credential by its hash and fails with 401 before any route logic runs.
 import type { Context } from "hono";
-import { adminToken } from "./config";
-import { sha256Hex } from "./crypto";
-import { findAgentByTokenHash, findProjectBySecretHash, type Agent, type Project } from "./db";
+import { adminToken } from "../adapters/config";
+import { sha256Hex } from "../adapters/crypto";
+import { findAgentByTokenHash, findProjectBySecretHash, type Agent, type Project } from "../adapters/db";
 import type { Env } from "./env";
-import { ApiError } from "./errors";
+import { ApiError } from "../adapters/errors";
 
 export type AppContext = Context<{ Bindings: Env }>;
 

@@ -1,19 +1,8 @@
 // The one error shape of the HTTP API: `{error: {code, message, ...}}` with the right status.
-// Routes throw ApiError; `app.onError` maps it (and anything unexpected) once.
+// Routes throw ApiError (adapters/errors.ts); `app.onError` maps it (and anything unexpected) once.
 import type { Context } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ApiError } from "../adapters/errors";
 import type * as z from "zod";
-
-export class ApiError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly code: string,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
 
 export function errorResponse(c: Context, error: unknown): Response {
   if (error instanceof ApiError) {

@@ -3,7 +3,8 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { Env } from "./env";
-import { ApiError, errorResponse } from "./errors";
+import { ApiError } from "../adapters/errors";
+import { errorResponse } from "./errors";
 import { consumeDeadLetters, consumeNotifications } from "./notify/consumer";
 import { conversationRoutes } from "./routes/conversations";
 import { auditRoutes } from "./routes/audit";

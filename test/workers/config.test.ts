@@ -1,8 +1,8 @@
 // Dev defaults exist only under `npm start`: anywhere else a missing secret is a loud error.
 import { describe, expect, it } from "vitest";
-import { adminToken, tokenSecret } from "../../worker/config";
+import { adminToken, tokenSecret } from "../../adapters/config";
 import type { Env } from "../../worker/env";
-import { ApiError } from "../../worker/errors";
+import { ApiError } from "../../adapters/errors";
 
 const bare = (vars: Partial<Env>) => vars as Env;
 

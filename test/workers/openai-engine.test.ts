@@ -2,8 +2,8 @@
 // summaries, and the bounded fallback to the rules engine on timeout and on errors.
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { rulesEngine } from "../../worker/llm/engine";
-import { engineFor, OpenAIEngine, withFallback } from "../../worker/llm/openai";
+import { rulesEngine } from "../../adapters/llm/engine";
+import { engineFor, OpenAIEngine, withFallback } from "../../adapters/llm/openai";
 import { settingsSchema } from "../../domain/settings";
 
 const baseURL = (env as unknown as { FAKE_OPENAI_URL: string }).FAKE_OPENAI_URL;

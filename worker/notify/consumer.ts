@@ -4,7 +4,7 @@
 import { getServerByName } from "partyserver";
 import { notificationJobSchema, type NotificationJob } from "../../protocol/jobs";
 import type { Env } from "../env";
-import { PermanentError, RetryableError } from "./errors";
+import { PermanentError, RetryableError } from "../../adapters/errors";
 
 export interface Channel {
   readonly name: string;

@@ -2,11 +2,12 @@
 // decision, as JSON or NDJSON, the tickets created when nobody answered live, and the metrics.
 import { Hono } from "hono";
 import { z } from "zod";
-import { computeMetrics } from "../../domain/metrics";
+import { computeMetrics } from "../../domain/handoff/metrics";
 import { requireProject } from "../auth";
-import { listDecisions, listTickets, metricRows } from "../db";
+import { listDecisions, listTickets, metricRows } from "../../adapters/db";
 import type { Env } from "../env";
-import { ApiError, parseQuery } from "../errors";
+import { ApiError } from "../../adapters/errors";
+import { parseQuery } from "../errors";
 
 const instant = z.string().refine((v) => !Number.isNaN(Date.parse(v)), "must be an ISO 8601 date or time").transform((v) => new Date(v).toISOString());
 

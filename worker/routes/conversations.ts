@@ -5,11 +5,12 @@ import { getServerByName } from "partyserver";
 import { z } from "zod";
 import { CLAIMS_HEADER } from "../../durable-objects/conversation-room";
 import { requireAgent } from "../auth";
-import { AGENT_TOKEN_TTL_SECONDS, tokenSecret, VISITOR_TOKEN_TTL_SECONDS } from "../config";
-import { randomToken, signToken, verifyToken, type SocketClaims } from "../crypto";
-import { findConversation, findProjectByPublicKey, insertConversation } from "../db";
+import { AGENT_TOKEN_TTL_SECONDS, tokenSecret, VISITOR_TOKEN_TTL_SECONDS } from "../../adapters/config";
+import { randomToken, signToken, verifyToken, type SocketClaims } from "../../adapters/crypto";
+import { findConversation, findProjectByPublicKey, insertConversation } from "../../adapters/db";
 import type { Env } from "../env";
-import { ApiError, parseBody } from "../errors";
+import { ApiError } from "../../adapters/errors";
+import { parseBody } from "../errors";
 
 const optionalText = (max: number) => z.string().trim().max(max).optional();
 

@@ -4,13 +4,14 @@
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
 import { z } from "zod";
-import { REJECTION_STATUS, SNOOZE_MINUTES, suggestEscalationLevel, type HandoffCommand } from "../../domain/handoff-machine";
-import type { CommandOutcome } from "../../domain/room-lifecycle";
+import { REJECTION_STATUS, SNOOZE_MINUTES, suggestEscalationLevel, type HandoffCommand } from "../../domain/handoff/machine";
+import type { CommandOutcome } from "../../domain/room/room-types";
 import { MAX_CLIENT_ID_LENGTH, MAX_TEXT_LENGTH } from "../../protocol/frames";
 import { requireAgent, type AppContext } from "../auth";
-import { findConversation, findHandoff, type Agent } from "../db";
+import { findConversation, findHandoff, type Agent } from "../../adapters/db";
 import type { Env } from "../env";
-import { ApiError, parseBody } from "../errors";
+import { ApiError } from "../../adapters/errors";
+import { parseBody } from "../errors";
 
 const text = z.string().trim().min(1).max(MAX_TEXT_LENGTH);
 const schemas = {

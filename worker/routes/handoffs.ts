@@ -5,9 +5,10 @@ import { getServerByName } from "partyserver";
 import { z } from "zod";
 import { HANDOFF_STATUSES } from "../../protocol/jobs";
 import { requireAgent, requireProject } from "../auth";
-import { findHandoff, listHandoffs, listNotifications } from "../db";
+import { findHandoff, listHandoffs, listNotifications } from "../../adapters/db";
 import type { Env } from "../env";
-import { ApiError, parseQuery } from "../errors";
+import { ApiError } from "../../adapters/errors";
+import { parseQuery } from "../errors";
 
 const listQuery = z.object({
   status: z.enum(HANDOFF_STATUSES).optional(),

@@ -3,10 +3,11 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { settingsSchema } from "../../domain/settings";
 import { requireAdmin, requireProject } from "../auth";
-import { randomToken, sha256Hex } from "../crypto";
-import { insertAgent, insertProject } from "../db";
+import { randomToken, sha256Hex } from "../../adapters/crypto";
+import { insertAgent, insertProject } from "../../adapters/db";
 import type { Env } from "../env";
-import { ApiError, parseBody } from "../errors";
+import { ApiError } from "../../adapters/errors";
+import { parseBody } from "../errors";
 
 const origin = z
   .string()

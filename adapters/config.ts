@@ -1,0 +1,50 @@
+// Secrets the worker needs, with dev defaults accepted only under `npm start` (BATON_ENV=development).
+// Anywhere else a missing secret is a configuration error, never a silent default.
+import { DEFAULT_RATE_LIMIT, type RateLimit } from "../domain/room/rate-limit";
+import { ApiError } from "./errors";
+
+/** The variables (vars and secrets) Baton reads; worker/env.ts adds the bindings. */
+export interface ConfigVars {
+  /** "development" (npm start), "test" (vitest) or "production" (anything deployed). */
+  BATON_ENV?: string;
+  /** Bearer token for POST /v1/projects. Required outside development. */
+  ADMIN_TOKEN?: string;
+  /** HMAC key for visitor and agent socket tokens. Required outside development. */
+  TOKEN_SECRET?: string;
+  /** Per-socket rate limit: burst size and refill per second (defaults in domain/room/rate-limit.ts). */
+  RATE_LIMIT_BURST?: string;
+  RATE_LIMIT_PER_SECOND?: string;
+  /** With a key, the bot's words come from an OpenAI-compatible API; without, from the rules engine. */
+  OPENAI_API_KEY?: string;
+  OPENAI_BASE_URL?: string;
+  OPENAI_MODEL?: string;
+  /** Milliseconds an LLM call may take before the rules engine answers instead (default 5000). */
+  LLM_TIMEOUT_MS?: string;
+}
+
+export const DEV_ADMIN_TOKEN = "dev-admin";
+const DEV_TOKEN_SECRET = "baton-dev-token-secret-not-for-production";
+
+export function isDevelopment(env: ConfigVars): boolean {
+  return env.BATON_ENV === "development";
+}
+
+function required(env: ConfigVars, value: string | undefined, devDefault: string, name: string): string {
+  if (value) return value;
+  if (isDevelopment(env)) return devDefault;
+  throw new ApiError(500, "misconfigured", `${name} is not set; run \`wrangler secret put ${name}\`.`);
+}
+
+export const adminToken = (env: ConfigVars) => required(env, env.ADMIN_TOKEN, DEV_ADMIN_TOKEN, "ADMIN_TOKEN");
+export const tokenSecret = (env: ConfigVars) => required(env, env.TOKEN_SECRET, DEV_TOKEN_SECRET, "TOKEN_SECRET");
+
+/** How long a socket token stays valid. A visitor keeps theirs in localStorage across visits. */
+export const VISITOR_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+export const AGENT_TOKEN_TTL_SECONDS = 12 * 3600;
+
+/** The per-socket token bucket: the defaults, or RATE_LIMIT_BURST / RATE_LIMIT_PER_SECOND when set. */
+export function rateLimitFor(env: ConfigVars): RateLimit {
+  const burst = Number(env.RATE_LIMIT_BURST);
+  const perSecond = Number(env.RATE_LIMIT_PER_SECOND);
+  return { ...DEFAULT_RATE_LIMIT, ...(burst > 0 ? { burst } : {}), ...(perSecond > 0 ? { perSecond } : {}) };
+}

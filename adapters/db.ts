@@ -1,0 +1,278 @@
+// D1 access for projects, agents and conversations. Every lookup that a request makes on behalf
+// of a caller is scoped by that caller's project.
+import type { Settings } from "../domain/settings";
+import { parseStoredSettings } from "../domain/settings";
+import type { PageInfo, VisitorInfo } from "../domain/transcript";
+import type { HandoffRecord } from "../domain/handoff/handoff-types";
+import type { DecisionRecord, TicketRecord } from "../domain/handoff/handoff-types";
+
+export interface Project {
+  id: string;
+  name: string;
+  publicKey: string;
+  allowedOrigins: string[];
+  settings: Settings;
+}
+
+export interface Agent {
+  id: string;
+  projectId: string;
+  name: string;
+  email: string;
+  role: string;
+}
+
+interface ProjectRow {
+  id: string;
+  name: string;
+  public_key: string;
+  allowed_origins: string;
+  settings: string;
+}
+
+function toProject(row: ProjectRow): Project {
+  return {
+    id: row.id,
+    name: row.name,
+    publicKey: row.public_key,
+    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+    settings: parseStoredSettings(row.settings),
+  };
+}
+
+export async function insertProject(
+  db: D1Database,
+  p: { id: string; name: string; publicKey: string; secretHash: string; allowedOrigins: string[]; settings: Settings; now: string },
+): Promise<void> {
+  await db
+    .prepare("INSERT INTO projects (id, name, public_key, secret_hash, allowed_origins, settings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    .bind(p.id, p.name, p.publicKey, p.secretHash, JSON.stringify(p.allowedOrigins), JSON.stringify(p.settings), p.now)
+    .run();
+}
+
+export async function findProjectByPublicKey(db: D1Database, publicKey: string): Promise<Project | null> {
+  const row = await db.prepare("SELECT * FROM projects WHERE public_key = ?").bind(publicKey).first<ProjectRow>();
+  return row ? toProject(row) : null;
+}
+
+export async function findProjectBySecretHash(db: D1Database, secretHash: string): Promise<Project | null> {
+  const row = await db.prepare("SELECT * FROM projects WHERE secret_hash = ?").bind(secretHash).first<ProjectRow>();
+  return row ? toProject(row) : null;
+}
+
+export async function insertAgent(db: D1Database, a: Agent & { tokenHash: string; now: string }): Promise<void> {
+  await db
+    .prepare("INSERT INTO agents (id, project_id, name, email, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    .bind(a.id, a.projectId, a.name, a.email, a.role, a.tokenHash, a.now)
+    .run();
+}
+
+export async function findAgentByTokenHash(db: D1Database, tokenHash: string): Promise<Agent | null> {
+  const row = await db
+    .prepare("SELECT id, project_id, name, email, role FROM agents WHERE token_hash = ?")
+    .bind(tokenHash)
+    .first<{ id: string; project_id: string; name: string; email: string; role: string }>();
+  return row ? { id: row.id, projectId: row.project_id, name: row.name, email: row.email, role: row.role } : null;
+}
+
+export async function insertConversation(
+  db: D1Database,
+  c: { id: string; projectId: string; visitor: VisitorInfo; page: PageInfo; userAgent: string | null; now: string },
+): Promise<void> {
+  await db
+    .prepare("INSERT INTO conversations (id, project_id, visitor, page, user_agent, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+    .bind(c.id, c.projectId, JSON.stringify(c.visitor), JSON.stringify(c.page), c.userAgent, c.now)
+    .run();
+}
+
+/** The conversation, only if it belongs to `projectId`. */
+export async function findConversation(db: D1Database, projectId: string, id: string): Promise<{ id: string; projectId: string } | null> {
+  const row = await db
+    .prepare("SELECT id, project_id FROM conversations WHERE id = ? AND project_id = ?")
+    .bind(id, projectId)
+    .first<{ id: string; project_id: string }>();
+  return row ? { id: row.id, projectId: row.project_id } : null;
+}
+
+/** Writes the room's view of a handoff; an older update never overwrites a newer one. */
+export async function upsertHandoff(db: D1Database, h: HandoffRecord): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO handoffs (id, project_id, conversation_id, status, mode, trigger, route, priority, lead_level, visitor_email, packet,
+         claimed_by, claimed_by_name, claimed_at, first_human_reply_at, resolved_at, escalation_level, snoozed_until, satisfaction,
+         reopen_count, abandoned_at, converted_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET status = excluded.status, mode = excluded.mode, route = excluded.route, priority = excluded.priority,
+         lead_level = excluded.lead_level, visitor_email = excluded.visitor_email, packet = excluded.packet,
+         claimed_by = excluded.claimed_by, claimed_by_name = excluded.claimed_by_name, claimed_at = excluded.claimed_at,
+         first_human_reply_at = excluded.first_human_reply_at, resolved_at = excluded.resolved_at, escalation_level = excluded.escalation_level,
+         snoozed_until = excluded.snoozed_until, satisfaction = excluded.satisfaction, reopen_count = excluded.reopen_count,
+         abandoned_at = excluded.abandoned_at, converted_at = excluded.converted_at, updated_at = excluded.updated_at
+       WHERE excluded.updated_at >= handoffs.updated_at`,
+    )
+    .bind(
+      h.id, h.projectId, h.conversationId, h.status, h.mode, h.trigger, h.route, h.priority, h.leadLevel, h.visitorEmail, JSON.stringify(h.packet),
+      h.claimedBy?.id ?? null, h.claimedBy?.name ?? null, h.claimedAt, h.firstHumanReplyAt, h.resolvedAt, h.escalationLevel, h.snoozedUntil, h.satisfaction,
+      h.reopenCount, h.abandonedAt, h.convertedAt, h.createdAt, h.updatedAt,
+    )
+    .run();
+}
+
+export interface HandoffRow {
+  id: string;
+  conversationId: string;
+  status: string;
+  claimedBy: { id: string; name: string } | null;
+  claimedAt: string | null;
+  firstHumanReplyAt: string | null;
+  resolvedAt: string | null;
+  escalationLevel: string | null;
+  satisfaction: number | null;
+  mode: string;
+  trigger: string;
+  route: string | null;
+  priority: string;
+  leadLevel: string;
+  visitorEmail: string | null;
+  packet: unknown;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function toHandoff(r: Record<string, unknown>): HandoffRow {
+  return {
+    id: String(r.id),
+    conversationId: String(r.conversation_id),
+    status: String(r.status),
+    claimedBy: r.claimed_by ? { id: String(r.claimed_by), name: String(r.claimed_by_name ?? "") } : null,
+    claimedAt: (r.claimed_at as string | null) ?? null,
+    firstHumanReplyAt: (r.first_human_reply_at as string | null) ?? null,
+    resolvedAt: (r.resolved_at as string | null) ?? null,
+    escalationLevel: (r.escalation_level as string | null) ?? null,
+    satisfaction: (r.satisfaction as number | null) ?? null,
+    mode: String(r.mode),
+    trigger: String(r.trigger),
+    route: (r.route as string | null) ?? null,
+    priority: String(r.priority),
+    leadLevel: String(r.lead_level),
+    visitorEmail: (r.visitor_email as string | null) ?? null,
+    packet: JSON.parse(String(r.packet)),
+    createdAt: String(r.created_at),
+    updatedAt: String(r.updated_at),
+  };
+}
+
+/** A handoff, only if it belongs to `projectId`. */
+export async function findHandoff(db: D1Database, projectId: string, id: string): Promise<HandoffRow | null> {
+  const row = await db.prepare("SELECT * FROM handoffs WHERE id = ? AND project_id = ?").bind(id, projectId).first<Record<string, unknown>>();
+  return row ? toHandoff(row) : null;
+}
+
+export async function listHandoffs(db: D1Database, projectId: string, status: string | undefined, limit: number): Promise<HandoffRow[]> {
+  const query = status
+    ? db.prepare("SELECT * FROM handoffs WHERE project_id = ? AND status = ? ORDER BY created_at DESC LIMIT ?").bind(projectId, status, limit)
+    : db.prepare("SELECT * FROM handoffs WHERE project_id = ? ORDER BY created_at DESC LIMIT ?").bind(projectId, limit);
+  const { results } = await query.all<Record<string, unknown>>();
+  return results.map(toHandoff);
+}
+
+export async function listNotifications(db: D1Database, projectId: string, limit: number): Promise<Array<{ id: string; kind: string; channel: string; handoffId: string | null; job: unknown; createdAt: string }>> {
+  const { results } = await db
+    .prepare("SELECT * FROM notifications WHERE project_id = ? ORDER BY created_at DESC, id LIMIT ?")
+    .bind(projectId, limit)
+    .all<Record<string, string | null>>();
+  return results.map((r) => ({
+    id: String(r.id),
+    kind: String(r.kind),
+    channel: String(r.channel),
+    handoffId: r.handoff_id ?? null,
+    job: JSON.parse(String(r.payload)),
+    createdAt: String(r.created_at),
+  }));
+}
+
+export async function insertDecision(db: D1Database, d: DecisionRecord): Promise<void> {
+  await db
+    .prepare(
+      "INSERT OR IGNORE INTO decisions (id, project_id, conversation_id, handoff_id, action, actor_kind, actor_id, actor_name, payload, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(d.id, d.projectId, d.conversationId, d.handoffId, d.action, d.actor.kind, "id" in d.actor ? d.actor.id : null, "name" in d.actor ? d.actor.name : null, JSON.stringify(d.payload), d.at)
+    .run();
+}
+
+export async function insertTicket(db: D1Database, t: TicketRecord): Promise<void> {
+  await db
+    .prepare(
+      "INSERT OR IGNORE INTO tickets (id, project_id, conversation_id, handoff_id, reason, email, commitment, packet, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(t.id, t.projectId, t.conversationId, t.handoffId, t.reason, t.email, t.commitment ? JSON.stringify(t.commitment) : null, JSON.stringify(t.packet), t.createdAt)
+    .run();
+}
+
+export async function setTicketEmail(db: D1Database, handoffId: string, email: string): Promise<void> {
+  await db.prepare("UPDATE tickets SET email = ? WHERE handoff_id = ? AND email IS NULL").bind(email, handoffId).run();
+}
+
+export interface DecisionRow {
+  id: string;
+  handoffId: string;
+  conversationId: string;
+  action: string;
+  actor: { kind: string; id: string | null; name: string | null };
+  payload: unknown;
+  at: string;
+}
+
+/** The project's audit log from `since` (inclusive), oldest first. */
+export async function listDecisions(db: D1Database, projectId: string, since: string, limit: number): Promise<DecisionRow[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM decisions WHERE project_id = ? AND at >= ? ORDER BY at, rowid LIMIT ?")
+    .bind(projectId, since, limit)
+    .all<Record<string, string | null>>();
+  return results.map((r) => ({
+    id: String(r.id),
+    handoffId: String(r.handoff_id),
+    conversationId: String(r.conversation_id),
+    action: String(r.action),
+    actor: { kind: String(r.actor_kind), id: r.actor_id ?? null, name: r.actor_name ?? null },
+    payload: JSON.parse(String(r.payload)),
+    at: String(r.at),
+  }));
+}
+
+export async function listTickets(db: D1Database, projectId: string, limit: number) {
+  const { results } = await db.prepare("SELECT * FROM tickets WHERE project_id = ? ORDER BY created_at DESC LIMIT ?").bind(projectId, limit).all<Record<string, string | null>>();
+  return results.map((r) => ({
+    id: String(r.id),
+    handoffId: String(r.handoff_id),
+    conversationId: String(r.conversation_id),
+    reason: String(r.reason),
+    email: r.email ?? null,
+    commitment: r.commitment ? JSON.parse(r.commitment) : null,
+    packet: JSON.parse(String(r.packet)),
+    status: String(r.status),
+    createdAt: String(r.created_at),
+  }));
+}
+
+/** Rows for metrics over [from, to): conversations and handoffs created in the window. */
+export async function metricRows(db: D1Database, projectId: string, from: string, to: string) {
+  const conversations = await db
+    .prepare("SELECT created_at FROM conversations WHERE project_id = ? AND created_at >= ? AND created_at < ?")
+    .bind(projectId, from, to)
+    .all<{ created_at: string }>();
+  const handoffs = await db
+    .prepare("SELECT created_at, status, first_human_reply_at, resolved_at, satisfaction FROM handoffs WHERE project_id = ? AND created_at >= ? AND created_at < ?")
+    .bind(projectId, from, to)
+    .all<{ created_at: string; status: string; first_human_reply_at: string | null; resolved_at: string | null; satisfaction: number | null }>();
+  return {
+    conversations: conversations.results.map((r) => ({ createdAt: r.created_at })),
+    handoffs: handoffs.results.map((r) => ({
+      createdAt: r.created_at,
+      status: r.status,
+      ...(r.first_human_reply_at ? { firstHumanReplyAt: r.first_human_reply_at } : {}),
+      ...(r.resolved_at ? { resolvedAt: r.resolved_at } : {}),
+      ...(r.satisfaction !== null ? { satisfaction: r.satisfaction } : {}),
+    })),
+  };
+}

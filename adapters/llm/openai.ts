@@ -1,0 +1,178 @@
+// The OpenAI engine: answers from the knowledge base and writes handoff summaries through any
+// OpenAI-compatible API (OPENAI_BASE_URL), with structured outputs validated by zod. It never
+// decides a handoff, and every call is bounded: on timeout or error the rules engine answers.
+import OpenAI from "openai";
+import { zodResponseFormat } from "openai/helpers/zod";
+import { z } from "zod";
+import { UNKNOWN_ANSWER, type BotReply } from "../../domain/bot/rules-bot";
+import type { LlmHints } from "../../domain/bot/llm-hints";
+import type { ConfigVars } from "../config";
+import { rulesEngine, type BotEngine, type BotTurnInput, type SummaryInput } from "./engine";
+
+const replySchema = z.object({
+  /** False when the knowledge base does not contain the answer: the bot then says so honestly. */
+  answerable: z.boolean(),
+  answer: z.string(),
+  /** The knowledge entry the answer comes from, or an empty string. */
+  entryId: z.string(),
+});
+
+const summarySchema = z.object({ summary: z.string() });
+
+const classificationSchema = z.object({
+  wantsHuman: z.boolean(),
+  frustrated: z.boolean(),
+  /** Facts the visitor stated about themselves; empty strings when not stated. */
+  name: z.string(),
+  company: z.string(),
+  role: z.string(),
+});
+
+type ChatMessage = { role: "system" | "user" | "assistant"; content: string };
+
+/** The last `n` transcript messages as chat turns (visitor = user, everyone else = assistant). */
+const history = (transcript: BotTurnInput["transcript"], n: number): ChatMessage[] =>
+  transcript.slice(-n).map((m) => ({ role: m.from === "visitor" ? "user" : "assistant", content: m.text }));
+
+export interface OpenAIEngineOptions {
+  apiKey: string;
+  baseURL?: string;
+  model?: string;
+  fetch?: typeof fetch;
+}
+
+export class OpenAIEngine implements BotEngine {
+  readonly name = "openai";
+  readonly usesTranscript = true;
+  private readonly client: OpenAI;
+  private readonly model: string;
+
+  constructor(options: OpenAIEngineOptions) {
+    this.client = new OpenAI({
+      apiKey: options.apiKey,
+      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+      // Retries and timeouts are the fallback wrapper's job: one bounded attempt here.
+      maxRetries: 0,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+    this.model = options.model ?? "gpt-4o-mini";
+  }
+
+  /** One bounded-by-caller chat completion whose answer must parse against `schema`. */
+  private async structured<S extends z.ZodType>(schema: S, name: string, messages: ChatMessage[], signal?: AbortSignal): Promise<z.output<S>> {
+    const completion = await this.client.chat.completions.parse(
+      { model: this.model, temperature: 0, messages, response_format: zodResponseFormat(schema, name) },
+      { ...(signal ? { signal } : {}) },
+    );
+    const parsed = completion.choices[0]?.message.parsed;
+    if (!parsed) throw new Error(`the model returned no parsable ${name}`);
+    return parsed as z.output<S>;
+  }
+
+  async reply(input: BotTurnInput, signal?: AbortSignal): Promise<BotReply> {
+    const knowledge = input.settings.knowledgeBase.map((e, i) => `[${e.id ?? `kb${i}`}] Q: ${e.question}\nA: ${e.answer}`).join("\n\n");
+    const parsed = await this.structured(
+      replySchema,
+      "reply",
+      [
+        {
+          role: "system",
+          content:
+            `You are ${input.settings.botName}, a website assistant. Answer ONLY from the knowledge base below, briefly and warmly. ` +
+            "If it does not contain the answer, set answerable=false and do not guess. Never promise prices, terms or timelines " +
+            "beyond what it says. Never say you are transferring the visitor: the system decides that.\n\nKnowledge base:\n" +
+            knowledge,
+        },
+        ...history(input.transcript, 12),
+        { role: "user", content: input.text },
+      ],
+      signal,
+    );
+    if (!parsed.answerable || !parsed.answer.trim()) return { kind: "unknown", text: UNKNOWN_ANSWER };
+    return { kind: "answer", text: parsed.answer.trim(), entryId: parsed.entryId || "llm", score: 1 };
+  }
+
+  async classify(input: BotTurnInput, signal?: AbortSignal): Promise<LlmHints> {
+    const parsed = await this.structured(
+      classificationSchema,
+      "classification",
+      [
+        {
+          role: "system",
+          content:
+            "Classify the visitor's last message in a website chat. wantsHuman: they ask to talk to a person, a team member or to book a call " +
+            "(not when they mention people in their own company). frustrated: they are annoyed with the bot or about to leave. " +
+            "name, company, role: only what the visitor states about themselves, else empty strings.",
+        },
+        ...history(input.transcript, 6),
+        { role: "user", content: input.text },
+      ],
+      signal,
+    );
+    const fact = (value: string) => value.trim().slice(0, 120) || undefined;
+    const name = fact(parsed.name);
+    const company = fact(parsed.company);
+    const role = fact(parsed.role);
+    return { wantsHuman: parsed.wantsHuman, frustrated: parsed.frustrated, ...(name ? { name } : {}), ...(company ? { company } : {}), ...(role ? { role } : {}) };
+  }
+
+  async summarize(input: SummaryInput, signal?: AbortSignal): Promise<string> {
+    const parsed = await this.structured(
+      summarySchema,
+      "summary",
+      [
+        {
+          role: "system",
+          content:
+            "Summarise this website chat for the human agent taking over, in 3 to 5 plain sentences: who the visitor is, " +
+            "what they need, what the bot already answered, and why a human is needed now. Facts only; no greeting.",
+        },
+        { role: "user", content: input.transcript.map((m) => `${m.from}: ${m.text}`).join("\n") + `\n\nHandoff reason: ${input.reason}` },
+      ],
+      signal,
+    );
+    const summary = parsed.summary.trim();
+    if (!summary) throw new Error("the model returned no summary");
+    return summary;
+  }
+}
+
+/** Runs `primary` with a deadline; on timeout or any error the fallback answers instead. */
+export function withFallback(primary: BotEngine, fallback: BotEngine, timeoutMs: number): BotEngine {
+  async function bounded<T>(run: (signal: AbortSignal) => Promise<T>, otherwise: () => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Error(`LLM call exceeded ${timeoutMs} ms`));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([run(controller.signal), deadline]);
+    } catch (error) {
+      console.warn(`${primary.name} engine failed, using ${fallback.name}:`, error instanceof Error ? error.message : error);
+      return otherwise();
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+  return {
+    name: `${primary.name}+${fallback.name}`,
+    usesTranscript: primary.usesTranscript || fallback.usesTranscript,
+    reply: (input) => bounded((signal) => primary.reply(input, signal), () => fallback.reply(input)),
+    classify: (input) => bounded((signal) => primary.classify(input, signal), () => fallback.classify(input)),
+    summarize: (input) => bounded((signal) => primary.summarize(input, signal), () => fallback.summarize(input)),
+  };
+}
+
+/** The engine a room uses: OpenAI (bounded, with the rules engine behind it) when a key is set. */
+export function engineFor(env: ConfigVars): BotEngine {
+  if (!env.OPENAI_API_KEY) return rulesEngine;
+  const openai = new OpenAIEngine({
+    apiKey: env.OPENAI_API_KEY,
+    ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
+    ...(env.OPENAI_MODEL ? { model: env.OPENAI_MODEL } : {}),
+  });
+  return withFallback(openai, rulesEngine, Number(env.LLM_TIMEOUT_MS) > 0 ? Number(env.LLM_TIMEOUT_MS) : 5000);
+}

@@ -1,0 +1,128 @@
+// The handoff as every layer sees it: the state the room keeps, the D1 rows it mirrors, who acts
+// on it and what the audit log records. Types and constants only, below the machine and the room.
+import type { ContextPacket, HandoffStatus, LeadLevel, Priority, Route, Trigger } from "../../protocol/jobs";
+import type { Availability, HandoffMode } from "../escalation/availability";
+
+export const ESCALATION_LEVELS = ["lead", "manager"] as const;
+
+export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
+
+export interface Agent {
+  id: string;
+  name: string;
+}
+
+/**
+ * What the lifecycle adds to `HandoffState`. All optional: absent means "has not happened", so
+ * snapshots stored before these fields existed, and a handoff just opened, are valid as they are.
+ */
+export interface LifecycleFields {
+  /** First delivery of the alert confirmed (pending → notified). */
+  notifiedAt?: string;
+  /** When the team was last alerted (delivery, snooze end, reopen): the response clock runs from here, else from `openedAt`. */
+  alertedAt?: string;
+  claimedBy?: Agent;
+  claimedAt?: string;
+  /** While set, the alert is snoozed: no reminder; at this instant the team is alerted again. */
+  snoozedUntil?: string;
+  snoozedBy?: Agent;
+  /** The reminder for the current response window went out; the grace period runs from here. */
+  reminderSentAt?: string;
+  /** The claimer's first message; kept across reopens (the metric is handoff → first human reply). */
+  firstHumanReplyAt?: string;
+  escalationLevel?: EscalationLevel;
+  resolvedAt?: string;
+  resolvedBy?: Agent;
+  resolutionNotes?: string;
+  handedBackToBot?: boolean;
+  /** Set by a reopen; while the status is "claimed" after it, the claimer owes a reply (timers run). */
+  reopenedAt?: string;
+  reopenCount?: number;
+  /** The visitor's socket went away while the handoff was open, and has not come back. */
+  visitorLeftAt?: string;
+  abandonedAt?: string;
+  convertedAt?: string;
+  /** The visitor's answer to the one question asked after a resolve (1–5); the latest answer wins. */
+  satisfaction?: number;
+}
+
+export type Lifecycle = HandoffState & LifecycleFields;
+
+export type Actor = { kind: "agent"; id: string; name: string } | { kind: "visitor" } | { kind: "system" };
+
+export type AuditAction =
+  | "notified" | "claim" | "message" | "note" | "snooze" | "escalate" | "resolve" | "hand_back"
+  | "reopen" | "reminder" | "snooze_end" | "convert_to_ticket" | "abandon" | "satisfaction";
+
+export type AuditPayload = Record<string, string | number | boolean | null>;
+
+/** The ticket stored when a live handoff timed out: the promise made and everything the team needs. */
+export interface TicketDraft {
+  handoffId: string;
+  reason: "response_timeout";
+  email: string | null;
+  commitment: { by: string; label: string } | null;
+  packet: ContextPacket;
+  createdAt: string;
+}
+
+/** The handoff as the room remembers it (the D1 row mirrors it). */
+export interface HandoffState {
+  id: string;
+  status: HandoffStatus;
+  mode: HandoffMode;
+  trigger: Trigger;
+  reasons: string[];
+  route: Route | null;
+  priority: Priority;
+  leadLevel: LeadLevel;
+  openedAt: string;
+  updatedAt: string;
+  availability: Availability;
+  packet: ContextPacket;
+}
+
+/** The handoff row written to D1 (by the room's sync outbox). */
+export interface HandoffRecord {
+  id: string;
+  projectId: string;
+  conversationId: string;
+  status: HandoffStatus;
+  mode: HandoffMode;
+  trigger: Trigger;
+  route: Route | null;
+  priority: Priority;
+  leadLevel: LeadLevel;
+  visitorEmail: string | null;
+  packet: ContextPacket;
+  claimedBy: { id: string; name: string } | null;
+  claimedAt: string | null;
+  firstHumanReplyAt: string | null;
+  resolvedAt: string | null;
+  escalationLevel: string | null;
+  snoozedUntil: string | null;
+  satisfaction: number | null;
+  reopenCount: number;
+  abandonedAt: string | null;
+  convertedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A row of the audit log (D1 `decisions`), written before any external sync of the same step. */
+export interface DecisionRecord {
+  id: string;
+  projectId: string;
+  conversationId: string;
+  handoffId: string;
+  action: AuditAction;
+  actor: Actor;
+  payload: AuditPayload;
+  at: string;
+}
+
+export interface TicketRecord extends TicketDraft {
+  id: string;
+  projectId: string;
+  conversationId: string;
+}

@@ -1,0 +1,92 @@
+// Handoff metrics over plain rows for a time window: the numbers the owner and the audit care about,
+// computed from stored timestamps only. Pure: the caller selects the rows (D1) and passes the window.
+// A metric with nothing to measure is null, never NaN or a made-up zero.
+import { HANDOFF_STATUSES, type HandoffStatus } from "../../protocol/jobs";
+
+export interface ConversationRow {
+  createdAt: string;
+}
+
+export interface HandoffRow {
+  createdAt: string;
+  status: HandoffStatus;
+  firstHumanReplyAt?: string | null;
+  resolvedAt?: string | null;
+  satisfaction?: number | null;
+}
+
+/** Rows count when `from <= createdAt < to`. */
+export interface MetricsWindow {
+  from: Date;
+  to: Date;
+}
+
+export interface HandoffMetrics {
+  from: string;
+  to: string;
+  conversations: number;
+  handoffs: number;
+  /** Handoffs opened / conversations started in the window (can exceed 1: a handoff may belong to an older conversation). */
+  escalationRate: number | null;
+  /** Seconds from handoff to the first human reply, over the handoffs that got one. */
+  firstReplySeconds: { count: number; median: number | null; p90: number | null };
+  /** Share of the window's handoffs now in each outcome; open ones stay in the denominator. */
+  resolutionRate: number | null;
+  abandonmentRate: number | null;
+  ticketConversionRate: number | null;
+  satisfaction: { count: number; average: number | null };
+}
+
+/** The metrics for handoffs and conversations created inside `window`. Rows with unreadable timestamps are left out. */
+export function computeMetrics(
+  rows: { conversations: readonly ConversationRow[]; handoffs: readonly HandoffRow[] },
+  window: MetricsWindow,
+): HandoffMetrics {
+  const from = window.from.getTime();
+  const to = window.to.getTime();
+  const inWindow = (iso: string): boolean => {
+    const t = Date.parse(iso);
+    return Number.isFinite(t) && t >= from && t < to;
+  };
+  const conversations = rows.conversations.filter((c) => inWindow(c.createdAt)).length;
+  const handoffs = rows.handoffs.filter((h) => inWindow(h.createdAt) && (HANDOFF_STATUSES as readonly string[]).includes(h.status));
+  const count = (status: HandoffStatus) => handoffs.filter((h) => h.status === status).length;
+  const waits = handoffs
+    .flatMap((h) => {
+      if (!h.firstHumanReplyAt) return [];
+      const seconds = (Date.parse(h.firstHumanReplyAt) - Date.parse(h.createdAt)) / 1000;
+      return Number.isFinite(seconds) && seconds >= 0 ? [seconds] : [];
+    })
+    .sort((a, b) => a - b);
+  const scores = handoffs.flatMap((h) => (typeof h.satisfaction === "number" && Number.isInteger(h.satisfaction) && h.satisfaction >= 1 && h.satisfaction <= 5 ? [h.satisfaction] : []));
+  return {
+    from: window.from.toISOString(),
+    to: window.to.toISOString(),
+    conversations,
+    handoffs: handoffs.length,
+    escalationRate: ratio(handoffs.length, conversations),
+    firstReplySeconds: { count: waits.length, median: percentile(waits, 50), p90: percentile(waits, 90) },
+    resolutionRate: ratio(count("resolved"), handoffs.length),
+    abandonmentRate: ratio(count("abandoned"), handoffs.length),
+    ticketConversionRate: ratio(count("converted_to_ticket"), handoffs.length),
+    satisfaction: { count: scores.length, average: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null },
+  };
+}
+
+/**
+ * The p-th percentile of ascending `sorted` by linear interpolation between closest ranks (as
+ * Postgres `percentile_cont`, numpy and Excel PERCENTILE.INC do): the median of an even count is
+ * the mean of the middle two. Rounded to the millisecond; null for no values.
+ */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = ((sorted.length - 1) * Math.min(100, Math.max(0, p))) / 100;
+  const low = Math.floor(rank);
+  const lower = sorted[low]!;
+  const upper = sorted[Math.min(low + 1, sorted.length - 1)]!;
+  return Math.round((lower + (upper - lower) * (rank - low)) * 1000) / 1000;
+}
+
+function ratio(part: number, whole: number): number | null {
+  return whole > 0 ? part / whole : null;
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { createRoom, transition } from "./transition";
+import type { Effect, RoomContext, RoomState } from "./room-types";
+import { settingsSchema } from "../settings";
+
+const now = new Date("2026-03-02T10:00:00.000Z");
+const agent = { id: "agt_1", name: "Ada" };
+const room = (): RoomState => createRoom({ conversationId: "c_1", projectId: "prj_1" }, now);
+let ids = 0;
+const ctx: RoomContext = {
+  now,
+  newId: (prefix) => `${prefix}${++ids}`,
+  settings: settingsSchema.parse({ botName: "Ava" }),
+  hasChannel: true,
+  agentsOnline: 0,
+  engineWritesReplies: true,
+  transcript: [],
+};
+
+const types = (effects: Effect[]) => effects.map((e) => e.type);
+
+describe("the room transition", () => {
+  it("a visitor message is appended with the next seq, broadcast to everyone, then analysed", () => {
+    const { state, effects } = transition(room(), { type: "visitor.message", clientId: "v1", text: "hi" }, ctx);
+    expect(state.lastSeq).toBe(1);
+    expect(state.lastVisitorMessageAt).toBe(now.toISOString());
+    expect(types(effects)).toEqual(["append", "broadcast", "analyze"]);
+    expect(effects[0]).toMatchObject({ message: { seq: 1, from: "visitor", text: "hi", clientId: "v1", at: now.toISOString() } });
+    expect(effects[1]).toMatchObject({ to: "everyone", frame: { type: "message", seq: 1, from: "visitor" } });
+  });
+
+  it("an agent message carries its author and does not wake the bot", () => {
+    const { effects } = transition(room(), { type: "agent.message", clientId: "a1", text: "hello", agent }, ctx);
+    expect(types(effects)).toEqual(["append", "broadcast"]);
+    expect(effects[1]).toMatchObject({ frame: { from: "agent", author: agent } });
+  });
+
+  it("an internal note goes to agents only, as a note frame", () => {
+    const { effects } = transition(room(), { type: "agent.note", text: "vip", agent }, ctx);
+    expect(effects[1]).toMatchObject({ type: "broadcast", to: "agents", frame: { type: "note", text: "vip", author: agent } });
+  });
+
+  it("a bot reply is authored by the project's bot, logged for the context packet, with any resource appended", () => {
+    const { state, effects } = transition(
+      room(),
+      { type: "bot.reply", reply: { kind: "answer", text: "14 days.", entryId: "trial", score: 1 }, inReplyTo: 1, question: "trial?", append: "See: guide" },
+      ctx,
+    );
+    expect(effects[1]).toMatchObject({ frame: { from: "bot", text: "14 days.\n\nSee: guide", author: { id: "bot", name: "Ava" } } });
+    expect(state.botLog).toEqual([{ seq: 1, question: "trial?", outcome: "answer", entryId: "trial" }]);
+  });
+
+  it("once analysed, an ordinary message is handed to the bot", () => {
+    const stored = transition(room(), { type: "visitor.message", clientId: "v1", text: "Do you have a trial?" }, ctx).state;
+    const { effects } = transition(stored, { type: "visitor.analyzed", seq: 1, text: "Do you have a trial?", hints: null }, ctx);
+    expect(effects).toEqual([{ type: "bot-turn", seq: 1, text: "Do you have a trial?" }]);
+  });
+
+  it("without an LLM the rules' answer is stored in the same step", () => {
+    const text = "What's the weather in Paris?";
+    const stored = transition(room(), { type: "visitor.message", clientId: "v1", text }, ctx).state;
+    const { state, effects } = transition(stored, { type: "visitor.analyzed", seq: 1, text, hints: null }, { ...ctx, engineWritesReplies: false });
+    expect(types(effects)).toEqual(["append", "broadcast"]);
+    expect(effects[0]).toMatchObject({ message: { from: "bot", text: expect.stringMatching(/not sure/) } });
+    expect(state.botLog).toEqual([{ seq: 1, question: text, outcome: "unknown" }]);
+  });
+
+  it("an LLM hint adds a human request the rules missed, but cannot remove one", () => {
+    const text = "I'd love to chat with whoever built this";
+    const stored = transition(room(), { type: "visitor.message", clientId: "v1", text }, ctx).state;
+    const hinted = transition(stored, { type: "visitor.analyzed", seq: 1, text, hints: { wantsHuman: true, frustrated: false, company: "Acme" } }, ctx);
+    expect(hinted.state.handoff).toMatchObject({ trigger: "explicit_request", reasons: expect.arrayContaining(["explicit_phrase:llm:wants_human"]) });
+    expect(hinted.state.visitor.company).toBe("Acme");
+    const asked = "Can I talk to a person?";
+    const stored2 = transition(room(), { type: "visitor.message", clientId: "v2", text: asked }, ctx).state;
+    const denied = transition(stored2, { type: "visitor.analyzed", seq: 1, text: asked, hints: { wantsHuman: false, frustrated: false } }, ctx);
+    expect(denied.state.handoff?.trigger).toBe("explicit_request");
+  });
+
+  it("a summary from the LLM updates the open handoff's packet and notifies again; the same summary is a no-op", () => {
+    const stored = transition(room(), { type: "visitor.message", clientId: "v1", text: "Can I talk to a person?" }, ctx).state;
+    const opened = transition(stored, { type: "visitor.analyzed", seq: 1, text: "Can I talk to a person?", hints: null }, ctx);
+    const summarize = opened.effects.find((e) => e.type === "summarize");
+    expect(summarize).toBeDefined();
+    const id = opened.state.handoff!.id;
+    const same = transition(opened.state, { type: "handoff.summarized", handoffId: id, summary: opened.state.handoff!.packet.summary }, ctx);
+    expect(same.effects).toEqual([]);
+    const better = transition(opened.state, { type: "handoff.summarized", handoffId: id, summary: "A better summary." }, ctx);
+    expect(better.state.handoff?.packet.summary).toBe("A better summary.");
+    expect(better.effects.some((e) => e.type === "sync" && e.op.kind === "enqueue" && e.op.job.kind === "handoff.updated")).toBe(true);
+  });
+
+  it("never mutates the state it is given", () => {
+    const before = room();
+    const copy = structuredClone(before);
+    transition(before, { type: "visitor.message", clientId: "v", text: "Can I talk to a person?" }, ctx);
+    expect(before).toEqual(copy);
+  });
+});
