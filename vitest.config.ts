@@ -1,9 +1,11 @@
 // One vitest config, four projects: pure code in Node (`unit`), everything that needs the Workers
 // runtime in workerd (`workers`, and `workers-llm` with OPENAI_API_KEY pointed at a local fake),
-// and the widget in a real Chromium against `wrangler dev` (`e2e`).
+// and the widget in a real Chromium against `wrangler dev` (`e2e`; skipped with one line when
+// Chromium is missing, fatal when CI=true).
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { browserAvailability } from "./test/e2e/browser";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
@@ -32,6 +34,22 @@ export default defineConfig(async () => {
     },
   });
 
+  const browser = browserAvailability();
+  if (!browser.run) {
+    if (browser.fatal) throw new Error(browser.message);
+    console.warn(browser.message);
+  }
+  const e2eProject = {
+    test: {
+      name: "e2e",
+      environment: "node" as const,
+      include: ["test/e2e/**/*.test.ts"],
+      globalSetup: ["./test/e2e/global-setup.ts"],
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
+    },
+  };
+
   return {
     test: {
       projects: [
@@ -39,21 +57,12 @@ export default defineConfig(async () => {
           test: {
             name: "unit",
             environment: "node",
-            include: ["domain/**/*.test.ts", "protocol/**/*.test.ts", "widget/**/*.test.ts"],
+            include: ["domain/**/*.test.ts", "protocol/**/*.test.ts", "widget/**/*.test.ts", "adapters/**/*.test.ts", "test/node/**/*.test.ts"],
           },
         },
         workersProject("workers", (url) => ({ FAKE_OPENAI_URL: url })),
         workersProject("workers-llm", (url) => ({ OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: url, LLM_TIMEOUT_MS: "3000" })),
-        {
-          test: {
-            name: "e2e",
-            environment: "node",
-            include: ["test/e2e/**/*.test.ts"],
-            globalSetup: ["./test/e2e/global-setup.ts"],
-            testTimeout: 60_000,
-            hookTimeout: 120_000,
-          },
-        },
+        ...(browser.run ? [e2eProject] : []),
       ],
     },
   };

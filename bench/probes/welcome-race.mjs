@@ -16,7 +16,9 @@ const rooms = [];
 for (let i = 0; i < roomCount; i++) rooms.push(await target.newRoom());
 const agents = await Promise.all(rooms.map((room) => connect(target, room, "agent")));
 // One stored message per room: a visitor opening with since=0 must get it in the replay.
-agents.forEach((agent, i) => agent.send({ type: "agent.message", clientId: `prime-${i}`, text: "first message" }));
+agents.forEach((agent, i) => {
+  agent.send({ type: "agent.message", clientId: `prime-${i}`, text: "first message" });
+});
 console.log(`waiting ${idleSeconds} s for the rooms' settings cache to go stale…`);
 await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
 

@@ -97,7 +97,10 @@ export async function concurrencyRun(target, { conversations, intervalMs, durati
   }, 1000);
   await sleep(durationMs);
   stopping = true;
-  for (const t of timers) clearTimeout(t), clearInterval(t);
+  for (const t of timers) {
+    clearTimeout(t);
+    clearInterval(t);
+  }
   for (let i = 0; i < 100 && sent.size > 0; i++) await sleep(100);
   clearInterval(sweeper);
   for (const [clientId] of sent) note("lost", clientId);
@@ -106,7 +109,10 @@ export async function concurrencyRun(target, { conversations, intervalMs, durati
   // Close in batches: 2,000 closes at once make wrangler dev's proxy open thousands of loopback
   // connections at the same moment, close to a 20,000 file-descriptor limit.
   for (let i = 0; i < pairs.length; i += 100) {
-    for (const p of pairs.slice(i, i + 100)) p.agent.close(), p.visitor.close();
+    for (const p of pairs.slice(i, i + 100)) {
+      p.agent.close();
+      p.visitor.close();
+    }
     await sleep(50);
   }
   await sleep(500);

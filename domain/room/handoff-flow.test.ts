@@ -37,7 +37,9 @@ function play(texts: string[], options: { settings?: SettingsInput; now?: Date; 
       if (e.type === "bot-turn") apply({ type: "bot.reply", reply: replyFromKnowledge(e.text, settings.knowledgeBase), inReplyTo: e.seq, question: e.text, ...(e.append ? { append: e.append } : {}) });
     }
   };
-  texts.forEach((text, i) => apply({ type: "visitor.message", clientId: `v${i}`, text }));
+  texts.forEach((text, i) => {
+    apply({ type: "visitor.message", clientId: `v${i}`, text });
+  });
   const bot = all.flatMap((e) => (e.type === "append" && e.message.from === "bot" ? [e.message.text] : []));
   const jobs = all.flatMap((e) => (e.type === "sync" && e.op.kind === "enqueue" ? [e.op.job] : []));
   return { state, effects: all, bot, jobs };

@@ -1,7 +1,8 @@
 // The widget in Debian's Chromium against `wrangler dev` (started by global-setup.ts): the demo
 // page, the real worker, room and rules bot. The only thing faked is the network itself, via
 // Playwright's WebSocket routing, to drop connections and lose acknowledgements on purpose.
-import { chromium, type Browser, type BrowserContext, type Page, type WebSocketRoute } from "playwright-core";
+import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
+import { launchChromium } from "./browser";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 
 const baseUrl = inject("baseUrl");
@@ -27,10 +28,7 @@ let agentPage: Page;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
   agentPage = await (await browser.newContext({ baseURL: baseUrl })).newPage();
   await agentPage.goto("/v1/health");
 });
