@@ -61,7 +61,7 @@ module.exports = {
       severity: "error",
       comment: "durable-objects/ sit below worker/: the only import from worker/ is the Env type.",
       from: { path: "^durable-objects/" },
-      to: { path: "^worker/" , pathNot: "^worker/env\\.ts$" },
+      to: { path: "^worker/", pathNot: "^worker/env\\.ts$" },
     },
     {
       name: "adapters-below-actors-and-routes",

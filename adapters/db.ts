@@ -111,9 +111,30 @@ export async function upsertHandoff(db: D1Database, h: HandoffRecord): Promise<v
        WHERE excluded.updated_at >= handoffs.updated_at`,
     )
     .bind(
-      h.id, h.projectId, h.conversationId, h.status, h.mode, h.trigger, h.route, h.priority, h.leadLevel, h.visitorEmail, JSON.stringify(h.packet),
-      h.claimedBy?.id ?? null, h.claimedBy?.name ?? null, h.claimedAt, h.firstHumanReplyAt, h.resolvedAt, h.escalationLevel, h.snoozedUntil, h.satisfaction,
-      h.reopenCount, h.abandonedAt, h.convertedAt, h.createdAt, h.updatedAt,
+      h.id,
+      h.projectId,
+      h.conversationId,
+      h.status,
+      h.mode,
+      h.trigger,
+      h.route,
+      h.priority,
+      h.leadLevel,
+      h.visitorEmail,
+      JSON.stringify(h.packet),
+      h.claimedBy?.id ?? null,
+      h.claimedBy?.name ?? null,
+      h.claimedAt,
+      h.firstHumanReplyAt,
+      h.resolvedAt,
+      h.escalationLevel,
+      h.snoozedUntil,
+      h.satisfaction,
+      h.reopenCount,
+      h.abandonedAt,
+      h.convertedAt,
+      h.createdAt,
+      h.updatedAt,
     )
     .run();
 }
@@ -176,7 +197,11 @@ export async function listHandoffs(db: D1Database, projectId: string, status: st
   return results.map(toHandoff);
 }
 
-export async function listNotifications(db: D1Database, projectId: string, limit: number): Promise<Array<{ id: string; kind: string; channel: string; handoffId: string | null; job: unknown; createdAt: string }>> {
+export async function listNotifications(
+  db: D1Database,
+  projectId: string,
+  limit: number,
+): Promise<Array<{ id: string; kind: string; channel: string; handoffId: string | null; job: unknown; createdAt: string }>> {
   const { results } = await db
     .prepare("SELECT * FROM notifications WHERE project_id = ? ORDER BY created_at DESC, id LIMIT ?")
     .bind(projectId, limit)
@@ -196,7 +221,18 @@ export async function insertDecision(db: D1Database, d: DecisionRecord): Promise
     .prepare(
       "INSERT OR IGNORE INTO decisions (id, project_id, conversation_id, handoff_id, action, actor_kind, actor_id, actor_name, payload, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(d.id, d.projectId, d.conversationId, d.handoffId, d.action, d.actor.kind, "id" in d.actor ? d.actor.id : null, "name" in d.actor ? d.actor.name : null, JSON.stringify(d.payload), d.at)
+    .bind(
+      d.id,
+      d.projectId,
+      d.conversationId,
+      d.handoffId,
+      d.action,
+      d.actor.kind,
+      "id" in d.actor ? d.actor.id : null,
+      "name" in d.actor ? d.actor.name : null,
+      JSON.stringify(d.payload),
+      d.at,
+    )
     .run();
 }
 
@@ -205,7 +241,17 @@ export async function insertTicket(db: D1Database, t: TicketRecord): Promise<voi
     .prepare(
       "INSERT OR IGNORE INTO tickets (id, project_id, conversation_id, handoff_id, reason, email, commitment, packet, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(t.id, t.projectId, t.conversationId, t.handoffId, t.reason, t.email, t.commitment ? JSON.stringify(t.commitment) : null, JSON.stringify(t.packet), t.createdAt)
+    .bind(
+      t.id,
+      t.projectId,
+      t.conversationId,
+      t.handoffId,
+      t.reason,
+      t.email,
+      t.commitment ? JSON.stringify(t.commitment) : null,
+      JSON.stringify(t.packet),
+      t.createdAt,
+    )
     .run();
 }
 
@@ -241,7 +287,10 @@ export async function listDecisions(db: D1Database, projectId: string, since: st
 }
 
 export async function listTickets(db: D1Database, projectId: string, limit: number) {
-  const { results } = await db.prepare("SELECT * FROM tickets WHERE project_id = ? ORDER BY created_at DESC LIMIT ?").bind(projectId, limit).all<Record<string, string | null>>();
+  const { results } = await db
+    .prepare("SELECT * FROM tickets WHERE project_id = ? ORDER BY created_at DESC LIMIT ?")
+    .bind(projectId, limit)
+    .all<Record<string, string | null>>();
   return results.map((r) => ({
     id: String(r.id),
     handoffId: String(r.handoff_id),
@@ -262,7 +311,9 @@ export async function metricRows(db: D1Database, projectId: string, from: string
     .bind(projectId, from, to)
     .all<{ created_at: string }>();
   const handoffs = await db
-    .prepare("SELECT created_at, status, first_human_reply_at, resolved_at, satisfaction FROM handoffs WHERE project_id = ? AND created_at >= ? AND created_at < ?")
+    .prepare(
+      "SELECT created_at, status, first_human_reply_at, resolved_at, satisfaction FROM handoffs WHERE project_id = ? AND created_at >= ? AND created_at < ?",
+    )
     .bind(projectId, from, to)
     .all<{ created_at: string; status: string; first_human_reply_at: string | null; resolved_at: string | null; satisfaction: number | null }>();
   return {

@@ -16,7 +16,10 @@ export class ApiError extends Error {
 
 /** Worth retrying: network failure, 429 (with its Retry-After) or 5xx. */
 export class RetryableError extends Error {
-  constructor(message: string, readonly retryAfterSeconds?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
     super(message);
   }
 }

@@ -37,11 +37,19 @@ export function renderReport(results) {
     for (const c of COMPETITORS) rows.push([`${c.name} (published)`, "every page", "", `~${c.gzipKb} KB`, ""]);
     const t = table(["Widget", "Loaded on", "Raw", "gzip", "brotli"], rows);
     const vs = main ? COMPETITORS.map((c) => `${c.name} ${x((c.gzipKb * 1024) / main.gzip)}`).join(", ") : "";
-    sections.push(`## Widget weight\n\n${t.md}\n\nCompressed with node:zlib (gzip level 9, brotli quality 11). The widget is one IIFE with no code splitting, so nothing else is loaded lazily; it is smaller than ${vs}.`);
+    sections.push(
+      `## Widget weight\n\n${t.md}\n\nCompressed with node:zlib (gzip level 9, brotli quality 11). The widget is one IIFE with no code splitting, so nothing else is loaded lazily; it is smaller than ${vs}.`,
+    );
     text.push(`WIDGET\n${t.text}`);
     if (main) {
       const limit = 15 * 1024;
-      goal("Widget ≤ 15 KB gzip on every page", "≤ 15.0 KB", kb(main.gzip), main.gzip <= limit, main.gzip <= limit ? `${kb(limit - main.gzip)} to spare` : `over by ${kb(main.gzip - limit)}`);
+      goal(
+        "Widget ≤ 15 KB gzip on every page",
+        "≤ 15.0 KB",
+        kb(main.gzip),
+        main.gzip <= limit,
+        main.gzip <= limit ? `${kb(limit - main.gzip)} to spare` : `over by ${kb(main.gzip - limit)}`,
+      );
     }
   }
 
@@ -93,7 +101,13 @@ export function renderReport(results) {
     text.push(`THROUGHPUT (median of ${cfg.runs} rounds)\n${t.text}`);
     if (T.baton) {
       const v = med(T.baton.runs, (r) => r.perSecond);
-      goal("Throughput ≥ 1,000 msg/s in one room", "≥ 1,000", `${int(v)} msg/s`, v >= 1000, v >= 1000 ? `${x(v / 1000)} the goal` : `missed by ${int(1000 - v)} msg/s (${((1 - v / 1000) * 100).toFixed(0)}%)`);
+      goal(
+        "Throughput ≥ 1,000 msg/s in one room",
+        "≥ 1,000",
+        `${int(v)} msg/s`,
+        v >= 1000,
+        v >= 1000 ? `${x(v / 1000)} the goal` : `missed by ${int(1000 - v)} msg/s (${((1 - v / 1000) * 100).toFixed(0)}%)`,
+      );
     }
   }
 
@@ -103,7 +117,14 @@ export function renderReport(results) {
       names[k],
       int(c.sockets),
       int(c.messages),
-      `${c.errorTotal}${c.errorTotal ? ` (${Object.entries(c.errors).filter(([, n]) => n).map(([e, n]) => `${e} ${n}`).join(", ")})` : ""}`,
+      `${c.errorTotal}${
+        c.errorTotal
+          ? ` (${Object.entries(c.errors)
+              .filter(([, n]) => n)
+              .map(([e, n]) => `${e} ${n}`)
+              .join(", ")})`
+          : ""
+      }`,
       ms(c.latency.p50),
       ms(c.latency.p99),
       ms(median(c.windowP99)),
@@ -111,7 +132,21 @@ export function renderReport(results) {
       perSocket(c.bytesPerSocket),
       Number.isFinite(c.proxyBytesPerSocket) ? perSocket(c.proxyBytesPerSocket) : "–",
     ]);
-    const t = table(["Concurrency", "sockets", "messages", "errors", "p50 ms", "p99 ms", "p99 median of windows", "server RSS idle → peak", "RSS per socket", "+ wrangler proxy per socket"], rows);
+    const t = table(
+      [
+        "Concurrency",
+        "sockets",
+        "messages",
+        "errors",
+        "p50 ms",
+        "p99 ms",
+        "p99 median of windows",
+        "server RSS idle → peak",
+        "RSS per socket",
+        "+ wrangler proxy per socket",
+      ],
+      rows,
+    );
     const cfg = results.presetConfig.concurrency;
     sections.push(
       `## Concurrency\n\n${t.md}\n\n${int(cfg.conversations)} conversations × (visitor + agent) sockets held open; each visitor sends a 200-byte message every ${cfg.intervalMs / 1000} s (staggered evenly) for ${cfg.durationMs / 1000} s; latency is visitor→agent. Errors count failed room creations and connections, error frames, unexpected closes, failed sends and messages not delivered within 10 s. "p99 median of windows" is the median of the p99 of ${cfg.windows} equal time windows (the run is one long run, so its windows are its repeats). RSS is the server process (workerd for Baton and the minimal DO; node for the others) from /proc, before the rooms were created and at its peak with every socket open; per socket = (peak − idle) / sockets, so for the DO systems it includes the Durable Object instance of each room. Under \`wrangler dev\` every socket also passes through a second workerd process (a proxy that owns the public port and does not exist on Cloudflare); its growth is shown apart.`,
@@ -120,7 +155,13 @@ export function renderReport(results) {
     if (C.baton) {
       const c = C.baton;
       goal("Concurrency errors = 0", "0", String(c.errorTotal), c.errorTotal === 0, c.errorTotal === 0 ? "" : `missed by ${c.errorTotal} error(s)`);
-      goal("Concurrency p99 < 50 ms", "< 50 ms", `${ms(c.latency.p99)} ms`, c.latency.p99 < 50, c.latency.p99 < 50 ? "" : `missed by ${ms(c.latency.p99 - 50)} ms (${x(c.latency.p99 / 50)} the limit)`);
+      goal(
+        "Concurrency p99 < 50 ms",
+        "< 50 ms",
+        `${ms(c.latency.p99)} ms`,
+        c.latency.p99 < 50,
+        c.latency.p99 < 50 ? "" : `missed by ${ms(c.latency.p99 - 50)} ms (${x(c.latency.p99 / 50)} the limit)`,
+      );
     }
   }
 
@@ -135,19 +176,38 @@ export function renderReport(results) {
       ["Frames dropped by client seq dedup (resend answers)", int(c.duplicateFrames)],
       ["Resync after a socket kill p50 / p99", `${ms(c.resyncKillP50)} / ${ms(c.resyncKillP99)} ms (${c.resyncAfterKill.length} reconnects)`],
       ["Resync after the server restart p50 / p99", `${ms(c.resyncRestartP50)} / ${ms(c.resyncRestartP99)} ms (${c.resyncAfterRestart.length} reconnects)`],
-      ["Server restart: down, then ready → every socket resynced", r ? `${r.downSeconds.toFixed(1)} s, then ${(r.readyToAllResyncedMs / 1000).toFixed(2)} s` : "–"],
+      [
+        "Server restart: down, then ready → every socket resynced",
+        r ? `${r.downSeconds.toFixed(1)} s, then ${(r.readyToAllResyncedMs / 1000).toFixed(2)} s` : "–",
+      ],
       ["Error frames / clients stuck at the end", `${c.errorFrames.length} / ${c.stuck}`],
-      ["Frames received before \`welcome\` / welcomes with lastSeq below the client's", `${c.framesBeforeWelcome} / ${c.seqRegressions}`],
+      ["Frames received before `welcome` / welcomes with lastSeq below the client's", `${c.framesBeforeWelcome} / ${c.seqRegressions}`],
     ];
     const t = table(["Chaos (Baton)", "result"], rows);
     const cfg = results.presetConfig.chaos;
-    const failures = c.failures.length ? `\n\nFailures (first 10):\n\n${c.failures.slice(0, 10).map((f) => `- ${f}`).join("\n")}` : "";
-    const errs = c.errorFrames.length ? `\n\nError frames (first 5): ${c.errorFrames.slice(0, 5).map((e) => `\`${e}\``).join(", ")}` : "";
+    const failures = c.failures.length
+      ? `\n\nFailures (first 10):\n\n${c.failures
+          .slice(0, 10)
+          .map((f) => `- ${f}`)
+          .join("\n")}`
+      : "";
+    const errs = c.errorFrames.length
+      ? `\n\nError frames (first 5): ${c.errorFrames
+          .slice(0, 5)
+          .map((e) => `\`${e}\``)
+          .join(", ")}`
+      : "";
     sections.push(
       `## Chaos\n\n${t.md}\n\n${cfg.conversations} conversations, visitor and agent both writing (one message in flight per sender, 150–750 ms between messages) for ${cfg.durationMs / 1000} s; each second every socket is dropped (TCP reset, no close frame) with probability ${cfg.killsPerMinute}%/60, and halfway through the dev server's whole process group is SIGKILLed and started again (\`scripts/start.mjs\`, same port, same --persist-to). Clients reconnect with backoff (100 ms doubling to 1 s, ±50%) and \`since=<last seq>\`, and resend their unacknowledged message with the same clientId. At the end a fresh agent socket reads each stored transcript: it must hold every sent clientId exactly once, each sender's messages in send order, seqs 1..n, and each client's view (deduplicated by seq as the widget does) must equal the part of it that client may see. Frames arriving before a connection's \`welcome\` break the protocol's order (welcome, then replay, then live) and can hide replayed messages from a client that deduplicates by seq; they are counted. Resync = from the reconnecting socket's open to having every message up to \`welcome.lastSeq\` (the client's backoff is not included). Seed ${results.seed}.${failures}${errs}`,
     );
     text.push(`CHAOS (Baton)\n${t.text}`);
-    goal("Chaos: exactly once, in order", "100%", `${(c.passRate * 100).toFixed(1)}%`, c.passRate === 1, c.passRate === 1 ? "" : `missed by ${((1 - c.passRate) * 100).toFixed(1)} points: ${c.conversations - c.passed} conversation(s) failed`);
+    goal(
+      "Chaos: exactly once, in order",
+      "100%",
+      `${(c.passRate * 100).toFixed(1)}%`,
+      c.passRate === 1,
+      c.passRate === 1 ? "" : `missed by ${((1 - c.passRate) * 100).toFixed(1)} points: ${c.conversations - c.passed} conversation(s) failed`,
+    );
   }
 
   const g = table(
@@ -178,4 +238,3 @@ ${sections.join("\n\n")}
 `;
   return { table: text.join("\n\n"), markdown };
 }
-

@@ -82,7 +82,9 @@ function gitDescribe() {
   try {
     const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
     // bench/ itself is not the code under test.
-    const dirty = execFileSync("git", ["status", "--porcelain", "--", ".", ":(exclude)bench"], { cwd: root, encoding: "utf8" }).split("\n").filter(Boolean).length;
+    const dirty = execFileSync("git", ["status", "--porcelain", "--", ".", ":(exclude)bench"], { cwd: root, encoding: "utf8" })
+      .split("\n")
+      .filter(Boolean).length;
     return dirty ? `${head} + ${dirty} uncommitted change(s)` : head;
   } catch {
     return "unknown";
@@ -109,8 +111,21 @@ async function startBaton(app, port, inspectorPort, persistTo) {
   const group = await startGroup(
     "baton",
     process.execPath,
-    ["scripts/start.mjs", "--port", String(port), "--persist-to", persistTo, "--", ...RATE_LIMIT_VARS,
-      "--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--log-level", "warn"],
+    [
+      "scripts/start.mjs",
+      "--port",
+      String(port),
+      "--persist-to",
+      persistTo,
+      "--",
+      ...RATE_LIMIT_VARS,
+      "--inspector-ip",
+      "127.0.0.1",
+      "--inspector-port",
+      String(inspectorPort),
+      "--log-level",
+      "warn",
+    ],
     {
       cwd: app,
       // wrangler dev restarts its runtime whenever another `wrangler dev` of the same worker name
@@ -159,9 +174,24 @@ async function startServers(app) {
         const group = await startGroup(
           "minimal-do",
           path.join(root, "node_modules", ".bin", "wrangler"),
-          ["dev", "--config", "bench/minimal-do/wrangler.toml", "--ip", "127.0.0.1", "--port", String(port),
-            "--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--persist-to", path.join(work, "minimal-do-state"),
-            "--show-interactive-dev-session=false", "--log-level", "warn"],
+          [
+            "dev",
+            "--config",
+            "bench/minimal-do/wrangler.toml",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            String(port),
+            "--inspector-ip",
+            "127.0.0.1",
+            "--inspector-port",
+            String(inspectorPort),
+            "--persist-to",
+            path.join(work, "minimal-do-state"),
+            "--show-interactive-dev-session=false",
+            "--log-level",
+            "warn",
+          ],
           {
             cwd: root,
             env: { WRANGLER_REGISTRY_PATH: path.join(work, "registry-minimal-do"), WRANGLER_SEND_METRICS: "false" },
@@ -193,12 +223,17 @@ async function startServers(app) {
     tasks.push(
       (async () => {
         const port = await freePort();
-        const group = await startGroup("socketio-relay", process.execPath, ["bench/servers/socketio-relay.mjs", String(port), path.join(work, "socketio.sqlite")], {
-          cwd: root,
-          logFile: path.join(work, "socketio-relay.log"),
-          ready: (out) => out.includes("ready"),
-          timeoutMs: 20_000,
-        });
+        const group = await startGroup(
+          "socketio-relay",
+          process.execPath,
+          ["bench/servers/socketio-relay.mjs", String(port), path.join(work, "socketio.sqlite")],
+          {
+            cwd: root,
+            logFile: path.join(work, "socketio-relay.log"),
+            ready: (out) => out.includes("ready"),
+            timeoutMs: 20_000,
+          },
+        );
         servers.socketio = socketIoTarget(`127.0.0.1:${port}`, serverOf("socketio-relay", group));
       })(),
     );
@@ -214,7 +249,10 @@ async function main() {
     memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     os: `${os.type()} ${os.release()}`,
     node: process.version,
-    loadavg: os.loadavg().map((l) => l.toFixed(2)).join(" "),
+    loadavg: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" "),
   };
   results.command = `npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`;
 
@@ -257,7 +295,9 @@ async function main() {
         const run = await throughputRun(target, { ...cfg, tag: `tp${r}` });
         results.throughput[target.key].runs.push({ ...run, latency: summarize(run.latencies), latencies: undefined });
       }
-      log(`throughput round ${r + 1}/${cfg.runs}: ${targets.map((t) => `${t.key} ${Math.round(results.throughput[t.key].runs.at(-1).perSecond)} msg/s`).join(", ")}`);
+      log(
+        `throughput round ${r + 1}/${cfg.runs}: ${targets.map((t) => `${t.key} ${Math.round(results.throughput[t.key].runs.at(-1).perSecond)} msg/s`).join(", ")}`,
+      );
     }
   }
 

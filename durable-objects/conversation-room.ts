@@ -97,7 +97,14 @@ export class ConversationRoom extends Server<Env> {
     const since = Math.max(0, Number(new URL(ctx.request.url).searchParams.get("since") ?? 0) || 0);
     // No await before the replay: a live frame must never reach this socket ahead of its welcome.
     const { botName, greeting } = this.roomSettings.peek();
-    this.sendTo(connection, { type: "welcome", protocol: PROTOCOL_VERSION, conversationId: state.conversationId, role, lastSeq: state.lastSeq, bot: { name: botName, greeting } });
+    this.sendTo(connection, {
+      type: "welcome",
+      protocol: PROTOCOL_VERSION,
+      conversationId: state.conversationId,
+      role,
+      lastSeq: state.lastSeq,
+      bot: { name: botName, greeting },
+    });
     for (const message of this.store.messagesSince(since, role === "agent")) this.sendTo(connection, frameOf(message));
     if (state.handoff) this.sendTo(connection, handoffFrame(state.handoff));
     if (role === "visitor" && state.handoff?.visitorLeftAt) await this.dispatch({ type: "visitor.presence", present: true });
@@ -149,7 +156,12 @@ export class ConversationRoom extends Server<Env> {
     } catch (error) {
       // The frame was either committed whole or not at all; the client may resend its clientId.
       console.error("dispatch failed", error);
-      this.sendTo(connection, { type: "error", code: "internal", message: "The message could not be processed; please resend it.", ...(frame.clientId ? { clientId: frame.clientId } : {}) });
+      this.sendTo(connection, {
+        type: "error",
+        code: "internal",
+        message: "The message could not be processed; please resend it.",
+        ...(frame.clientId ? { clientId: frame.clientId } : {}),
+      });
     }
   }
 
@@ -161,7 +173,11 @@ export class ConversationRoom extends Server<Env> {
     const now = this.now();
     const store = this.store;
     let transcript: StoredMessage[] | undefined;
-    const { state: next, effects, outcome } = transition(state, event, {
+    const {
+      state: next,
+      effects,
+      outcome,
+    } = transition(state, event, {
       now,
       newId: (prefix) => randomToken(prefix, 12),
       settings,
@@ -224,7 +240,13 @@ export class ConversationRoom extends Server<Env> {
       case "bot-turn": {
         const settings = await this.roomSettings.get();
         const reply = await this.engine.reply({ text: effect.text, transcript: this.engineTranscript(), settings });
-        const event: RoomEvent = { type: "bot.reply", reply, inReplyTo: effect.seq, question: effect.text, ...(effect.append ? { append: effect.append } : {}) };
+        const event: RoomEvent = {
+          type: "bot.reply",
+          reply,
+          inReplyTo: effect.seq,
+          question: effect.text,
+          ...(effect.append ? { append: effect.append } : {}),
+        };
         await this.dispatch(event);
         return;
       }

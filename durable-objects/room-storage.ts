@@ -108,7 +108,15 @@ export class RoomStorage {
       for (const m of messages) {
         this.sql.exec(
           "INSERT INTO messages (seq, kind, sender, text, at, client_id, author_key, author_id, author_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          m.seq, m.kind, m.from, m.text, m.at, m.clientId ?? null, authorKey(m), m.author?.id ?? null, m.author?.name ?? null,
+          m.seq,
+          m.kind,
+          m.from,
+          m.text,
+          m.at,
+          m.clientId ?? null,
+          authorKey(m),
+          m.author?.id ?? null,
+          m.author?.name ?? null,
         );
       }
       this.writeMeta("state", state);
@@ -144,17 +152,13 @@ export class RoomStorage {
   }
 
   findByClientId(key: string, clientId: string): StoredMessage | null {
-    const row = this.sql
-      .exec<MessageRow>("SELECT * FROM messages WHERE author_key = ? AND client_id = ?", key, clientId)
-      .toArray()[0];
+    const row = this.sql.exec<MessageRow>("SELECT * FROM messages WHERE author_key = ? AND client_id = ?", key, clientId).toArray()[0];
     return row ? toMessage(row) : null;
   }
 
   /** Messages after `since`, oldest first; notes only when `includeNotes`. */
   messagesSince(since: number, includeNotes: boolean): StoredMessage[] {
-    const query = includeNotes
-      ? "SELECT * FROM messages WHERE seq > ? ORDER BY seq"
-      : "SELECT * FROM messages WHERE seq > ? AND kind = 'message' ORDER BY seq";
+    const query = includeNotes ? "SELECT * FROM messages WHERE seq > ? ORDER BY seq" : "SELECT * FROM messages WHERE seq > ? AND kind = 'message' ORDER BY seq";
     return this.sql.exec<MessageRow>(query, since).toArray().map(toMessage);
   }
 

@@ -13,11 +13,7 @@ export const MAX_FRAME_BYTES = 32 * 1024;
 export type Role = "visitor" | "agent";
 export type Sender = "visitor" | "bot" | "agent" | "system";
 
-const text = z.string().check(
-  z.trim(),
-  z.minLength(1, "text is empty"),
-  z.maxLength(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LENGTH} characters`),
-);
+const text = z.string().check(z.trim(), z.minLength(1, "text is empty"), z.maxLength(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LENGTH} characters`));
 const clientId = z.string().check(z.minLength(1), z.maxLength(MAX_CLIENT_ID_LENGTH));
 
 export const visitorMessageFrame = z.object({ type: z.literal("visitor.message"), clientId, text });

@@ -49,8 +49,17 @@ export const contextPacketSchema = z.object({
 export type ContextPacket = z.output<typeof contextPacketSchema>;
 
 export const JOB_KINDS = [
-  "handoff.opened", "handoff.updated", "handoff.claimed", "handoff.snoozed", "handoff.snooze_end", "handoff.reminder",
-  "handoff.escalated", "handoff.resolved", "handoff.reopened", "handoff.ticket_created", "handoff.abandoned",
+  "handoff.opened",
+  "handoff.updated",
+  "handoff.claimed",
+  "handoff.snoozed",
+  "handoff.snooze_end",
+  "handoff.reminder",
+  "handoff.escalated",
+  "handoff.resolved",
+  "handoff.reopened",
+  "handoff.ticket_created",
+  "handoff.abandoned",
 ] as const;
 
 export const notificationJobSchema = z.object({

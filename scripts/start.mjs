@@ -29,7 +29,19 @@ step("Seeding the demo project", () => seedDemo({ persistTo, port, wrangler }));
 
 const dev = spawn(
   wrangler,
-  ["dev", "--ip", "127.0.0.1", "--port", port, "--persist-to", persistTo, "--var", "BATON_ENV:development", "--show-interactive-dev-session=false", ...passthrough],
+  [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    port,
+    "--persist-to",
+    persistTo,
+    "--var",
+    "BATON_ENV:development",
+    "--show-interactive-dev-session=false",
+    ...passthrough,
+  ],
   { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
 );
 const forward = (stream, out) => stream.on("data", (chunk) => out.write(chunk));

@@ -17,7 +17,13 @@ export function answerFor(request: ChatRequest): unknown {
   }
   if (request.response_format?.json_schema?.name === "classification") {
     const intro = /I'm (\w+) from (\w+)/.exec(last);
-    return { wantsHuman: /whoever built|talk to|chat with/i.test(last), frustrated: /useless|annoying/i.test(last), name: intro?.[1] ?? "", company: intro?.[2] ?? "", role: "" };
+    return {
+      wantsHuman: /whoever built|talk to|chat with/i.test(last),
+      frustrated: /useless|annoying/i.test(last),
+      name: intro?.[1] ?? "",
+      company: intro?.[2] ?? "",
+      role: "",
+    };
   }
   const system = request.messages[0]?.content ?? "";
   const entry = /\[(\w[\w-]*)\] Q: [^\n]*trial[^\n]*\nA: ([^\n]*)/i.exec(system);

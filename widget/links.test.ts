@@ -9,7 +9,11 @@ describe("splitting text into plain runs and links", () => {
   it.each([
     { name: "text without URLs stays one plain run", text: "No links here.", parts: [{ text: "No links here." }] },
     { name: "empty text stays one empty run", text: "", parts: [{ text: "" }] },
-    { name: "a URL on its own is a link", text: "https://northwind.example/security", parts: [link("https://northwind.example/security", "northwind.example/security")] },
+    {
+      name: "a URL on its own is a link",
+      text: "https://northwind.example/security",
+      parts: [link("https://northwind.example/security", "northwind.example/security")],
+    },
     {
       name: "a URL mid-sentence keeps the words around it",
       text: "Read https://northwind.example/security before the call",
@@ -45,8 +49,16 @@ describe("splitting text into plain runs and links", () => {
         link("https://northwind.example/guides/discovery-sprint", "northwind.example/guides/discovery-sprint"),
       ],
     },
-    { name: "an uppercase scheme is normalised in the href and label only", text: "HTTPS://Example.com/X", parts: [link("HTTPS://Example.com/X", "example.com/X", "https://example.com/X")] },
-    { name: "a bare host is labelled with the host alone", text: "http://example.com", parts: [link("http://example.com", "example.com", "http://example.com/")] },
+    {
+      name: "an uppercase scheme is normalised in the href and label only",
+      text: "HTTPS://Example.com/X",
+      parts: [link("HTTPS://Example.com/X", "example.com/X", "https://example.com/X")],
+    },
+    {
+      name: "a bare host is labelled with the host alone",
+      text: "http://example.com",
+      parts: [link("http://example.com", "example.com", "http://example.com/")],
+    },
     { name: "a port stays in the label", text: "http://127.0.0.1:8787/demo", parts: [link("http://127.0.0.1:8787/demo", "127.0.0.1:8787/demo")] },
     {
       name: "a long path is cut in the label, never in the href",
@@ -84,7 +96,11 @@ describe("splitting text into plain runs and links", () => {
 
   it("never loses or adds a character", () => {
     const text = `Hi <b>there</b> — https://a.example/x?y=1&z=<2>, (http://b.example) and ‘https://c.example’… ${CALENDLY}.`;
-    expect(splitLinks(text).map((p) => p.text).join("")).toBe(text);
+    expect(
+      splitLinks(text)
+        .map((p) => p.text)
+        .join(""),
+    ).toBe(text);
   });
 
   it("gives every link an http(s) href", () => {

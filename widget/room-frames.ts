@@ -6,7 +6,15 @@ import type { HandoffUpdate } from "./handoff";
 export type VisitorRoomFrame = WelcomeFrame | MessageFrame | HandoffUpdate | ErrorFrame | PongFrame;
 
 const SENDERS: readonly string[] = ["visitor", "bot", "agent", "system"] satisfies Sender[];
-const HANDOFF_STATUSES: readonly string[] = ["pending", "notified", "claimed", "active", "resolved", "abandoned", "converted_to_ticket"] satisfies HandoffFrame["status"][];
+const HANDOFF_STATUSES: readonly string[] = [
+  "pending",
+  "notified",
+  "claimed",
+  "active",
+  "resolved",
+  "abandoned",
+  "converted_to_ticket",
+] satisfies HandoffFrame["status"][];
 const HANDOFF_MODES: readonly string[] = ["live", "capture"] satisfies HandoffFrame["mode"][];
 
 /** Parses one socket message; returns null for garbage and for frame types the widget ignores. */

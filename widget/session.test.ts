@@ -6,7 +6,12 @@ const session: Session = { conversationId: "c_1", visitorToken: "tok.sig", socke
 describe("the socket URL", () => {
   it.each([
     { name: "an http API opens ws:", api: "http://127.0.0.1:8787", since: 0, url: "ws://127.0.0.1:8787/v1/conversations/c_1/socket?token=tok.sig&since=0" },
-    { name: "an https API opens wss:", api: "https://chat.example.com", since: 12, url: "wss://chat.example.com/v1/conversations/c_1/socket?token=tok.sig&since=12" },
+    {
+      name: "an https API opens wss:",
+      api: "https://chat.example.com",
+      since: 12,
+      url: "wss://chat.example.com/v1/conversations/c_1/socket?token=tok.sig&since=12",
+    },
   ])("$name", ({ api, since, url }) => {
     expect(socketUrl(session, api, since)).toBe(url);
   });

@@ -53,9 +53,7 @@ export function saveState(projectKey: string, saved: SavedState): void {
   }
 }
 
-export type StartResult =
-  | { ok: true; session: Session }
-  | { ok: false; retryable: boolean; message: string };
+export type StartResult = { ok: true; session: Session } | { ok: false; retryable: boolean; message: string };
 
 /** Starts a conversation. Refusals (bad key, origin not allowed, bad body) are not worth retrying. */
 export async function startConversation(api: string, projectKey: string): Promise<StartResult> {
@@ -71,7 +69,8 @@ export async function startConversation(api: string, projectKey: string): Promis
     return { ok: false, retryable: true, message: "network error" };
   }
   const body: unknown = await res.json().catch(() => null);
-  if (res.ok && isSession(body)) return { ok: true, session: { conversationId: body.conversationId, visitorToken: body.visitorToken, socketUrl: body.socketUrl } };
+  if (res.ok && isSession(body))
+    return { ok: true, session: { conversationId: body.conversationId, visitorToken: body.visitorToken, socketUrl: body.socketUrl } };
   const error = (body as { error?: { message?: unknown } } | null)?.error;
   const message = typeof error?.message === "string" ? error.message : `HTTP ${res.status}`;
   return { ok: false, retryable: res.status >= 500 || res.status === 429, message };

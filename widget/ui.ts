@@ -43,7 +43,8 @@ const STATUS_TEXT: Record<WidgetStatus, string> = {
 const DEFAULT_TITLE = "Chat with us";
 const DEFAULT_INTRO = "Hi! Ask us anything. Our assistant answers right away, and a person from the team can take over whenever you like.";
 
-const icon = (path: string, cls = "") => `<svg class="${cls}" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${path}</svg>`;
+const icon = (path: string, cls = "") =>
+  `<svg class="${cls}" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true">${path}</svg>`;
 const CLOSE_PATH = '<path d="M18 6 6 18M6 6l12 12"/>';
 
 // Static markup only: nothing here is interpolated from data.

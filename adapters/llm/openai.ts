@@ -113,7 +113,13 @@ export class OpenAIEngine implements BotEngine {
     const name = fact(parsed.name);
     const company = fact(parsed.company);
     const role = fact(parsed.role);
-    return { wantsHuman: parsed.wantsHuman, frustrated: parsed.frustrated, ...(name ? { name } : {}), ...(company ? { company } : {}), ...(role ? { role } : {}) };
+    return {
+      wantsHuman: parsed.wantsHuman,
+      frustrated: parsed.frustrated,
+      ...(name ? { name } : {}),
+      ...(company ? { company } : {}),
+      ...(role ? { role } : {}),
+    };
   }
 
   async summarize(input: SummaryInput, signal?: AbortSignal): Promise<string> {
@@ -160,9 +166,21 @@ export function withFallback(primary: BotEngine, fallback: BotEngine, timeoutMs:
   return {
     name: `${primary.name}+${fallback.name}`,
     usesTranscript: primary.usesTranscript || fallback.usesTranscript,
-    reply: (input) => bounded((signal) => primary.reply(input, signal), () => fallback.reply(input)),
-    classify: (input) => bounded((signal) => primary.classify(input, signal), () => fallback.classify(input)),
-    summarize: (input) => bounded((signal) => primary.summarize(input, signal), () => fallback.summarize(input)),
+    reply: (input) =>
+      bounded(
+        (signal) => primary.reply(input, signal),
+        () => fallback.reply(input),
+      ),
+    classify: (input) =>
+      bounded(
+        (signal) => primary.classify(input, signal),
+        () => fallback.classify(input),
+      ),
+    summarize: (input) =>
+      bounded(
+        (signal) => primary.summarize(input, signal),
+        () => fallback.summarize(input),
+      ),
   };
 }
 

@@ -52,5 +52,7 @@ await Promise.all(
   }),
 );
 for (const agent of agents) agent.close();
-console.log(`${roomCount} rooms: live frames before welcome in ${early}; seq 1 (or another replayed message) missing from the visitor's deduplicated view in ${lossy}`);
+console.log(
+  `${roomCount} rooms: live frames before welcome in ${early}; seq 1 (or another replayed message) missing from the visitor's deduplicated view in ${lossy}`,
+);
 process.exit(early > 0 ? 1 : 0);

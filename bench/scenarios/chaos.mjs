@@ -68,7 +68,14 @@ class Peer {
       },
       onClose: (reason) => {
         if (gen !== this.gen) return;
-        this.stats.disconnects.push({ at: Math.round(performance.now()), role: this.role, room: this.index, cause: this.cause, code: reason.code, reason: reason.reason });
+        this.stats.disconnects.push({
+          at: Math.round(performance.now()),
+          role: this.role,
+          room: this.index,
+          cause: this.cause,
+          code: reason.code,
+          reason: reason.reason,
+        });
         this.onDisconnect();
       },
     });
@@ -84,7 +91,14 @@ class Peer {
     if (this.disconnectedAt !== null) {
       const resync = performance.now() - this.connectStartedAt;
       (this.cause === "restart" ? this.stats.resyncAfterRestart : this.stats.resyncAfterKill).push(resync);
-      this.stats.resyncs.push({ at: Math.round(performance.now()), role: this.role, room: this.index, cause: this.cause, ms: Math.round(resync), disconnectedAt: Math.round(this.disconnectedAt) });
+      this.stats.resyncs.push({
+        at: Math.round(performance.now()),
+        role: this.role,
+        room: this.index,
+        cause: this.cause,
+        ms: Math.round(resync),
+        disconnectedAt: Math.round(this.disconnectedAt),
+      });
       this.stats.lastResyncAt = performance.now();
       this.disconnectedAt = null;
     }
@@ -129,16 +143,19 @@ class Peer {
 
   scheduleNext() {
     if (!this.sending || this.nextTimer) return;
-    this.nextTimer = setTimeout(() => {
-      this.nextTimer = null;
-      if (!this.sending || this.pending) return;
-      if (!this.synced) return; // onSynced schedules again
-      const clientId = `${this.role[0]}${this.index}-${this.counter++}`;
-      this.pending = { clientId, text: benchText(200, clientId) };
-      this.sent.push(clientId);
-      this.stats.sent++;
-      this.conn.send(this.frame(this.pending));
-    }, 150 + this.random() * 600);
+    this.nextTimer = setTimeout(
+      () => {
+        this.nextTimer = null;
+        if (!this.sending || this.pending) return;
+        if (!this.synced) return; // onSynced schedules again
+        const clientId = `${this.role[0]}${this.index}-${this.counter++}`;
+        this.pending = { clientId, text: benchText(200, clientId) };
+        this.sent.push(clientId);
+        this.stats.sent++;
+        this.conn.send(this.frame(this.pending));
+      },
+      150 + this.random() * 600,
+    );
   }
 
   close() {
@@ -161,7 +178,8 @@ async function readTranscript(target, room) {
     connect(target, room, "agent", {
       onFrame(frame) {
         if (frame.type === "welcome") lastSeq = frame.lastSeq;
-        else if (frame.type === "message" || frame.type === "note") frames.push({ seq: frame.seq, kind: frame.type, from: frame.from, clientId: frame.clientId });
+        else if (frame.type === "message" || frame.type === "note")
+          frames.push({ seq: frame.seq, kind: frame.type, from: frame.from, clientId: frame.clientId });
         check();
       },
     }).then((c) => {

@@ -122,7 +122,12 @@ export async function concurrencyRun(target, { conversations, intervalMs, durati
   for (let w = 0; w < windows; w++) {
     const from = start + (w * durationMs) / windows;
     const to = start + ((w + 1) * durationMs) / windows;
-    windowP99.push(percentile(samples.filter(([t]) => t >= from && t < to).map(([, l]) => l), 99));
+    windowP99.push(
+      percentile(
+        samples.filter(([t]) => t >= from && t < to).map(([, l]) => l),
+        99,
+      ),
+    );
   }
   return {
     sockets,

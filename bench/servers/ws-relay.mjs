@@ -22,7 +22,14 @@ wss.on("connection", (ws, request) => {
     } catch {
       return ws.send(JSON.stringify({ type: "error", code: "bad_json" }));
     }
-    const out = JSON.stringify({ type: "message", seq: ++room.seq, from: role, text: String(frame.text), at: new Date().toISOString(), clientId: frame.clientId });
+    const out = JSON.stringify({
+      type: "message",
+      seq: ++room.seq,
+      from: role,
+      text: String(frame.text),
+      at: new Date().toISOString(),
+      clientId: frame.clientId,
+    });
     for (const peer of room.sockets) if (peer.readyState === 1) peer.send(out);
   });
   ws.on("close", () => {

@@ -57,7 +57,10 @@ export function handoffReply(input: HandoffReplyInput): string {
   parts.push(`Our team is offline right now — we're available ${availability.hoursLabel}.`);
   const when = availability.commitment ? ` ${availability.commitment.label}` : " as soon as the team is back";
   if (input.email) parts.push(`Someone will email you at ${input.email}${when}, with the context of our conversation.`);
-  else parts.push(`If you leave your email, someone will get back to you${when} — with the context of our conversation, so you won't need to repeat anything. What's the best email to reach you?`);
+  else
+    parts.push(
+      `If you leave your email, someone will get back to you${when} — with the context of our conversation, so you won't need to repeat anything. What's the best email to reach you?`,
+    );
   if (input.resource) parts.push(`While you wait, this might help: ${input.resource.title} — ${input.resource.url}`);
   return parts.join(" ");
 }

@@ -24,19 +24,20 @@ describe("the rules bot", () => {
     expect(reply).toMatchObject({ kind: "answer", entryId: id });
   });
 
-  it.each([
-    "What's the weather in Paris?",
-    "Who won the football last night",
-    "asdfgh qwerty",
-    "Tell me a joke about penguins",
-  ])("admits it does not know %j instead of guessing", (question) => {
-    const reply = replyFromKnowledge(question, kb);
-    expect(reply.kind).toBe("unknown");
-    expect(reply.text).toMatch(/not sure/i);
-  });
+  it.each(["What's the weather in Paris?", "Who won the football last night", "asdfgh qwerty", "Tell me a joke about penguins"])(
+    "admits it does not know %j instead of guessing",
+    (question) => {
+      const reply = replyFromKnowledge(question, kb);
+      expect(reply.kind).toBe("unknown");
+      expect(reply.text).toMatch(/not sure/i);
+    },
+  );
 
   it("acknowledges context the visitor volunteers instead of claiming it cannot answer", () => {
-    expect(replyFromKnowledge("We're a 50-person fintech based in Berlin.", kb)).toMatchObject({ kind: "smalltalk", text: expect.stringMatching(/useful context/) });
+    expect(replyFromKnowledge("We're a 50-person fintech based in Berlin.", kb)).toMatchObject({
+      kind: "smalltalk",
+      text: expect.stringMatching(/useful context/),
+    });
   });
 
   it("answers greetings and thanks as small talk, not as knowledge", () => {

@@ -10,9 +10,11 @@ export type BotReply =
   | { kind: "unknown"; text: string };
 
 const STOPWORDS = new Set(
-  ("a an and are as at be but by can could do does for from have how i if in into is it its me my of on or our " +
+  (
+    "a an and are as at be but by can could do does for from have how i if in into is it its me my of on or our " +
     "please so that the their them then there these they this to us was we what when where which who why will with " +
-    "would you your yours about any some just tell know want need get like hi hey hello there much many also").split(" "),
+    "would you your yours about any some just tell know want need get like hi hey hello there much many also"
+  ).split(" "),
 );
 
 /** Lower-cases, strips accents and punctuation, drops stopwords and folds simple English suffixes. */
@@ -39,8 +41,7 @@ const GREETING = /^(hi|hello|hey|good (morning|afternoon|evening)|hiya|yo)\b[\s!
 const THANKS = /^(thanks|thank you|thx|cheers|great,? thanks|perfect,? thanks)\b[\s!.,]*$/i;
 
 /** What the bot says when the knowledge base has no answer: honest, and an open door to a human. */
-export const UNKNOWN_ANSWER =
-  "I'm not sure about that one, and I'd rather not guess. Could you rephrase it — or I can get someone from the team to help.";
+export const UNKNOWN_ANSWER = "I'm not sure about that one, and I'd rather not guess. Could you rephrase it — or I can get someone from the team to help.";
 
 export const ACKNOWLEDGE = "Thanks, that's useful context. What would you like to know?";
 

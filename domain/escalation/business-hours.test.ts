@@ -8,10 +8,22 @@ const hours = (input: HoursInput = {}) => businessHoursSchema.parse(input);
 const paris = hours();
 const lunchBreak = hours({
   weekly: {
-    mon: [{ start: "09:00", end: "12:30" }, { start: "14:00", end: "18:00" }],
-    tue: [{ start: "09:00", end: "12:30" }, { start: "14:00", end: "18:00" }],
-    wed: [{ start: "14:00", end: "18:00" }, { start: "09:00", end: "12:30" }],
-    thu: [{ start: "09:00", end: "12:30" }, { start: "14:00", end: "18:00" }],
+    mon: [
+      { start: "09:00", end: "12:30" },
+      { start: "14:00", end: "18:00" },
+    ],
+    tue: [
+      { start: "09:00", end: "12:30" },
+      { start: "14:00", end: "18:00" },
+    ],
+    wed: [
+      { start: "14:00", end: "18:00" },
+      { start: "09:00", end: "12:30" },
+    ],
+    thu: [
+      { start: "09:00", end: "12:30" },
+      { start: "14:00", end: "18:00" },
+    ],
     fri: [{ start: "09:00", end: "13:00" }],
   },
 });
@@ -22,7 +34,9 @@ const alwaysOpen = hours({ weekly: { mon: allDay, tue: allDay, wed: allDay, thu:
 const sundayNight = hours({ weekly: { mon: [], tue: [], wed: [], thu: [], fri: [], sun: [{ start: "01:00", end: "04:00" }] } });
 const christmas = hours({ holidays: ["2026-12-24", "2026-12-25"] });
 const easterMonday = hours({ holidays: ["2026-04-06"] });
-const yearEnd = hours({ holidays: ["2026-12-21", "2026-12-22", "2026-12-23", "2026-12-24", "2026-12-25", "2026-12-28", "2026-12-29", "2026-12-30", "2026-12-31", "2027-01-01"] });
+const yearEnd = hours({
+  holidays: ["2026-12-21", "2026-12-22", "2026-12-23", "2026-12-24", "2026-12-25", "2026-12-28", "2026-12-29", "2026-12-30", "2026-12-31", "2027-01-01"],
+});
 const never = hours({ weekly: { mon: [], tue: [], wed: [], thu: [], fri: [] } });
 
 describe("isOpen", () => {
@@ -84,24 +98,66 @@ describe("followUpCommitment", () => {
   it.each([
     ["open at 10:30 CEST → before closing today", paris, "2026-07-07T08:30:00Z", "2026-07-07T16:00:00.000Z", "before 18:00 CEST today", true],
     ["open at 15:59 CEST → still same day", paris, "2026-07-07T13:59:00Z", "2026-07-07T16:00:00.000Z", "before 18:00 CEST today", true],
-    ["at 16:00 CEST there is no same-day promise → tomorrow morning", paris, "2026-07-07T14:00:00Z", "2026-07-08T08:00:00.000Z", "before 10:00 CEST tomorrow", false],
+    [
+      "at 16:00 CEST there is no same-day promise → tomorrow morning",
+      paris,
+      "2026-07-07T14:00:00Z",
+      "2026-07-08T08:00:00.000Z",
+      "before 10:00 CEST tomorrow",
+      false,
+    ],
     ["at 17:30 CEST → tomorrow before 10:00", paris, "2026-07-07T15:30:00Z", "2026-07-08T08:00:00.000Z", "before 10:00 CEST tomorrow", false],
     ["at 23:00 CEST → tomorrow before 10:00", paris, "2026-07-07T21:00:00Z", "2026-07-08T08:00:00.000Z", "before 10:00 CEST tomorrow", false],
     ["after midnight, the next business morning is today", paris, "2026-07-07T22:30:00Z", "2026-07-08T08:00:00.000Z", "before 10:00 CEST today", true],
     ["at 07:30 before opening → before 10:00 today", paris, "2026-07-08T05:30:00Z", "2026-07-08T08:00:00.000Z", "before 10:00 CEST today", true],
-    ["at 09:30, with under an hour before 10:00 → before closing today", paris, "2026-07-08T07:30:00Z", "2026-07-08T16:00:00.000Z", "before 18:00 CEST today", true],
+    [
+      "at 09:30, with under an hour before 10:00 → before closing today",
+      paris,
+      "2026-07-08T07:30:00Z",
+      "2026-07-08T16:00:00.000Z",
+      "before 18:00 CEST today",
+      true,
+    ],
     ["Friday 17:00 → Monday", paris, "2026-07-10T15:00:00Z", "2026-07-13T08:00:00.000Z", "before 10:00 CEST on Monday", false],
     ["Saturday → Monday", paris, "2026-07-11T10:00:00Z", "2026-07-13T08:00:00.000Z", "before 10:00 CEST on Monday", false],
-    ["Friday 17:00 CET before the March DST change → Monday 10:00 CEST (08:00 UTC)", paris, "2026-03-27T16:00:00Z", "2026-03-30T08:00:00.000Z", "before 10:00 CEST on Monday", false],
-    ["Friday 17:00 CEST before the October DST change → Monday 10:00 CET (09:00 UTC)", paris, "2026-10-23T15:00:00Z", "2026-10-26T09:00:00.000Z", "before 10:00 CET on Monday", false],
+    [
+      "Friday 17:00 CET before the March DST change → Monday 10:00 CEST (08:00 UTC)",
+      paris,
+      "2026-03-27T16:00:00Z",
+      "2026-03-30T08:00:00.000Z",
+      "before 10:00 CEST on Monday",
+      false,
+    ],
+    [
+      "Friday 17:00 CEST before the October DST change → Monday 10:00 CET (09:00 UTC)",
+      paris,
+      "2026-10-23T15:00:00Z",
+      "2026-10-26T09:00:00.000Z",
+      "before 10:00 CET on Monday",
+      false,
+    ],
     ["Christmas holidays and the weekend are skipped", christmas, "2026-12-23T16:00:00Z", "2026-12-28T09:00:00.000Z", "before 10:00 CET on Monday", false],
     ["Easter Monday is skipped → Tuesday", easterMonday, "2026-04-03T15:00:00Z", "2026-04-07T08:00:00.000Z", "before 10:00 CEST on Tuesday", false],
     ["a closure longer than a week names the date", yearEnd, "2026-12-18T16:00:00Z", "2027-01-04T09:00:00.000Z", "before 10:00 CET on Monday 4 January", false],
-    ["during the lunch break before 16:00 → the same afternoon", lunchBreak, "2026-07-01T11:00:00Z", "2026-07-01T16:00:00.000Z", "before 18:00 CEST today", true],
+    [
+      "during the lunch break before 16:00 → the same afternoon",
+      lunchBreak,
+      "2026-07-01T11:00:00Z",
+      "2026-07-01T16:00:00.000Z",
+      "before 18:00 CEST today",
+      true,
+    ],
     ["a short Friday with 30 minutes left → Monday", lunchBreak, "2026-07-03T10:30:00Z", "2026-07-06T08:00:00.000Z", "before 10:00 CEST on Monday", false],
     ["an always-open team promises before midnight today", alwaysOpen, "2026-07-07T10:00:00Z", "2026-07-07T22:00:00.000Z", "before midnight CEST today", true],
     ["an always-open team still keeps the 16:00 rule", alwaysOpen, "2026-07-07T15:00:00Z", "2026-07-08T08:00:00.000Z", "before 10:00 CEST tomorrow", false],
-    ["Auckland Friday 17:00 NZDT → Monday 10:00 NZST after its DST end", auckland, "2026-04-03T04:00:00Z", "2026-04-05T22:00:00.000Z", "before 10:00 NZST on Monday", false],
+    [
+      "Auckland Friday 17:00 NZDT → Monday 10:00 NZST after its DST end",
+      auckland,
+      "2026-04-03T04:00:00Z",
+      "2026-04-05T22:00:00.000Z",
+      "before 10:00 NZST on Monday",
+      false,
+    ],
   ])("%s", (_name, schedule, iso, by, label, sameDay) => {
     expect(followUpCommitment(schedule, new Date(iso))).toEqual({ by: new Date(by), label, sameDay });
   });

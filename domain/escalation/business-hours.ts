@@ -27,8 +27,7 @@ const DAY = 86_400_000;
 const HORIZON_DAYS = 400;
 const DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] as const;
 const LONG_DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
-  "September", "October", "November", "December"];
+const MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /** Whether the team is inside one of today's intervals (start inclusive, end exclusive). */
 export function isOpen(hours: BusinessHours, now: Date): boolean {
@@ -70,7 +69,10 @@ export function followUpCommitment(hours: BusinessHours, now: Date): FollowUpCom
     if (!last) continue;
     const from = i === 0 ? t : localToInstant(tz, date, 0);
     const morning = localToInstant(tz, date, beforeMinutes);
-    const candidates: [number, number][] = [[morning, beforeMinutes], [last[1], minutesOfDayAt(tz, date, last[1])]];
+    const candidates: [number, number][] = [
+      [morning, beforeMinutes],
+      [last[1], minutesOfDayAt(tz, date, last[1])],
+    ];
     for (const [by, minutes] of candidates) {
       if (openMinutesBetween(openings, from, by) >= MIN_BUSINESS_MINUTES_FOR_PROMISE) {
         const when = dayPhrase(today, date);
@@ -84,7 +86,11 @@ export function followUpCommitment(hours: BusinessHours, now: Date): FollowUpCom
 
 /** The weekly schedule in words: "Mon–Fri 9:00–18:00 CET", or "Mon–Thu 9:00–12:30, 14:00–18:00; Fri 9:00–13:00 CET". */
 export function describeHours(hours: BusinessHours, at?: Date): string {
-  const days = WEEKDAYS.map((d) => mergeIntervals(hours.weekly[d]).map(([s, e]) => `${formatMinutes(s)}–${formatMinutes(e)}`).join(", "));
+  const days = WEEKDAYS.map((d) =>
+    mergeIntervals(hours.weekly[d])
+      .map(([s, e]) => `${formatMinutes(s)}–${formatMinutes(e)}`)
+      .join(", "),
+  );
   const groups: string[] = [];
   for (let i = 0; i < days.length; ) {
     let j = i;
@@ -135,17 +141,27 @@ function localParts(timezone: string, t: number): LocalParts {
   let f = formatters.get(timezone);
   if (!f) {
     f = new Intl.DateTimeFormat("en-US", {
-      timeZone: timezone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric",
-      hour: "numeric", minute: "numeric", second: "numeric",
+      timeZone: timezone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
     });
     formatters.set(timezone, f);
   }
   const n: Partial<Record<Intl.DateTimeFormatPartTypes, number>> = {};
   for (const p of f.formatToParts(t)) n[p.type] = Number(p.value);
   return {
-    year: n.year ?? 0, month: n.month ?? 1, day: n.day ?? 1,
+    year: n.year ?? 0,
+    month: n.month ?? 1,
+    day: n.day ?? 1,
     // Some engines print midnight as 24 even with h23.
-    hour: (n.hour ?? 0) % 24, minute: n.minute ?? 0, second: n.second ?? 0,
+    hour: (n.hour ?? 0) % 24,
+    minute: n.minute ?? 0,
+    second: n.second ?? 0,
   };
 }
 
@@ -207,17 +223,12 @@ function openingsOn(hours: BusinessHours, date: LocalDate): [number, number][] {
   if (hours.holidays.includes(isoDate(date))) return [];
   const day = WEEKDAYS[weekdayIndex(date)];
   if (!day) return [];
-  return mergeIntervals(hours.weekly[day]).map(([s, e]) => [
-    localToInstant(hours.timezone, date, s),
-    localToInstant(hours.timezone, date, e),
-  ]);
+  return mergeIntervals(hours.weekly[day]).map(([s, e]) => [localToInstant(hours.timezone, date, s), localToInstant(hours.timezone, date, e)]);
 }
 
 /** Intervals as sorted, non-overlapping [startMinute, endMinute] pairs. */
 function mergeIntervals(intervals: readonly TimeInterval[]): [number, number][] {
-  const sorted = intervals
-    .map((i): [number, number] => [toMinutes(i.start), toMinutes(i.end)])
-    .sort((a, b) => a[0] - b[0]);
+  const sorted = intervals.map((i): [number, number] => [toMinutes(i.start), toMinutes(i.end)]).sort((a, b) => a[0] - b[0]);
   const merged: [number, number][] = [];
   for (const [s, e] of sorted) {
     const last = merged.at(-1);

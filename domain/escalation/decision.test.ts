@@ -1,19 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  acceptsOffer,
-  decideEscalation,
-  detectSignals,
-  initialEscalationMemory,
-  manualEscalation,
-  type EscalationDecision,
-  type Signals,
-} from "./decision";
-import {
-  defaultEscalationSettings,
-  escalationSettingsSchema,
-  type EscalationSettings,
-  type EscalationSettingsInput,
-} from "./escalation-settings";
+import { acceptsOffer, decideEscalation, detectSignals, initialEscalationMemory, manualEscalation, type EscalationDecision, type Signals } from "./decision";
+import { defaultEscalationSettings, escalationSettingsSchema, type EscalationSettings, type EscalationSettingsInput } from "./escalation-settings";
 import { initialQualification, updateQualification } from "./qualification";
 
 const defaults = defaultEscalationSettings();
@@ -122,7 +109,11 @@ describe("explicit request: always escalates", () => {
 describe("hot lead: escalates in the exchange the threshold is crossed", () => {
   it("escalates on the third message, not before", () => {
     const decisions = play(HOT);
-    expect(decisions.map((d) => [d.leadLevel, d.escalate])).toEqual([["cold", false], ["warm", false], ["hot", true]]);
+    expect(decisions.map((d) => [d.leadLevel, d.escalate])).toEqual([
+      ["cold", false],
+      ["warm", false],
+      ["hot", true],
+    ]);
     expect(decisions[2]).toMatchObject({ trigger: "hot_lead", route: "sales", priority: "urgent", stopQualifying: true, offer: "none" });
   });
 
@@ -176,9 +167,7 @@ describe("out-of-scope and sensitive: routed to the category's team", () => {
   });
 
   it("gives the category, keyword and refund reason codes", () => {
-    expect(decideLast(["I want a refund of $1,200"]).reasons).toEqual([
-      "category:refunds_billing", "keyword:a refund", "refund_over_limit:1200>500",
-    ]);
+    expect(decideLast(["I want a refund of $1,200"]).reasons).toEqual(["category:refunds_billing", "keyword:a refund", "refund_over_limit:1200>500"]);
   });
 
   it("raises the priority for a warm lead", () => {
@@ -275,14 +264,11 @@ describe("frustration: a human is offered directly", () => {
     expect(decideLast(["ok thanks, bye!"]).offer).toBe("none");
   });
 
-  it.each(["yes please", "sure, connect me", "ok", "Yes!", "that would be great"])(
-    "opens the handoff when the visitor accepts with %j",
-    (reply) => {
-      const d = decideLast(["this isn't helpful", reply]);
-      expect(d).toMatchObject({ escalate: true, trigger: "frustration", route: "sales", priority: "high" });
-      expect(d.reasons).toEqual(["frustration_complaint:this is not helpful", "offer_accepted"]);
-    },
-  );
+  it.each(["yes please", "sure, connect me", "ok", "Yes!", "that would be great"])("opens the handoff when the visitor accepts with %j", (reply) => {
+    const d = decideLast(["this isn't helpful", reply]);
+    expect(d).toMatchObject({ escalate: true, trigger: "frustration", route: "sales", priority: "high" });
+    expect(d.reasons).toEqual(["frustration_complaint:this is not helpful", "offer_accepted"]);
+  });
 
   it("keeps the offer's trigger when the acceptance is itself an explicit request", () => {
     const d = decideLast(["this isn't helpful", "yes, connect me with sales"]);
@@ -291,7 +277,11 @@ describe("frustration: a human is offered directly", () => {
 
   it("does not escalate when the visitor declines, and does not offer again right away", () => {
     const d = play(["this isn't helpful", "no thanks", "this is useless"]);
-    expect(d.map((x) => [x.escalate, x.offer])).toEqual([[false, "offer_human"], [false, "none"], [false, "none"]]);
+    expect(d.map((x) => [x.escalate, x.offer])).toEqual([
+      [false, "offer_human"],
+      [false, "none"],
+      [false, "none"],
+    ]);
     expect(d[2]?.reasons).toContain("offer_cooldown");
   });
 
@@ -420,7 +410,14 @@ describe("handoff disabled", () => {
     ["frustration", ["this isn't helpful"]],
     ["a category", ["Can you sign our NDA?"]],
     ["a stall", ["ok", "maybe"]],
-    ["bot failures", [{ text: "a?", botAnswerable: false }, { text: "b?", botAnswerable: false }, { text: "c?", botAnswerable: false }]],
+    [
+      "bot failures",
+      [
+        { text: "a?", botAnswerable: false },
+        { text: "b?", botAnswerable: false },
+        { text: "c?", botAnswerable: false },
+      ],
+    ],
   ])("nothing happens on %s", (_name, turns) => {
     expect(decideLast(turns, { settings })).toMatchObject({ escalate: false, offer: "none", reasons: ["handoff_disabled"] });
   });
@@ -464,7 +461,10 @@ describe("detectSignals", () => {
   });
 
   it("only reads an acceptance when an offer is pending", () => {
-    const pending = { ...initialEscalationMemory(), pendingOffer: { trigger: "stall" as const, reasons: [], route: "sales" as const, priority: "normal" as const } };
+    const pending = {
+      ...initialEscalationMemory(),
+      pendingOffer: { trigger: "stall" as const, reasons: [], route: "sales" as const, priority: "normal" as const },
+    };
     expect(detectSignals("yes please", defaults, initialEscalationMemory()).acceptsOffer).toBe(false);
     expect(detectSignals("yes please", defaults, pending).acceptsOffer).toBe(true);
   });
@@ -491,8 +491,15 @@ describe("memory", () => {
 describe("manualEscalation", () => {
   it("escalates for an operator's reason", () => {
     expect(manualEscalation("agent_took_over")).toEqual({
-      escalate: true, trigger: "manual", reasons: ["manual:agent_took_over"], route: "support", priority: "normal",
-      offer: "none", suggestManager: false, stopQualifying: false, captureOnly: false,
+      escalate: true,
+      trigger: "manual",
+      reasons: ["manual:agent_took_over"],
+      route: "support",
+      priority: "normal",
+      offer: "none",
+      suggestManager: false,
+      stopQualifying: false,
+      captureOnly: false,
     });
   });
 
@@ -503,13 +510,39 @@ describe("manualEscalation", () => {
 
 describe("acceptsOffer", () => {
   it.each([
-    "yes", "Yes please", "yeah", "yep", "sure", "Sure, connect me", "ok", "okay!", "please do", "go ahead",
-    "sounds good", "that would be great", "why not", "absolutely", "I'd like that", "connect me with sales",
-    "can I talk to someone", "👍 yes",
+    "yes",
+    "Yes please",
+    "yeah",
+    "yep",
+    "sure",
+    "Sure, connect me",
+    "ok",
+    "okay!",
+    "please do",
+    "go ahead",
+    "sounds good",
+    "that would be great",
+    "why not",
+    "absolutely",
+    "I'd like that",
+    "connect me with sales",
+    "can I talk to someone",
+    "👍 yes",
   ])("%j accepts", (text) => expect(acceptsOffer(text)).toBe(true));
 
   it.each([
-    "no", "No thanks", "nope", "not now", "maybe later", "not sure", "I'm good", "no, I'll keep chatting",
-    "yes, but first tell me the price", "ok but what about pricing?", "what about pricing?", "", "<script>yes</script>",
+    "no",
+    "No thanks",
+    "nope",
+    "not now",
+    "maybe later",
+    "not sure",
+    "I'm good",
+    "no, I'll keep chatting",
+    "yes, but first tell me the price",
+    "ok but what about pricing?",
+    "what about pricing?",
+    "",
+    "<script>yes</script>",
   ])("%j does not", (text) => expect(acceptsOffer(text)).toBe(false));
 });

@@ -14,24 +14,10 @@ import {
   type ExplicitRequest,
   type Persona,
 } from "./intents";
-import {
-  confirmedDimensions,
-  hasProgressed,
-  leadLevel,
-  type LeadLevel,
-  type QualificationState,
-} from "./qualification";
+import { confirmedDimensions, hasProgressed, leadLevel, type LeadLevel, type QualificationState } from "./qualification";
 import { analyzeSentiment, type SentimentResult } from "./sentiment";
 
-export type Trigger =
-  | "hot_lead"
-  | "explicit_request"
-  | "out_of_scope"
-  | "sensitive"
-  | "frustration"
-  | "stall"
-  | "bot_failure"
-  | "manual";
+export type Trigger = "hot_lead" | "explicit_request" | "out_of_scope" | "sensitive" | "frustration" | "stall" | "bot_failure" | "manual";
 
 /** offer_human: ask "would you like to talk to someone?"; soft_resource: suggest a guide or case study. */
 export type Offer = "none" | "offer_human" | "soft_resource";
@@ -113,8 +99,14 @@ const RECENT_QUESTIONS = 10;
 /** The memory of a conversation that has not started. */
 export function initialEscalationMemory(): EscalationMemory {
   return {
-    exchanges: 0, exchangesWithoutProgress: 0, consecutiveShortAnswers: 0, consecutiveBotFailures: 0,
-    recentQuestions: [], softOfferMade: false, pendingOffer: null, lastHumanOfferAt: null,
+    exchanges: 0,
+    exchangesWithoutProgress: 0,
+    consecutiveShortAnswers: 0,
+    consecutiveBotFailures: 0,
+    recentQuestions: [],
+    softOfferMade: false,
+    pendingOffer: null,
+    lastHumanOfferAt: null,
   };
 }
 
@@ -157,9 +149,19 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
   const personaReasons = persona ? [`persona:${persona}`] : [];
   const category = signals.category;
   const decide = (outcome: Partial<EscalationOutcome>, memoryAfter = next): EscalationDecision => ({
-    escalate: false, trigger: null, reasons: [], route: null, priority: "low", offer: "none",
-    suggestManager: category?.suggestManager ?? false, stopQualifying: level === "hot", captureOnly: false,
-    ...outcome, leadLevel: level, signals, memory: memoryAfter,
+    escalate: false,
+    trigger: null,
+    reasons: [],
+    route: null,
+    priority: "low",
+    offer: "none",
+    suggestManager: category?.suggestManager ?? false,
+    stopQualifying: level === "hot",
+    captureOnly: false,
+    ...outcome,
+    leadLevel: level,
+    signals,
+    memory: memoryAfter,
   });
 
   if (input.handoffOpen) return decide({ reasons: ["handoff_already_open"] });
@@ -167,8 +169,12 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
   const pending = memory.pendingOffer;
   if (pending && signals.acceptsOffer) {
     return decide({
-      escalate: true, trigger: pending.trigger, reasons: [...pending.reasons, "offer_accepted"],
-      route: pending.route, priority: pending.priority, captureOnly: !settings.handoffEnabled,
+      escalate: true,
+      trigger: pending.trigger,
+      reasons: [...pending.reasons, "offer_accepted"],
+      route: pending.route,
+      priority: pending.priority,
+      captureOnly: !settings.handoffEnabled,
     });
   }
 
@@ -187,10 +193,7 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
   // A resource is not a human: a warm lead still gets it when handoff is off or nothing else fired.
   const softOfferOr = (reasons: string[]): EscalationDecision =>
     level === "warm" && !memory.softOfferMade && next.exchanges >= settings.warmSoftOfferAfterExchanges
-      ? decide(
-          { reasons: [`warm_lead_soft_offer:exchanges:${next.exchanges}`, ...reasons], offer: "soft_resource" },
-          { ...next, softOfferMade: true },
-        )
+      ? decide({ reasons: [`warm_lead_soft_offer:exchanges:${next.exchanges}`, ...reasons], offer: "soft_resource" }, { ...next, softOfferMade: true })
       : decide({ reasons });
 
   if (!settings.handoffEnabled) return softOfferOr(["handoff_disabled"]);
@@ -198,8 +201,12 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
   if (level === "hot" && levelBefore !== "hot") {
     const dims = confirmedDimensions(after).map((d) => `${snake(d)}:${after[d].confidence}`);
     return decide({
-      escalate: true, trigger: "hot_lead", reasons: ["lead:hot", ...dims, ...secondary(category)],
-      route: "sales", priority: "urgent", stopQualifying: true,
+      escalate: true,
+      trigger: "hot_lead",
+      reasons: ["lead:hot", ...dims, ...secondary(category)],
+      route: "sales",
+      priority: "urgent",
+      stopQualifying: true,
     });
   }
 
@@ -209,7 +216,9 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
       suppressed.push(`suppressed:${category.id}`, ...personaReasons);
     } else {
       return decide({
-        escalate: true, trigger: category.kind, reasons: [...category.reasons, ...personaReasons],
+        escalate: true,
+        trigger: category.kind,
+        reasons: [...category.reasons, ...personaReasons],
         route: category.route,
         priority: maxPriority(category.priority, persona ? "low" : leadPriority(level, null)),
         suggestManager: category.suggestManager,
@@ -220,9 +229,11 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
   if (next.consecutiveBotFailures >= settings.botFailureThreshold) {
     return decide(
       {
-        escalate: true, trigger: "bot_failure",
+        escalate: true,
+        trigger: "bot_failure",
         reasons: [`bot_failures:${next.consecutiveBotFailures}>=${settings.botFailureThreshold}`, ...personaReasons, ...suppressed],
-        route: routeFor(persona, null), priority: leadPriority(level, persona),
+        route: routeFor(persona, null),
+        priority: leadPriority(level, persona),
       },
       { ...next, consecutiveBotFailures: 0 },
     );
@@ -232,12 +243,13 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
   const stall = level === "hot" ? [] : stallReasons(next, signals, settings);
   const offerTrigger = frustration.length > 0 ? "frustration" : stall.length > 0 ? "stall" : null;
   if (offerTrigger) {
-    const cooling = memory.lastHumanOfferAt !== null &&
-      next.exchanges - memory.lastHumanOfferAt < settings.stall.maxExchangesWithoutProgress;
+    const cooling = memory.lastHumanOfferAt !== null && next.exchanges - memory.lastHumanOfferAt < settings.stall.maxExchangesWithoutProgress;
     const reasons = [...(offerTrigger === "frustration" ? frustration : stall), ...personaReasons, ...suppressed];
     if (!cooling) {
       const offer: PendingOffer = {
-        trigger: offerTrigger, reasons, route: routeFor(persona, null),
+        trigger: offerTrigger,
+        reasons,
+        route: routeFor(persona, null),
         priority: offerTrigger === "frustration" ? (persona ? "normal" : "high") : leadPriority(level, persona),
       };
       return decide(
@@ -254,13 +266,22 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
 /** A human handoff started by an agent or an operator, not by the rules. */
 export function manualEscalation(reason: string, route: Route = "support", priority: Priority = "normal"): EscalationOutcome {
   return {
-    escalate: true, trigger: "manual", reasons: [`manual:${reason}`], route, priority, offer: "none",
-    suggestManager: false, stopQualifying: false, captureOnly: false,
+    escalate: true,
+    trigger: "manual",
+    reasons: [`manual:${reason}`],
+    route,
+    priority,
+    offer: "none",
+    suggestManager: false,
+    stopQualifying: false,
+    captureOnly: false,
   };
 }
 
-const DECLINE = /^(?:no|nope|nah|not\s+(?:now|yet|really|right\s+now|today|sure|necessary|needed)|maybe\s+later|later|i\s+am\s+(?:good|fine|ok|okay|alright)|that\s+is\s+(?:ok|okay|fine|alright)|do\s+not|never\s?mind|no\s+thanks?|no\s+thank\s+you)\b/;
-const ACCEPT = /^(?:oh\s+|well\s+|um+\s+)?(?:yes|yeah|yep|yup|ya|yea|sure|ok|okay|okey|alright|all\s+right|absolutely|definitely|of\s+course|please(?:\s+do)?|go\s+ahead|sounds\s+(?:good|great|perfect|fine)|that\s+would\s+(?:be\s+)?(?:great|good|helpful|nice|perfect|useful|lovely)|let\s+us\s+do\s+(?:it|that)|why\s+not|i\s+would\s+(?:like|love)\s+that|do\s+it|perfect|great|good\s+idea|connect\s+me|that\s+works|i\s+would\s+appreciate\s+(?:it|that))\b/;
+const DECLINE =
+  /^(?:no|nope|nah|not\s+(?:now|yet|really|right\s+now|today|sure|necessary|needed)|maybe\s+later|later|i\s+am\s+(?:good|fine|ok|okay|alright)|that\s+is\s+(?:ok|okay|fine|alright)|do\s+not|never\s?mind|no\s+thanks?|no\s+thank\s+you)\b/;
+const ACCEPT =
+  /^(?:oh\s+|well\s+|um+\s+)?(?:yes|yeah|yep|yup|ya|yea|sure|ok|okay|okey|alright|all\s+right|absolutely|definitely|of\s+course|please(?:\s+do)?|go\s+ahead|sounds\s+(?:good|great|perfect|fine)|that\s+would\s+(?:be\s+)?(?:great|good|helpful|nice|perfect|useful|lovely)|let\s+us\s+do\s+(?:it|that)|why\s+not|i\s+would\s+(?:like|love)\s+that|do\s+it|perfect|great|good\s+idea|connect\s+me|that\s+works|i\s+would\s+appreciate\s+(?:it|that))\b/;
 
 /**
  * Whether a reply accepts an offer to talk to a human: "yes please", "sure, connect me", "ok".
@@ -273,20 +294,13 @@ export function acceptsOffer(text: string): boolean {
   return detectExplicitRequest(text) !== null;
 }
 
-function advanceMemory(
-  memory: EscalationMemory,
-  text: string,
-  signals: Signals,
-  progressed: boolean,
-  botAnswerable: boolean | undefined,
-): EscalationMemory {
+function advanceMemory(memory: EscalationMemory, text: string, signals: Signals, progressed: boolean, botAnswerable: boolean | undefined): EscalationMemory {
   const questions = isQuestion(text) ? [...memory.recentQuestions, text.slice(0, 500)].slice(-RECENT_QUESTIONS) : memory.recentQuestions;
   return {
     exchanges: memory.exchanges + 1,
     exchangesWithoutProgress: progressed ? 0 : memory.exchangesWithoutProgress + 1,
     consecutiveShortAnswers: signals.shortAnswer ? memory.consecutiveShortAnswers + 1 : 0,
-    consecutiveBotFailures:
-      botAnswerable === false ? memory.consecutiveBotFailures + 1 : botAnswerable === true ? 0 : memory.consecutiveBotFailures,
+    consecutiveBotFailures: botAnswerable === false ? memory.consecutiveBotFailures + 1 : botAnswerable === true ? 0 : memory.consecutiveBotFailures,
     recentQuestions: questions,
     softOfferMade: memory.softOfferMade,
     // Any reply answers a pending offer; a "no" or a change of subject counts as a decline.

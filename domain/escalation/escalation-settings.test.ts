@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_CATEGORIES,
-  defaultEscalationSettings,
-  escalationSettingsSchema,
-  isValidTimeZone,
-} from "./escalation-settings";
+import { DEFAULT_CATEGORIES, defaultEscalationSettings, escalationSettingsSchema, isValidTimeZone } from "./escalation-settings";
 
 describe("escalation settings defaults", () => {
   const defaults = defaultEscalationSettings();
@@ -68,17 +63,54 @@ describe("escalation settings defaults", () => {
 
 describe("escalation settings accept", () => {
   it.each([
-    ["a partial stall object, keeping the other stall defaults", { stall: { shortAnswerStreak: 3 } }, (s: Parsed) => s.stall.maxExchangesWithoutProgress === 8 && s.stall.shortAnswerStreak === 3],
-    ["a day that runs to midnight", { businessHours: { weekly: { sat: [{ start: "00:00", end: "24:00" }] } } }, (s: Parsed) => s.businessHours.weekly.sat.length === 1 && s.businessHours.weekly.mon.length === 1],
-    ["several intervals a day (lunch break)", { businessHours: { weekly: { mon: [{ start: "09:00", end: "12:30" }, { start: "14:00", end: "18:00" }] } } }, (s: Parsed) => s.businessHours.weekly.mon.length === 2],
+    [
+      "a partial stall object, keeping the other stall defaults",
+      { stall: { shortAnswerStreak: 3 } },
+      (s: Parsed) => s.stall.maxExchangesWithoutProgress === 8 && s.stall.shortAnswerStreak === 3,
+    ],
+    [
+      "a day that runs to midnight",
+      { businessHours: { weekly: { sat: [{ start: "00:00", end: "24:00" }] } } },
+      (s: Parsed) => s.businessHours.weekly.sat.length === 1 && s.businessHours.weekly.mon.length === 1,
+    ],
+    [
+      "several intervals a day (lunch break)",
+      {
+        businessHours: {
+          weekly: {
+            mon: [
+              { start: "09:00", end: "12:30" },
+              { start: "14:00", end: "18:00" },
+            ],
+          },
+        },
+      },
+      (s: Parsed) => s.businessHours.weekly.mon.length === 2,
+    ],
     ["a far-away IANA zone", { businessHours: { timezone: "Pacific/Auckland" } }, (s: Parsed) => s.businessHours.timezone === "Pacific/Auckland"],
     ["UTC", { businessHours: { timezone: "UTC" } }, (s: Parsed) => s.businessHours.timezone === "UTC"],
     ["holiday dates", { businessHours: { holidays: ["2026-12-25", "2028-02-29"] } }, (s: Parsed) => s.businessHours.holidays.length === 2],
     ["a Calendly URL", { calendlyUrl: "https://calendly.com/acme/intro" }, (s: Parsed) => s.calendlyUrl === "https://calendly.com/acme/intro"],
-    ["resources with topics", { resources: [{ title: "Fintech case study", url: "https://acme.dev/cases/fintech", topics: ["fintech"] }] }, (s: Parsed) => s.resources[0]?.topics[0] === "fintech"],
-    ["a replacement category list", { categories: [{ id: "gdpr", label: "GDPR", kind: "out_of_scope", route: "legal", keywords: ["gdpr*"] }] }, (s: Parsed) => s.categories.length === 1 && s.categories[0]?.priority === "normal"],
-    ["the edges of every range", { sentimentThreshold: 0, responseTimeoutMinutes: 10, stall: { maxExchangesWithoutProgress: 6 }, botFailureThreshold: 1 }, (s: Parsed) => s.responseTimeoutMinutes === 10],
-    ["hostile text as plain data", { explicitRequestPhrases: ["<script>alert(1)</script>"] }, (s: Parsed) => s.explicitRequestPhrases[0] === "<script>alert(1)</script>"],
+    [
+      "resources with topics",
+      { resources: [{ title: "Fintech case study", url: "https://acme.dev/cases/fintech", topics: ["fintech"] }] },
+      (s: Parsed) => s.resources[0]?.topics[0] === "fintech",
+    ],
+    [
+      "a replacement category list",
+      { categories: [{ id: "gdpr", label: "GDPR", kind: "out_of_scope", route: "legal", keywords: ["gdpr*"] }] },
+      (s: Parsed) => s.categories.length === 1 && s.categories[0]?.priority === "normal",
+    ],
+    [
+      "the edges of every range",
+      { sentimentThreshold: 0, responseTimeoutMinutes: 10, stall: { maxExchangesWithoutProgress: 6 }, botFailureThreshold: 1 },
+      (s: Parsed) => s.responseTimeoutMinutes === 10,
+    ],
+    [
+      "hostile text as plain data",
+      { explicitRequestPhrases: ["<script>alert(1)</script>"] },
+      (s: Parsed) => s.explicitRequestPhrases[0] === "<script>alert(1)</script>",
+    ],
   ])("%s", (_name, input, check) => {
     const parsed = escalationSettingsSchema.parse(input);
     expect(check(parsed)).toBe(true);
@@ -109,12 +141,22 @@ describe("escalation settings reject, naming the field", () => {
     ["a follow-up time in the wrong format", { businessHours: { followUp: { beforeLocalTime: "10am" } } }, "businessHours.followUp.beforeLocalTime"],
     ["a javascript: Calendly URL", { calendlyUrl: "javascript:alert(1)" }, "calendlyUrl"],
     ["a resource without a URL", { resources: [{ title: "Guide" }] }, "resources.0.url"],
-    ["a category routed to an unknown team", { categories: [{ id: "x", label: "X", kind: "sensitive", route: "marketing", keywords: ["x"] }] }, "categories.0.route"],
+    [
+      "a category routed to an unknown team",
+      { categories: [{ id: "x", label: "X", kind: "sensitive", route: "marketing", keywords: ["x"] }] },
+      "categories.0.route",
+    ],
     ["a category with no keywords", { categories: [{ id: "x", label: "X", kind: "sensitive", route: "legal", keywords: [] }] }, "categories.0.keywords"],
-    ["duplicate category ids", { categories: [
-      { id: "x", label: "X", kind: "sensitive", route: "legal", keywords: ["a"] },
-      { id: "x", label: "Y", kind: "sensitive", route: "legal", keywords: ["b"] },
-    ] }, "categories"],
+    [
+      "duplicate category ids",
+      {
+        categories: [
+          { id: "x", label: "X", kind: "sensitive", route: "legal", keywords: ["a"] },
+          { id: "x", label: "Y", kind: "sensitive", route: "legal", keywords: ["b"] },
+        ],
+      },
+      "categories",
+    ],
     ["an oversized phrase", { explicitRequestPhrases: ["x".repeat(201)] }, "explicitRequestPhrases.0"],
     ["too many phrases", { explicitRequestPhrases: Array.from({ length: 101 }, (_, i) => `phrase ${i}`) }, "explicitRequestPhrases"],
     ["a string where a boolean belongs", { handoffEnabled: "yes" }, "handoffEnabled"],

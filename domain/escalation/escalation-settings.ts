@@ -12,9 +12,7 @@ const MAX_PHRASE = 200;
 const phrase = z.string().trim().min(1).max(MAX_PHRASE);
 
 /** "HH:MM", 24-hour; "24:00" is allowed so an interval can run to midnight. */
-export const localTimeSchema = z
-  .string()
-  .regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a local time "HH:MM" (00:00–24:00)');
+export const localTimeSchema = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected a local time "HH:MM" (00:00–24:00)');
 
 /** True when the runtime's Intl knows this IANA zone ("Europe/Paris", "UTC"). */
 export function isValidTimeZone(zone: string): boolean {
@@ -44,14 +42,13 @@ const weeklySchema = z.strictObject({
 });
 
 export const businessHoursSchema = z.strictObject({
-  timezone: z
-    .string()
-    .max(64)
-    .refine(isValidTimeZone, { message: "unknown IANA time zone" })
-    .default("Europe/Paris"),
+  timezone: z.string().max(64).refine(isValidTimeZone, { message: "unknown IANA time zone" }).default("Europe/Paris"),
   weekly: weeklySchema.prefault({}),
   /** Local dates ("YYYY-MM-DD") on which the team is closed all day. */
-  holidays: z.array(z.iso.date()).max(366).default(() => []),
+  holidays: z
+    .array(z.iso.date())
+    .max(366)
+    .default(() => []),
   followUp: z
     .strictObject({
       /** Outside hours the promise is "next business morning before this local time". */
@@ -63,9 +60,7 @@ export const businessHoursSchema = z.strictObject({
 });
 
 export const categorySchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{0,39}$/, "expected a lowercase id such as refunds_billing"),
+  id: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, "expected a lowercase id such as refunds_billing"),
   label: z.string().trim().min(1).max(80),
   kind: z.enum(CATEGORY_KINDS),
   route: z.enum(ROUTES),
@@ -79,7 +74,10 @@ export const categorySchema = z.strictObject({
 const resourceSchema = z.strictObject({
   title: z.string().trim().min(1).max(200),
   url: z.url({ protocol: /^https?$/ }).max(2000),
-  topics: z.array(z.string().trim().min(1).max(60)).max(20).default(() => []),
+  topics: z
+    .array(z.string().trim().min(1).max(60))
+    .max(20)
+    .default(() => []),
 });
 
 type CategoryInput = z.input<typeof categorySchema>;
@@ -98,10 +96,27 @@ export const DEFAULT_CATEGORIES: readonly CategoryInput[] = [
     priority: "urgent",
     suggestManager: true,
     keywords: [
-      "this is fraud", "that is fraud", "it is fraud", "fraudulent", "a scam", "scammed", "scamming",
-      "chargeback", "file a chargeback", "lawsuit*", "sue you", "sue your", "suing", "my lawyer*",
-      "our lawyer*", "my attorney*", "our attorney*", "legal action", "breach of contract",
-      "small claims", "report you",
+      "this is fraud",
+      "that is fraud",
+      "it is fraud",
+      "fraudulent",
+      "a scam",
+      "scammed",
+      "scamming",
+      "chargeback",
+      "file a chargeback",
+      "lawsuit*",
+      "sue you",
+      "sue your",
+      "suing",
+      "my lawyer*",
+      "our lawyer*",
+      "my attorney*",
+      "our attorney*",
+      "legal action",
+      "breach of contract",
+      "small claims",
+      "report you",
     ],
   },
   {
@@ -111,12 +126,37 @@ export const DEFAULT_CATEGORIES: readonly CategoryInput[] = [
     route: "support",
     priority: "high",
     keywords: [
-      "a refund", "my refund", "the refund", "full refund", "partial refund", "refund me", "refund my",
-      "refund us", "refunded", "money back", "reimburse me", "reimburse us", "billing issue*",
-      "billing problem*", "billing question*", "billing error*", "my invoice*", "our invoice*",
-      "the invoice", "wrong invoice", "charged twice", "double charged", "overcharged", "charged me",
-      "cancel my", "cancel our", "cancel the subscription", "cancel subscription", "cancellation",
-      "payment failed", "failed payment",
+      "a refund",
+      "my refund",
+      "the refund",
+      "full refund",
+      "partial refund",
+      "refund me",
+      "refund my",
+      "refund us",
+      "refunded",
+      "money back",
+      "reimburse me",
+      "reimburse us",
+      "billing issue*",
+      "billing problem*",
+      "billing question*",
+      "billing error*",
+      "my invoice*",
+      "our invoice*",
+      "the invoice",
+      "wrong invoice",
+      "charged twice",
+      "double charged",
+      "overcharged",
+      "charged me",
+      "cancel my",
+      "cancel our",
+      "cancel the subscription",
+      "cancel subscription",
+      "cancellation",
+      "payment failed",
+      "failed payment",
     ],
   },
   {
@@ -125,11 +165,33 @@ export const DEFAULT_CATEGORIES: readonly CategoryInput[] = [
     kind: "out_of_scope",
     route: "sales",
     keywords: [
-      "exact cost", "exact price", "exact pricing", "precise quote", "get a quote", "custom quote",
-      "quote for", "contract terms", "commercial terms", "payment terms", "pricing terms", "discount*",
-      "rate card", "day rate", "daily rate", "hourly rate", "statement of work", "sow", "msa",
-      "master services agreement", "would it cost", "will it cost", "cost for a", "retainer",
-      "volume pricing", "enterprise pricing", "negotiat*",
+      "exact cost",
+      "exact price",
+      "exact pricing",
+      "precise quote",
+      "get a quote",
+      "custom quote",
+      "quote for",
+      "contract terms",
+      "commercial terms",
+      "payment terms",
+      "pricing terms",
+      "discount*",
+      "rate card",
+      "day rate",
+      "daily rate",
+      "hourly rate",
+      "statement of work",
+      "sow",
+      "msa",
+      "master services agreement",
+      "would it cost",
+      "will it cost",
+      "cost for a",
+      "retainer",
+      "volume pricing",
+      "enterprise pricing",
+      "negotiat*",
     ],
   },
   {
@@ -138,10 +200,24 @@ export const DEFAULT_CATEGORIES: readonly CategoryInput[] = [
     kind: "out_of_scope",
     route: "legal",
     keywords: [
-      "nda", "ndas", "non disclosure", "confidentiality agreement", "intellectual property",
-      "ip ownership", "own the ip", "owns the ip", "ip rights", "limitation of liability",
-      "liability cap", "your liability", "liable", "indemnif*",
-      "data processing agreement", "dpa", "governing law", "legal terms",
+      "nda",
+      "ndas",
+      "non disclosure",
+      "confidentiality agreement",
+      "intellectual property",
+      "ip ownership",
+      "own the ip",
+      "owns the ip",
+      "ip rights",
+      "limitation of liability",
+      "liability cap",
+      "your liability",
+      "liable",
+      "indemnif*",
+      "data processing agreement",
+      "dpa",
+      "governing law",
+      "legal terms",
     ],
   },
   {
@@ -151,11 +227,23 @@ export const DEFAULT_CATEGORIES: readonly CategoryInput[] = [
     route: "account_management",
     priority: "high",
     keywords: [
-      "already working with you", "already work with you", "already working with your",
-      "already a client", "already a customer", "existing client", "existing customer",
-      "current client", "our account manager", "my account manager", "our project with you",
-      "our contract with you", "we're a client", "we are a client", "we're your client",
-      "as a client of yours", "the team you assigned",
+      "already working with you",
+      "already work with you",
+      "already working with your",
+      "already a client",
+      "already a customer",
+      "existing client",
+      "existing customer",
+      "current client",
+      "our account manager",
+      "my account manager",
+      "our project with you",
+      "our contract with you",
+      "we're a client",
+      "we are a client",
+      "we're your client",
+      "as a client of yours",
+      "the team you assigned",
     ],
   },
   {
@@ -164,9 +252,20 @@ export const DEFAULT_CATEGORIES: readonly CategoryInput[] = [
     kind: "out_of_scope",
     route: "sales",
     keywords: [
-      "internal process*", "internal information", "internal documents", "salary", "salaries",
-      "your revenue", "your margins", "your profit*", "employee names", "org chart", "non public",
-      "personal phone", "personal email", "home address",
+      "internal process*",
+      "internal information",
+      "internal documents",
+      "salary",
+      "salaries",
+      "your revenue",
+      "your margins",
+      "your profit*",
+      "employee names",
+      "org chart",
+      "non public",
+      "personal phone",
+      "personal email",
+      "home address",
     ],
   },
   {
@@ -175,10 +274,22 @@ export const DEFAULT_CATEGORIES: readonly CategoryInput[] = [
     kind: "out_of_scope",
     route: "sales",
     keywords: [
-      "technical assessment", "architecture review", "review our architecture", "review our code",
-      "audit our", "effort estimate", "estimate the effort", "detailed estimate",
-      "how long would it take", "how many hours would", "how many developers would",
-      "scope the project", "help us scope", "technical scoping", "feasibility", "is it feasible",
+      "technical assessment",
+      "architecture review",
+      "review our architecture",
+      "review our code",
+      "audit our",
+      "effort estimate",
+      "estimate the effort",
+      "detailed estimate",
+      "how long would it take",
+      "how many hours would",
+      "how many developers would",
+      "scope the project",
+      "help us scope",
+      "technical scoping",
+      "feasibility",
+      "is it feasible",
     ],
   },
 ];
@@ -187,7 +298,10 @@ export const escalationSettingsSchema = z.strictObject({
   /** Off: the bot never hands over on its own; an explicit request still becomes a capture. */
   handoffEnabled: z.boolean().default(true),
   /** Extra phrases that count as "I want a human", added to the built-in detector. */
-  explicitRequestPhrases: z.array(phrase).max(100).default(() => []),
+  explicitRequestPhrases: z
+    .array(phrase)
+    .max(100)
+    .default(() => []),
   /** Negativity (0–1) at or above which the visitor counts as frustrated. */
   sentimentThreshold: z.number().min(0).max(1).default(0.7),
   /** Consecutive questions the bot could not answer before it hands over. */
@@ -220,9 +334,15 @@ export const escalationSettingsSchema = z.strictObject({
   reminderGraceMinutes: z.int().min(0).max(10).default(2),
   /** Minutes a visitor may be gone while waiting for a human before the handoff counts as abandoned. */
   abandonAfterMinutes: z.int().min(1).max(60).default(10),
-  calendlyUrl: z.url({ protocol: /^https?$/ }).max(2000).optional(),
+  calendlyUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
   /** Offered while the visitor waits, matched to the conversation by topic. */
-  resources: z.array(resourceSchema).max(50).default(() => []),
+  resources: z
+    .array(resourceSchema)
+    .max(50)
+    .default(() => []),
 });
 
 export type EscalationSettings = z.output<typeof escalationSettingsSchema>;

@@ -181,8 +181,18 @@ describe("detectCategory", () => {
   });
 
   it.each([
-    ["a refund over the limit is sensitive, high and suggests a manager", "I want a refund of $1,200", { id: "refunds_billing", priority: "high", suggestManager: true }, { amount: 1200, currency: "USD", overLimit: true }],
-    ["a refund under the limit stays with support", "please refund my 300 dollars", { id: "refunds_billing", suggestManager: false }, { amount: 300, currency: "USD", overLimit: false }],
+    [
+      "a refund over the limit is sensitive, high and suggests a manager",
+      "I want a refund of $1,200",
+      { id: "refunds_billing", priority: "high", suggestManager: true },
+      { amount: 1200, currency: "USD", overLimit: true },
+    ],
+    [
+      "a refund under the limit stays with support",
+      "please refund my 300 dollars",
+      { id: "refunds_billing", suggestManager: false },
+      { amount: 300, currency: "USD", overLimit: false },
+    ],
     ["euros are compared as written (no FX)", "refund me €800", { suggestManager: true }, { amount: 800, currency: "EUR", overLimit: true }],
     ["a k suffix multiplies", "I need a refund of 2k USD", { suggestManager: true }, { amount: 2000, currency: "USD", overLimit: true }],
     ["a bare amount after 'refund of' counts", "I'd like a refund of 600", { suggestManager: true }, { amount: 600, currency: null, overLimit: true }],
@@ -215,7 +225,10 @@ describe("detectCategory", () => {
 
   it("flags a refund over the limit even when no category covers refunds", () => {
     expect(detectCategory("I want a refund of $900", [], refundLimitUsd)).toMatchObject({
-      id: "refund_over_limit", kind: "sensitive", route: "support", suggestManager: true,
+      id: "refund_over_limit",
+      kind: "sensitive",
+      route: "support",
+      suggestManager: true,
     });
   });
 
@@ -259,9 +272,8 @@ describe("isShortNonCommittal", () => {
     (text) => expect(isShortNonCommittal(text)).toBe(true),
   );
 
-  it.each(["yes", "no", "We are a 50-person fintech", "ok, what about pricing?", "sure, we need it by March", "", "   "])(
-    "%j is not",
-    (text) => expect(isShortNonCommittal(text)).toBe(false),
+  it.each(["yes", "no", "We are a 50-person fintech", "ok, what about pricing?", "sure, we need it by March", "", "   "])("%j is not", (text) =>
+    expect(isShortNonCommittal(text)).toBe(false),
   );
 });
 

@@ -56,7 +56,10 @@ function normalizeUncached(text: string): string {
 
 /** Normalized words only: punctuation becomes a space (keeps apostrophes and currency signs). */
 function toWords(normalized: string): string {
-  return normalized.replace(/[^\p{L}\p{N}'$€£]+/gu, " ").replace(/\s+/g, " ").trim();
+  return normalized
+    .replace(/[^\p{L}\p{N}'$€£]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 const phraseCache = new Map<string, RegExp | null>();
@@ -71,10 +74,11 @@ function phraseRegex(phrase: string): RegExp | null {
   if (cached !== undefined) return cached;
   const words = toWords(normalizeText(phrase));
   const wildcard = phrase.trim().endsWith("*");
-  const body = words.split(" ").map((w) => w.replace(/[$]/g, "\\$")).join(" ");
-  const re = words
-    ? new RegExp(`(?<![\\p{L}\\p{N}])${body}${wildcard ? "[\\p{L}\\p{N}']*" : "(?![\\p{L}\\p{N}])"}`, "u")
-    : null;
+  const body = words
+    .split(" ")
+    .map((w) => w.replace(/[$]/g, "\\$"))
+    .join(" ");
+  const re = words ? new RegExp(`(?<![\\p{L}\\p{N}])${body}${wildcard ? "[\\p{L}\\p{N}']*" : "(?![\\p{L}\\p{N}])"}`, "u") : null;
   if (phraseCache.size > 5000) phraseCache.clear();
   phraseCache.set(phrase, re);
   return re;
@@ -119,19 +123,27 @@ const EXPLICIT_PATTERNS: RegExp[] = [
   // "can I talk to a person", "let me talk to an agent", "speak to someone on your team"
   new RegExp(String.raw`(?:${LEAD}|\b${REQ}\s+)(?:please\s+)?(?:just\s+)?${TALK}\s+${HUMAN}`),
   // "connect me with sales", "put me in touch with someone", "escalate this to a manager"
-  new RegExp(String.raw`\b(?:connect|transfer|put|patch|forward|pass|hand|route|escalate|switch|redirect|get)\s+(?:me|us|this|it|my\s+(?:request|question|case|chat))(?:\s+(?:through|over|directly|now))?\s+(?:to|with|in\s+(?:touch|contact)\s+with)\s+${HUMAN}`),
+  new RegExp(
+    String.raw`\b(?:connect|transfer|put|patch|forward|pass|hand|route|escalate|switch|redirect|get)\s+(?:me|us|this|it|my\s+(?:request|question|case|chat))(?:\s+(?:through|over|directly|now))?\s+(?:to|with|in\s+(?:touch|contact)\s+with)\s+${HUMAN}`,
+  ),
   /\b(?:connect|transfer)\s+(?:me|us)(?=\s*(?:$|[.,;:!?]|(?:please|now|asap)\b))/,
   /\b(?:please\s+)?escalate\s+(?:this|it|my\s+(?:case|issue|request|ticket|question)|the\s+(?:case|issue))\b|\bplease\s+escalate\b/,
   // "is there an engineer I can talk to", "is anyone there", "do you have someone I could speak with"
-  new RegExp(String.raw`\b(?:(?:is|are)\s+there|do\s+you\s+have)\s+(?:(?:${DET}\s+)?${GENERIC}|${BARE})(?:\s+(?:from|on|in|at)\s+(?:your\s+|the\s+)?[a-z]+(?:\s+team)?)?\s+(?:(?:i|we)\s+(?:can|could|might)\s+(?:talk|speak|chat)\s+(?:to|with)|(?:available|around|here|there|online)\b)`),
+  new RegExp(
+    String.raw`\b(?:(?:is|are)\s+there|do\s+you\s+have)\s+(?:(?:${DET}\s+)?${GENERIC}|${BARE})(?:\s+(?:from|on|in|at)\s+(?:your\s+|the\s+)?[a-z]+(?:\s+team)?)?\s+(?:(?:i|we)\s+(?:can|could|might)\s+(?:talk|speak|chat)\s+(?:to|with)|(?:available|around|here|there|online)\b)`,
+  ),
   /\bis\s+(?:anyone|anybody|someone|somebody|there\s+anyone|there\s+anybody|a\s+(?:real\s+)?(?:human|person))\s+(?:there|here|around|available|online)\b/,
   // "who should I talk to about this", "who's the right person to speak with"
   /\bwho\s+(?:should|can|could|do|would|shall|might)\s+(?:i|we)\s+(?:talk|speak|reach\s+out|get\s+in\s+touch|contact|ask|email|call|write)(?:\s+(?:to|with))?\b/,
   /\b(?:the\s+)?(?:right|best)\s+person\s+to\s+(?:talk|speak)\s+(?:to|with)\b|\bwho\s+(?:is|would\s+be)\s+the\s+(?:right|best)\s+person\b/,
   // "I'd rather book a call", "can we schedule a demo"
-  new RegExp(String.raw`(?:${LEAD}|\b${REQ}\s+)(?:please\s+)?(?:just\s+)?(?:book|schedule|set\s+up|arrange|have|get|hop\s+on|jump\s+on|do|organi[sz]e|request)\s+(?:a\s+|an\s+)?(?:(?:quick|short|brief|intro|introductory|discovery|video|phone|zoom|sales|live|personal|free|\d+[\s-]?min(?:ute)?s?)\s+)*(?:call|meeting|demo|consultation|appointment)\b(?!\s+with\s+(?:my|our)\b)`),
+  new RegExp(
+    String.raw`(?:${LEAD}|\b${REQ}\s+)(?:please\s+)?(?:just\s+)?(?:book|schedule|set\s+up|arrange|have|get|hop\s+on|jump\s+on|do|organi[sz]e|request)\s+(?:a\s+|an\s+)?(?:(?:quick|short|brief|intro|introductory|discovery|video|phone|zoom|sales|live|personal|free|\d+[\s-]?min(?:ute)?s?)\s+)*(?:call|meeting|demo|consultation|appointment)\b(?!\s+with\s+(?:my|our)\b)`,
+  ),
   // "can someone call me", "have a sales rep email me", "give me a call"
-  new RegExp(String.raw`\b(?:can|could|would|will)\s+(?:someone|somebody|anyone|anybody|a\s+(?:real\s+)?(?:person|human))(?:\s+(?:from|on|at)\s+(?:your|the)\s+team)?\s+(?:please\s+)?(?:help|assist|take\s+over|answer|look\s+at\s+this|${CONTACT})\b`),
+  new RegExp(
+    String.raw`\b(?:can|could|would|will)\s+(?:someone|somebody|anyone|anybody|a\s+(?:real\s+)?(?:person|human))(?:\s+(?:from|on|at)\s+(?:your|the)\s+team)?\s+(?:please\s+)?(?:help|assist|take\s+over|answer|look\s+at\s+this|${CONTACT})\b`,
+  ),
   new RegExp(String.raw`\b(?:can|could|would|will)\s+(?:${DET}\s+${GENERIC}|sales|support)\s+(?:please\s+)?(?:take\s+over|${CONTACT}\s+(?:me|us))\b`),
   new RegExp(String.raw`\b(?:have|get|ask)\s+(?:someone|somebody|${DET}\s+${GENERIC}|sales)\s+(?:to\s+)?${CONTACT}\s+(?:me|us)\b`),
   /\b(?:can|could|would)\s+you\s+(?:please\s+)?(?:call|phone|ring)\s+(?:me|us)\b/,
@@ -139,7 +151,9 @@ const EXPLICIT_PATTERNS: RegExp[] = [
   new RegExp(String.raw`\bi\s+would\s+(?:like|love|prefer)\s+(?:for\s+)?(?:someone|somebody|${DET}\s+${GENERIC})\s+to\s+${CONTACT}\s+(?:me|us)\b`),
   /\bgive\s+(?:me|us)\s+a\s+(?:call|ring)\b/,
   // "can I get a human", "real person please", "agent"
-  new RegExp(String.raw`(?:(?:\b(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:get|have)|\b(?:get|give|find|bring)\s+me|\b(?:i|we)\s+(?:would\s+)?(?:really\s+)?(?:want|need|like|prefer|demand|request))\s+|${LEAD}(?:please\s+)?)${SHORT_HUMAN}`),
+  new RegExp(
+    String.raw`(?:(?:\b(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:get|have)|\b(?:get|give|find|bring)\s+me|\b(?:i|we)\s+(?:would\s+)?(?:really\s+)?(?:want|need|like|prefer|demand|request))\s+|${LEAD}(?:please\s+)?)${SHORT_HUMAN}`,
+  ),
 ];
 
 // Refusals only count in the same clause, just before the request ("I don't need to talk to anyone").
@@ -159,7 +173,11 @@ export function detectExplicitRequest(text: string, extraPhrases: readonly strin
     if (!m) continue;
     const phrase = m[0].replace(/^[\s.,;:!?]+/, "").trim();
     const start = m.index + m[0].length - m[0].replace(/^[\s.,;:!?]+/, "").length;
-    const clause = t.slice(0, start).split(/[.,;:!?]/).at(-1) ?? "";
+    const clause =
+      t
+        .slice(0, start)
+        .split(/[.,;:!?]/)
+        .at(-1) ?? "";
     const window = clause.trim().split(" ").slice(-5).join(" ");
     if (NEGATED.test(window)) continue;
     return { phrase, source: "builtin", route: namedRoute(phrase) };
@@ -203,12 +221,25 @@ export interface CategoryMatch {
 }
 
 /** The visitor claiming money, not a prospect describing their refund flow. */
-const REFUND_CONTEXT = /\b(?:a|my|the|full|partial|want|need|get)\s+refund\b|\brefund\s+(?:me|my|us|of)\b|\brefunded\b|\bmoney\s+back\b|\breimburse\s+(?:me|us)\b|\bcharged\s+(?:me|us|twice)\b|\bovercharged\b|\bchargeback\b/;
+const REFUND_CONTEXT =
+  /\b(?:a|my|the|full|partial|want|need|get)\s+refund\b|\brefund\s+(?:me|my|us|of)\b|\brefunded\b|\bmoney\s+back\b|\breimburse\s+(?:me|us)\b|\bcharged\s+(?:me|us|twice)\b|\bovercharged\b|\bchargeback\b/;
 const AMOUNT_BEFORE = /(us\$|\$|€|£|usd|eur|gbp)\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?(\s?k\b)?/g;
 const AMOUNT_AFTER = /\b(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?(\s?k)?\s?(usd|dollars?|bucks|eur|euros?|gbp|pounds?|\$|€|£)(?![\p{L}])/gu;
 const CURRENCY: Record<string, string> = {
-  "us$": "USD", $: "USD", usd: "USD", dollar: "USD", dollars: "USD", bucks: "USD",
-  "€": "EUR", eur: "EUR", euro: "EUR", euros: "EUR", "£": "GBP", gbp: "GBP", pound: "GBP", pounds: "GBP",
+  us$: "USD",
+  $: "USD",
+  usd: "USD",
+  dollar: "USD",
+  dollars: "USD",
+  bucks: "USD",
+  "€": "EUR",
+  eur: "EUR",
+  euro: "EUR",
+  euros: "EUR",
+  "£": "GBP",
+  gbp: "GBP",
+  pound: "GBP",
+  pounds: "GBP",
 };
 
 /**
@@ -267,8 +298,14 @@ export function detectCategory(text: string, categories: readonly Category[], re
         refund,
       }
     : {
-        id: "refund_over_limit", label: "Refund over the limit", kind: "sensitive", route: "support",
-        priority: "high", suggestManager: true, keyword: "refund_amount", refund,
+        id: "refund_over_limit",
+        label: "Refund over the limit",
+        kind: "sensitive",
+        route: "support",
+        priority: "high",
+        suggestManager: true,
+        keyword: "refund_amount",
+        refund,
       };
   const reasons = [`category:${base.id}`, `keyword:${base.keyword}`];
   if (refund && over) reasons.push(`refund_over_limit:${refund.amount}>${refundLimitUsd}`);
@@ -283,10 +320,60 @@ function kindRank(kind: CategoryKind): number {
 // --- conversation shape -------------------------------------------------------------------------
 
 const NON_COMMITTAL_WORDS = new Set([
-  "ok", "okay", "k", "kk", "okk", "okey", "maybe", "perhaps", "possibly", "idk", "dunno", "sure", "hmm",
-  "hm", "hmmm", "mm", "mmm", "mhm", "uh", "um", "umm", "meh", "fine", "yeah", "yea", "ya", "yep", "yup",
-  "not", "i", "do", "know", "guess", "suppose", "so", "probably", "whatever", "cool", "alright", "right",
-  "see", "got", "it", "oh", "ah", "eh", "well", "could", "be", "sort", "kind", "of", "nah", "lol",
+  "ok",
+  "okay",
+  "k",
+  "kk",
+  "okk",
+  "okey",
+  "maybe",
+  "perhaps",
+  "possibly",
+  "idk",
+  "dunno",
+  "sure",
+  "hmm",
+  "hm",
+  "hmmm",
+  "mm",
+  "mmm",
+  "mhm",
+  "uh",
+  "um",
+  "umm",
+  "meh",
+  "fine",
+  "yeah",
+  "yea",
+  "ya",
+  "yep",
+  "yup",
+  "not",
+  "i",
+  "do",
+  "know",
+  "guess",
+  "suppose",
+  "so",
+  "probably",
+  "whatever",
+  "cool",
+  "alright",
+  "right",
+  "see",
+  "got",
+  "it",
+  "oh",
+  "ah",
+  "eh",
+  "well",
+  "could",
+  "be",
+  "sort",
+  "kind",
+  "of",
+  "nah",
+  "lol",
 ]);
 
 /** "ok", "maybe", "idk", "sure", "hmm", "not sure", "i guess", an emoji: an answer that moves nothing. */
@@ -306,18 +393,105 @@ export function isQuestion(text: string): boolean {
 }
 
 const STOPWORDS = new Set([
-  "a", "an", "the", "is", "are", "was", "were", "be", "been", "do", "does", "did", "can", "could",
-  "would", "will", "should", "shall", "may", "might", "i", "you", "we", "they", "it", "this", "that",
-  "these", "those", "my", "your", "our", "their", "of", "to", "for", "in", "on", "at", "with", "about",
-  "and", "or", "what", "how", "when", "where", "which", "who", "why", "there", "any", "some", "me", "us",
-  "please", "tell", "know", "just", "so", "if", "then", "have", "has", "had", "get", "again", "ok",
-  "okay", "still", "but", "not", "really", "actually", "exactly", "guys", "hi", "hello", "hey",
+  "a",
+  "an",
+  "the",
+  "is",
+  "are",
+  "was",
+  "were",
+  "be",
+  "been",
+  "do",
+  "does",
+  "did",
+  "can",
+  "could",
+  "would",
+  "will",
+  "should",
+  "shall",
+  "may",
+  "might",
+  "i",
+  "you",
+  "we",
+  "they",
+  "it",
+  "this",
+  "that",
+  "these",
+  "those",
+  "my",
+  "your",
+  "our",
+  "their",
+  "of",
+  "to",
+  "for",
+  "in",
+  "on",
+  "at",
+  "with",
+  "about",
+  "and",
+  "or",
+  "what",
+  "how",
+  "when",
+  "where",
+  "which",
+  "who",
+  "why",
+  "there",
+  "any",
+  "some",
+  "me",
+  "us",
+  "please",
+  "tell",
+  "know",
+  "just",
+  "so",
+  "if",
+  "then",
+  "have",
+  "has",
+  "had",
+  "get",
+  "again",
+  "ok",
+  "okay",
+  "still",
+  "but",
+  "not",
+  "really",
+  "actually",
+  "exactly",
+  "guys",
+  "hi",
+  "hello",
+  "hey",
 ]);
 const SYNONYMS: Record<string, string> = {
-  cost: "price", costs: "price", pricing: "price", prices: "price", fee: "price", fees: "price",
-  charge: "price", integration: "integrate", integrations: "integrate", integrates: "integrate",
-  connect: "integrate", connects: "integrate", plans: "plan", tiers: "plan", tier: "plan",
-  supports: "support", offer: "provide", offers: "provide",
+  cost: "price",
+  costs: "price",
+  pricing: "price",
+  prices: "price",
+  fee: "price",
+  fees: "price",
+  charge: "price",
+  integration: "integrate",
+  integrations: "integrate",
+  integrates: "integrate",
+  connect: "integrate",
+  connects: "integrate",
+  plans: "plan",
+  tiers: "plan",
+  tier: "plan",
+  supports: "support",
+  offer: "provide",
+  offers: "provide",
 };
 
 function contentWords(text: string): Set<string> {
@@ -362,21 +536,45 @@ export interface PersonaMatch {
 }
 
 const PERSONA_PATTERNS: [Persona, RegExp][] = [
-  ["N1", /\b(?:we|i)\s+(?:are|am)\s+(?:also\s+)?(?:building|developing|making|working\s+on|launching|running)\s+(?:a\s+|an\s+)?(?:very\s+)?(?:similar|competing|comparable|rival)\b/],
+  [
+    "N1",
+    /\b(?:we|i)\s+(?:are|am)\s+(?:also\s+)?(?:building|developing|making|working\s+on|launching|running)\s+(?:a\s+|an\s+)?(?:very\s+)?(?:similar|competing|comparable|rival)\b/,
+  ],
   ["N1", /\bbuilding\s+something\s+(?:very\s+)?similar\b/],
-  ["N1", /\b(?:we|i)\s+(?:are|am|work)\s+(?:at\s+|for\s+|with\s+)?(?:a|an|your|one\s+of\s+your)\s+(?:direct\s+)?(?:competitors?|competing\s+(?:company|agency|firm|product|vendor|business|startup)|rivals?)\b/],
+  [
+    "N1",
+    /\b(?:we|i)\s+(?:are|am|work)\s+(?:at\s+|for\s+|with\s+)?(?:a|an|your|one\s+of\s+your)\s+(?:direct\s+)?(?:competitors?|competing\s+(?:company|agency|firm|product|vendor|business|startup)|rivals?)\b/,
+  ],
   ["N1", /\b(?:for|doing|conducting|running|part\s+of)\s+(?:(?:a|an|our|my|some)\s+)?competitive\s+(?:analysis|research|intelligence|benchmark\w*)\b/],
   ["N1", /\bcompetitive\s+(?:analysis|research|intelligence)\s+(?:of|on|about)\s+(?:you|your)\b/],
-  ["N1", /\b(?:we|i)\s+(?:offer|sell|provide|do|build|make)\s+(?:the\s+|a\s+)?(?:same|similar)\s+(?:thing|things|service|services|product|products|solution|tool|stuff)\b/],
+  [
+    "N1",
+    /\b(?:we|i)\s+(?:offer|sell|provide|do|build|make)\s+(?:the\s+|a\s+)?(?:same|similar)\s+(?:thing|things|service|services|product|products|solution|tool|stuff)\b/,
+  ],
   ["N1", /\bwe\s+are\s+in\s+the\s+same\s+(?:space|business|market|industry)\b/],
-  ["N1", /\b(?:benchmark(?:ing)?|compar(?:e|ing))\s+(?:you|your\s+\w+)\s+(?:against|with|to)\s+(?:ours|our\s+(?:own\s+)?(?:product|tool|service|solution|offering|platform))\b/],
-  ["N2", /\bi\s+am\s+(?:a|an)\s+(?:(?:phd|doctoral|master's|masters|graduate|grad|undergraduate|university|college|mba|final[\s-]year|high\s+school|business|computer\s+science|cs)\s+)?(?:students?|phd\s+(?:student|candidate)|undergrad|intern)\b(?!\s+(?:success|services|affairs|experience|loan|portal|housing|information)\b)/],
+  [
+    "N1",
+    /\b(?:benchmark(?:ing)?|compar(?:e|ing))\s+(?:you|your\s+\w+)\s+(?:against|with|to)\s+(?:ours|our\s+(?:own\s+)?(?:product|tool|service|solution|offering|platform))\b/,
+  ],
+  [
+    "N2",
+    /\bi\s+am\s+(?:a|an)\s+(?:(?:phd|doctoral|master's|masters|graduate|grad|undergraduate|university|college|mba|final[\s-]year|high\s+school|business|computer\s+science|cs)\s+)?(?:students?|phd\s+(?:student|candidate)|undergrad|intern)\b(?!\s+(?:success|services|affairs|experience|loan|portal|housing|information)\b)/,
+  ],
   ["N2", /\bi\s+am\s+(?:an?\s+)?(?:academic\s+)?researcher\b(?!\s+(?:at|for|with)\s+(?!(?:a|the)\s+university))|\bacademic\s+research\b/],
-  ["N2", /\b(?:writing|working\s+on|doing|for|researching)\s+(?:my|a|an|our)\s+(?:(?:master's|masters|bachelor's|bachelor|phd|final|senior|university|college|school|class|course)\s+)?(?:thesis|dissertation|research\s+paper|term\s+paper|(?<!white\s)paper\s+for\s+(?:school|class|university|college)|essay|school\s+project|class\s+project|university\s+project|college\s+project|uni\s+project|assignment|homework|coursework|capstone)\b/],
-  ["N2", /\bfor\s+my\s+(?:academic\s+)?research\b(?!\s+(?:team|department|platform|lab|group|company|business))|\bfor\s+(?:a|my)\s+(?:research\s+)?(?:survey|study)\s+(?:at|for)\s+(?:my\s+)?(?:university|school|college|class)\b/],
+  [
+    "N2",
+    /\b(?:writing|working\s+on|doing|for|researching)\s+(?:my|a|an|our)\s+(?:(?:master's|masters|bachelor's|bachelor|phd|final|senior|university|college|school|class|course)\s+)?(?:thesis|dissertation|research\s+paper|term\s+paper|(?<!white\s)paper\s+for\s+(?:school|class|university|college)|essay|school\s+project|class\s+project|university\s+project|college\s+project|uni\s+project|assignment|homework|coursework|capstone)\b/,
+  ],
+  [
+    "N2",
+    /\bfor\s+my\s+(?:academic\s+)?research\b(?!\s+(?:team|department|platform|lab|group|company|business))|\bfor\s+(?:a|my)\s+(?:research\s+)?(?:survey|study)\s+(?:at|for)\s+(?:my\s+)?(?:university|school|college|class)\b/,
+  ],
   ["N2", /\b(?:are|is)\s+(?:you|your\s+(?:company|team|agency))\s+(?:currently\s+|still\s+)?hiring\b/],
   ["N2", /\bjob\s+(?:openings?|opportunit(?:y|ies)|vacanc(?:y|ies)|offers?|application)\b|\bopen\s+(?:positions|roles|vacancies)\b/],
-  ["N2", /\b(?:looking\s+for|seeking|searching\s+for)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:job|internship|position|employment|work\s+placement)\b(?!\s+(?:board|portal|platform|site|marketplace|app|listing))/],
+  [
+    "N2",
+    /\b(?:looking\s+for|seeking|searching\s+for)\s+(?:a\s+|an\s+)?(?:new\s+)?(?:job|internship|position|employment|work\s+placement)\b(?!\s+(?:board|portal|platform|site|marketplace|app|listing))/,
+  ],
   ["N2", /\b(?:apply|applying)\s+(?:for|to)\s+(?:a\s+|an\s+|the\s+)?(?:job|position|role|internship)\b|\binternships?\b/],
   ["N2", /\b(?:send|attach|share)\s+(?:you\s+)?my\s+(?:cv|resume|résumé|portfolio)\b|\bwork\s+for\s+you\b|\bjoin\s+your\s+team\b/],
 ];

@@ -41,8 +41,12 @@ const MAX_QUOTE = 200;
 export function initialQualification(): QualificationState {
   const empty = (): DimensionState => ({ confidence: 0, evidence: [] });
   return {
-    problemFit: empty(), authorityFit: empty(), companyFit: empty(), timingFit: empty(),
-    persona: null, personaEvidence: null,
+    problemFit: empty(),
+    authorityFit: empty(),
+    companyFit: empty(),
+    timingFit: empty(),
+    persona: null,
+    personaEvidence: null,
   };
 }
 
@@ -54,44 +58,168 @@ interface Signal {
 }
 
 const MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec";
-const INDUSTRIES = "fintech|healthtech|insurtech|edtech|proptech|legaltech|saas|e-?commerce|ecommerce|marketplace|bank|insurer|retailer|logistics|manufacturer|agency|startup|scale-?up|hospital|clinic|non-?profit|university|b2b|b2c|company|business|firm|brand|studio|publisher|retail|media";
+const INDUSTRIES =
+  "fintech|healthtech|insurtech|edtech|proptech|legaltech|saas|e-?commerce|ecommerce|marketplace|bank|insurer|retailer|logistics|manufacturer|agency|startup|scale-?up|hospital|clinic|non-?profit|university|b2b|b2c|company|business|firm|brand|studio|publisher|retail|media";
 const NUMBER = "\\d+|one|two|three|four|five|six|ten|twenty|fifty|hundred";
 
 // Patterns run on normalized text (lowercase, contractions expanded: "we're" → "we are").
 const SIGNALS: Signal[] = [
   // Problem: a need, a project, a pain.
-  { dimension: "problemFit", id: "partner_to_build", weight: 0.7, pattern: /\blooking\s+for\s+(?:a\s+|an\s+)?(?:\w+\s+)?(?:partner|agency|team|studio|firm|vendor|contractor)\s+to\s+(?:build|develop|help|design|create|ship|launch|rebuild|migrate|implement)\b/ },
-  { dimension: "problemFit", id: "looking_for", weight: 0.6, pattern: /\b(?:we|i)\s+(?:are|am)\s+(?:currently\s+|actively\s+)?looking\s+for\s+(?:a\s+|an\s+)?(?:\w+\s+)?(?:partner|agency|team|vendor|solution|tool|platform|developers?|consultants?|help|way|provider|contractor|studio|firm|replacement|alternative)\b/ },
-  { dimension: "problemFit", id: "struggling", weight: 0.6, pattern: /\b(?:we|i)\s+(?:are|am|have\s+been|keep)\s+(?:really\s+|constantly\s+)?(?:struggling|having\s+(?:trouble|issues|problems|a\s+hard\s+time)|stuck|losing\s+(?:customers|money|leads|deals|time|users)|drowning)\b/ },
-  { dimension: "problemFit", id: "pain_statement", weight: 0.6, pattern: /\bour\s+(?:biggest\s+|main\s+|real\s+|current\s+)?(?:problem|challenge|pain(?:\s+point)?|bottleneck|issue|goal)\s+is\b/ },
-  { dimension: "problemFit", id: "we_need", weight: 0.6, pattern: /\b(?:we|i)\s+(?:really\s+|urgently\s+)?need\s+(?:to\s+(?!(?:talk|speak|chat|contact|ask|know|check|think|discuss|see|run|get\s+approval|go|understand|compare|decide|wait)\b)\w+|help\s+with|a\s+(?:new\s+)?(?:partner|team|vendor|solution|tool|way|platform|system|app|website|rebuild|developer))\b/ },
+  {
+    dimension: "problemFit",
+    id: "partner_to_build",
+    weight: 0.7,
+    pattern:
+      /\blooking\s+for\s+(?:a\s+|an\s+)?(?:\w+\s+)?(?:partner|agency|team|studio|firm|vendor|contractor)\s+to\s+(?:build|develop|help|design|create|ship|launch|rebuild|migrate|implement)\b/,
+  },
+  {
+    dimension: "problemFit",
+    id: "looking_for",
+    weight: 0.6,
+    pattern:
+      /\b(?:we|i)\s+(?:are|am)\s+(?:currently\s+|actively\s+)?looking\s+for\s+(?:a\s+|an\s+)?(?:\w+\s+)?(?:partner|agency|team|vendor|solution|tool|platform|developers?|consultants?|help|way|provider|contractor|studio|firm|replacement|alternative)\b/,
+  },
+  {
+    dimension: "problemFit",
+    id: "struggling",
+    weight: 0.6,
+    pattern:
+      /\b(?:we|i)\s+(?:are|am|have\s+been|keep)\s+(?:really\s+|constantly\s+)?(?:struggling|having\s+(?:trouble|issues|problems|a\s+hard\s+time)|stuck|losing\s+(?:customers|money|leads|deals|time|users)|drowning)\b/,
+  },
+  {
+    dimension: "problemFit",
+    id: "pain_statement",
+    weight: 0.6,
+    pattern: /\bour\s+(?:biggest\s+|main\s+|real\s+|current\s+)?(?:problem|challenge|pain(?:\s+point)?|bottleneck|issue|goal)\s+is\b/,
+  },
+  {
+    dimension: "problemFit",
+    id: "we_need",
+    weight: 0.6,
+    pattern:
+      /\b(?:we|i)\s+(?:really\s+|urgently\s+)?need\s+(?:to\s+(?!(?:talk|speak|chat|contact|ask|know|check|think|discuss|see|run|get\s+approval|go|understand|compare|decide|wait)\b)\w+|help\s+with|a\s+(?:new\s+)?(?:partner|team|vendor|solution|tool|way|platform|system|app|website|rebuild|developer))\b/,
+  },
   { dimension: "problemFit", id: "need_help_with", weight: 0.6, pattern: /\b(?:need|want|looking\s+for)\s+help\s+(?:with|building|to)\b/ },
-  { dimension: "problemFit", id: "project", weight: 0.5, pattern: /\b(?:we|i)\s+(?:have|are\s+planning|are\s+starting|are\s+kicking\s+off)\s+(?:a|an)\s+(?:new\s+|big\s+)?(?:project|initiative|rebuild|migration|mvp|rollout)\b/ },
-  { dimension: "problemFit", id: "want_to_build", weight: 0.5, pattern: /\b(?:we|i)\s+(?:want|would\s+like|plan|are\s+planning|intend|hope)\s+to\s+(?:build|launch|migrate|automate|replace|scale|rebuild|modernize|integrate|develop|create|ship|redesign|implement|improve|reduce|cut|speed\s+up|move)\b/ },
-  { dimension: "problemFit", id: "too_slow", weight: 0.4, pattern: /\btakes?\s+(?:us\s+)?(?:way\s+)?too\s+(?:long|much)\b|\bcosts?\s+us\s+(?:a\s+lot|too\s+much|\$?\d)/ },
+  {
+    dimension: "problemFit",
+    id: "project",
+    weight: 0.5,
+    pattern:
+      /\b(?:we|i)\s+(?:have|are\s+planning|are\s+starting|are\s+kicking\s+off)\s+(?:a|an)\s+(?:new\s+|big\s+)?(?:project|initiative|rebuild|migration|mvp|rollout)\b/,
+  },
+  {
+    dimension: "problemFit",
+    id: "want_to_build",
+    weight: 0.5,
+    pattern:
+      /\b(?:we|i)\s+(?:want|would\s+like|plan|are\s+planning|intend|hope)\s+to\s+(?:build|launch|migrate|automate|replace|scale|rebuild|modernize|integrate|develop|create|ship|redesign|implement|improve|reduce|cut|speed\s+up|move)\b/,
+  },
+  {
+    dimension: "problemFit",
+    id: "too_slow",
+    weight: 0.4,
+    pattern: /\btakes?\s+(?:us\s+)?(?:way\s+)?too\s+(?:long|much)\b|\bcosts?\s+us\s+(?:a\s+lot|too\s+much|\$?\d)/,
+  },
   { dimension: "problemFit", id: "building", weight: 0.4, pattern: /\bwe\s+are\s+(?:building|developing|migrating|launching|rebuilding|replacing|scaling)\b/ },
   // Authority: decides, owns the budget, leads.
-  { dimension: "authorityFit", id: "exec_role", weight: 0.8, pattern: /\b(?:i\s+am|as)\s+(?:the\s+|a\s+|one\s+of\s+the\s+|our\s+)?(?:co-?\s?founder|founder|owner|ceo|cto|coo|cfo|cmo|cio|cpo|ciso|president|managing\s+director|chief\s+\w+\s+officer)\b|\bi\s+(?:founded|own|run)\s+(?:the|our|a|this)\s+(?:company|business|startup|agency|firm)\b/ },
-  { dimension: "authorityFit", id: "head_of", weight: 0.7, pattern: /\b(?:i\s+am|as)\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:head|vp|vice\s+president|director|svp|evp|gm|general\s+manager)\b/ },
-  { dimension: "authorityFit", id: "decides", weight: 0.7, pattern: /\bi\s+(?:make|am\s+making)\s+(?:the\s+)?(?:final\s+)?(?:decision|call|decisions)\b|\bi\s+(?:decide|sign\s+off|approve|have\s+(?:the\s+)?final\s+say)\b|\bi\s+am\s+(?:the\s+)?(?:final\s+)?decision[\s-]?maker\b|\bit\s+is\s+my\s+(?:call|decision)\b/ },
-  { dimension: "authorityFit", id: "i_lead", weight: 0.6, pattern: /\bi\s+(?:lead|run|head|manage|oversee)\s+(?:the\s+|our\s+|a\s+)?(?:[\w-]+\s+){0,2}(?:team|department|org|organization|division|function|engineering|product|platform|program|operations)\b/ },
-  { dimension: "authorityFit", id: "owns_budget", weight: 0.6, pattern: /\bmy\s+budget\b|\bi\s+(?:have|own|control|hold|manage)\s+(?:the\s+)?budget\b|\bbudget\s+(?:is\s+|has\s+been\s+)?(?:approved|allocated|secured|signed\s+off)\b/ },
+  {
+    dimension: "authorityFit",
+    id: "exec_role",
+    weight: 0.8,
+    pattern:
+      /\b(?:i\s+am|as)\s+(?:the\s+|a\s+|one\s+of\s+the\s+|our\s+)?(?:co-?\s?founder|founder|owner|ceo|cto|coo|cfo|cmo|cio|cpo|ciso|president|managing\s+director|chief\s+\w+\s+officer)\b|\bi\s+(?:founded|own|run)\s+(?:the|our|a|this)\s+(?:company|business|startup|agency|firm)\b/,
+  },
+  {
+    dimension: "authorityFit",
+    id: "head_of",
+    weight: 0.7,
+    pattern: /\b(?:i\s+am|as)\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:head|vp|vice\s+president|director|svp|evp|gm|general\s+manager)\b/,
+  },
+  {
+    dimension: "authorityFit",
+    id: "decides",
+    weight: 0.7,
+    pattern:
+      /\bi\s+(?:make|am\s+making)\s+(?:the\s+)?(?:final\s+)?(?:decision|call|decisions)\b|\bi\s+(?:decide|sign\s+off|approve|have\s+(?:the\s+)?final\s+say)\b|\bi\s+am\s+(?:the\s+)?(?:final\s+)?decision[\s-]?maker\b|\bit\s+is\s+my\s+(?:call|decision)\b/,
+  },
+  {
+    dimension: "authorityFit",
+    id: "i_lead",
+    weight: 0.6,
+    pattern:
+      /\bi\s+(?:lead|run|head|manage|oversee)\s+(?:the\s+|our\s+|a\s+)?(?:[\w-]+\s+){0,2}(?:team|department|org|organization|division|function|engineering|product|platform|program|operations)\b/,
+  },
+  {
+    dimension: "authorityFit",
+    id: "owns_budget",
+    weight: 0.6,
+    pattern:
+      /\bmy\s+budget\b|\bi\s+(?:have|own|control|hold|manage)\s+(?:the\s+)?budget\b|\bbudget\s+(?:is\s+|has\s+been\s+)?(?:approved|allocated|secured|signed\s+off)\b/,
+  },
   { dimension: "authorityFit", id: "manager_role", weight: 0.4, pattern: /\bi\s+am\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}(?:manager|team\s+lead|lead)\b/ },
-  { dimension: "authorityFit", id: "needs_approval", weight: -0.4, pattern: /\b(?:need|have)\s+to\s+(?:check|run\s+(?:it|this)\s+(?:by|past)|ask|get\s+(?:approval|sign[\s-]?off)\s+from|talk\s+to|discuss\s+(?:it|this)\s+with|convince)\s+(?:with\s+)?(?:my|our)\s+(?:boss|manager|cto|ceo|founder|co-?founder|team|director|head|vp|lead|leadership|board|management|procurement)\b/ },
-  { dimension: "authorityFit", id: "not_decision_maker", weight: -0.6, pattern: /\bi\s+am\s+not\s+(?:the\s+)?(?:decision[\s-]?maker|one\s+who\s+decides|in\s+charge)\b|\bnot\s+my\s+(?:call|decision)\b|\bi\s+am\s+(?:just\s+)?(?:an\s+)?intern\b/ },
+  {
+    dimension: "authorityFit",
+    id: "needs_approval",
+    weight: -0.4,
+    pattern:
+      /\b(?:need|have)\s+to\s+(?:check|run\s+(?:it|this)\s+(?:by|past)|ask|get\s+(?:approval|sign[\s-]?off)\s+from|talk\s+to|discuss\s+(?:it|this)\s+with|convince)\s+(?:with\s+)?(?:my|our)\s+(?:boss|manager|cto|ceo|founder|co-?founder|team|director|head|vp|lead|leadership|board|management|procurement)\b/,
+  },
+  {
+    dimension: "authorityFit",
+    id: "not_decision_maker",
+    weight: -0.6,
+    pattern:
+      /\bi\s+am\s+not\s+(?:the\s+)?(?:decision[\s-]?maker|one\s+who\s+decides|in\s+charge)\b|\bnot\s+my\s+(?:call|decision)\b|\bi\s+am\s+(?:just\s+)?(?:an\s+)?intern\b/,
+  },
   // Company: size, industry, stage, name.
-  { dimension: "companyFit", id: "size_and_industry", weight: 0.6, pattern: new RegExp(String.raw`\bwe\s+are\s+(?:a|an)\s+(?:${NUMBER})[\s-](?:person|people|employee|strong|member)\s+(?:[\w-]+\s+)?(?:${INDUSTRIES})\b`) },
-  { dimension: "companyFit", id: "headcount", weight: 0.6, pattern: new RegExp(String.raw`\b(?:we\s+(?:have|are|employ)|team\s+of|company\s+of|about|around|over|nearly|almost)\s+~?\s*(?:\d[\d,]*\+?|${NUMBER})\s+(?:employees|people|engineers|developers|staff|ftes?)\b`) },
-  { dimension: "companyFit", id: "stage_or_revenue", weight: 0.5, pattern: /\b(?:series\s+[a-e]|seed[\s-]stage|seed\s+round|pre-?seed|bootstrapped|publicly\s+traded|listed\s+company)\b|\b\$?\d+(?:\.\d+)?\s?(?:m|k|million|bn|billion)\s+(?:arr|revenue|in\s+revenue|users|customers|gmv)\b/ },
+  {
+    dimension: "companyFit",
+    id: "size_and_industry",
+    weight: 0.6,
+    pattern: new RegExp(String.raw`\bwe\s+are\s+(?:a|an)\s+(?:${NUMBER})[\s-](?:person|people|employee|strong|member)\s+(?:[\w-]+\s+)?(?:${INDUSTRIES})\b`),
+  },
+  {
+    dimension: "companyFit",
+    id: "headcount",
+    weight: 0.6,
+    pattern: new RegExp(
+      String.raw`\b(?:we\s+(?:have|are|employ)|team\s+of|company\s+of|about|around|over|nearly|almost)\s+~?\s*(?:\d[\d,]*\+?|${NUMBER})\s+(?:employees|people|engineers|developers|staff|ftes?)\b`,
+    ),
+  },
+  {
+    dimension: "companyFit",
+    id: "stage_or_revenue",
+    weight: 0.5,
+    pattern:
+      /\b(?:series\s+[a-e]|seed[\s-]stage|seed\s+round|pre-?seed|bootstrapped|publicly\s+traded|listed\s+company)\b|\b\$?\d+(?:\.\d+)?\s?(?:m|k|million|bn|billion)\s+(?:arr|revenue|in\s+revenue|users|customers|gmv)\b/,
+  },
   { dimension: "companyFit", id: "industry", weight: 0.4, pattern: new RegExp(String.raw`\bwe\s+are\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}(?:${INDUSTRIES})\b`) },
   // Timing: a date, a quarter, a deadline, urgency.
   { dimension: "timingFit", id: "this_or_next_period", weight: 0.7, pattern: /\b(?:this|next)\s+(?:quarter|month|week|sprint)\b/ },
-  { dimension: "timingFit", id: "by_date", weight: 0.7, pattern: new RegExp(String.raw`\b(?:by|before|until|for|in)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:month|quarter|year|q[1-4])|q[1-4]|${MONTHS}|summer|spring|fall|autumn|winter|christmas|next\s+(?:month|quarter|year))\b`) },
+  {
+    dimension: "timingFit",
+    id: "by_date",
+    weight: 0.7,
+    pattern: new RegExp(
+      String.raw`\b(?:by|before|until|for|in)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:month|quarter|year|q[1-4])|q[1-4]|${MONTHS}|summer|spring|fall|autumn|winter|christmas|next\s+(?:month|quarter|year))\b`,
+    ),
+  },
   { dimension: "timingFit", id: "asap", weight: 0.7, pattern: /\b(?:asap|as\s+soon\s+as\s+possible|urgent(?:ly)?|right\s+away|immediately|straight\s+away)\b/ },
   { dimension: "timingFit", id: "deadline", weight: 0.6, pattern: /\b(?:deadline|hard\s+date|go[\s-]live|launch\s+date|due\s+date)\b/ },
-  { dimension: "timingFit", id: "within_weeks", weight: 0.6, pattern: new RegExp(String.raw`\b(?:in|within)\s+(?:the\s+next\s+)?(?:${NUMBER}|a\s+few|a|a\s+couple\s+of|couple\s+of)\s+(?:weeks?|months?)\b`) },
+  {
+    dimension: "timingFit",
+    id: "within_weeks",
+    weight: 0.6,
+    pattern: new RegExp(String.raw`\b(?:in|within)\s+(?:the\s+next\s+)?(?:${NUMBER}|a\s+few|a|a\s+couple\s+of|couple\s+of)\s+(?:weeks?|months?)\b`),
+  },
   { dimension: "timingFit", id: "this_year", weight: 0.4, pattern: /\b(?:this|next)\s+year\b/ },
-  { dimension: "timingFit", id: "no_rush", weight: -0.5, pattern: /\b(?:no\s+rush|just\s+(?:exploring|browsing|looking\s+around|curious|researching)|no\s+(?:timeline|deadline)|not\s+any\s?time\s+soon|someday|some\s+day|long[\s-]term\s+(?:idea|plan))\b/ },
+  {
+    dimension: "timingFit",
+    id: "no_rush",
+    weight: -0.5,
+    pattern:
+      /\b(?:no\s+rush|just\s+(?:exploring|browsing|looking\s+around|curious|researching)|no\s+(?:timeline|deadline)|not\s+any\s?time\s+soon|someday|some\s+day|long[\s-]term\s+(?:idea|plan))\b/,
+  },
 ];
 
 /** A visitor message, identified by its room sequence number. */
@@ -189,23 +317,114 @@ export function isValidEmail(value: string): boolean {
   const v = value.trim().toLowerCase();
   const [local = "", domain = ""] = v.split("@");
   return (
-    v.length <= 254 && local.length >= 1 && local.length <= 64 && domain.length >= 4 && EMAIL_VALID.test(v) &&
-    !local.startsWith(".") && !local.endsWith(".") && !v.includes("..")
+    v.length <= 254 &&
+    local.length >= 1 &&
+    local.length <= 64 &&
+    domain.length >= 4 &&
+    EMAIL_VALID.test(v) &&
+    !local.startsWith(".") &&
+    !local.endsWith(".") &&
+    !v.includes("..")
   );
 }
 
 const NOT_NAMES = new Set([
-  "interested", "looking", "just", "here", "from", "with", "based", "trying", "curious", "sorry", "fine",
-  "good", "happy", "not", "also", "currently", "building", "working", "new", "still", "very", "so",
-  "really", "actually", "sure", "glad", "okay", "ok", "wondering", "back", "the", "a", "an", "in", "on",
-  "at", "english", "french", "spanish", "german", "italian", "american", "british", "canadian", "dutch",
-  "hi", "hello", "hey", "thanks", "ready", "afraid", "responsible", "head", "ceo", "cto", "founder",
+  "interested",
+  "looking",
+  "just",
+  "here",
+  "from",
+  "with",
+  "based",
+  "trying",
+  "curious",
+  "sorry",
+  "fine",
+  "good",
+  "happy",
+  "not",
+  "also",
+  "currently",
+  "building",
+  "working",
+  "new",
+  "still",
+  "very",
+  "so",
+  "really",
+  "actually",
+  "sure",
+  "glad",
+  "okay",
+  "ok",
+  "wondering",
+  "back",
+  "the",
+  "a",
+  "an",
+  "in",
+  "on",
+  "at",
+  "english",
+  "french",
+  "spanish",
+  "german",
+  "italian",
+  "american",
+  "british",
+  "canadian",
+  "dutch",
+  "hi",
+  "hello",
+  "hey",
+  "thanks",
+  "ready",
+  "afraid",
+  "responsible",
+  "head",
+  "ceo",
+  "cto",
+  "founder",
 ]);
 const NOT_COMPANIES = new Set([
-  "the", "a", "an", "i", "my", "our", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-  "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september",
-  "october", "november", "december", "christmas", "easter", "home", "night", "work", "least", "first",
-  "last", "this", "that", "some", "google meet", "zoom",
+  "the",
+  "a",
+  "an",
+  "i",
+  "my",
+  "our",
+  "monday",
+  "tuesday",
+  "wednesday",
+  "thursday",
+  "friday",
+  "saturday",
+  "sunday",
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+  "christmas",
+  "easter",
+  "home",
+  "night",
+  "work",
+  "least",
+  "first",
+  "last",
+  "this",
+  "that",
+  "some",
+  "google meet",
+  "zoom",
 ]);
 const NAME_WORD = String.raw`[\p{Lu}][\p{Ll}'’-]+`;
 const ROLE = String.raw`(?:co-?\s?founder|founder|owner|ceo|cto|coo|cfo|cmo|cio|cpo|ciso|president|managing\s+director|chief\s+[a-z]+\s+officer|(?:head|vp|vice\s+president|director|svp|evp)(?:\s+of)?(?:\s+[a-z&-]+){1,3}|(?:head|vp|director)|(?:[a-z-]+\s+){0,2}(?:manager|lead|engineer|developer|designer|consultant|analyst|architect|marketer|recruiter|administrator|specialist))`;
@@ -217,7 +436,10 @@ const ROLE_STOP = /\s+(?:at|for|with|in|and|here|from)\b.*$/i;
  * and a role ("I'm the CTO", "as head of engineering"). Only what was said; nothing is guessed.
  */
 export function extractVisitorData(text: string): VisitorData {
-  const t = text.slice(0, 4000).normalize("NFKC").replace(/[\u2018\u2019]/g, "'");
+  const t = text
+    .slice(0, 4000)
+    .normalize("NFKC")
+    .replace(/[\u2018\u2019]/g, "'");
   const out: VisitorData = {};
   for (const raw of t.match(EMAIL_CANDIDATE) ?? []) {
     const candidate = raw.replace(/[.,;:!?)]+$/, "").toLowerCase();
@@ -228,7 +450,10 @@ export function extractVisitorData(text: string): VisitorData {
   if (out.email) delete out.invalidEmail;
   const name =
     new RegExp(String.raw`\bmy\s+name\s+is\s+([\p{L}'’-]+(?:\s+${NAME_WORD})?)`, "iu").exec(t)?.[1] ??
-    new RegExp(String.raw`\b(?:[Ii]'m|[Ii]\s+am|[Tt]his\s+is|[Ii]t's|[Ii]t\s+is|[Cc]all\s+me)\s+(${NAME_WORD}(?:\s+${NAME_WORD})?)(?=\s*(?:$|[,.!?]|\s(?:from|at|with|here|and|the|a|an|i|CTO|CEO|COO|CFO|head|founder|co-founder)\b))`, "u").exec(t)?.[1] ??
+    new RegExp(
+      String.raw`\b(?:[Ii]'m|[Ii]\s+am|[Tt]his\s+is|[Ii]t's|[Ii]t\s+is|[Cc]all\s+me)\s+(${NAME_WORD}(?:\s+${NAME_WORD})?)(?=\s*(?:$|[,.!?]|\s(?:from|at|with|here|and|the|a|an|i|CTO|CEO|COO|CFO|head|founder|co-founder)\b))`,
+      "u",
+    ).exec(t)?.[1] ??
     new RegExp(String.raw`^(?:(?:hi|hello|hey)[,!]?\s+)?(${NAME_WORD})\s+(?:here\b|from\s+[\p{Lu}\d])`, "iu").exec(t)?.[1];
   const cleanName = name?.split(/\s+/).filter((w) => !NOT_NAMES.has(w.toLowerCase()));
   if (cleanName?.length && cleanName.length === name?.split(/\s+/).length) {
@@ -238,7 +463,7 @@ export function extractVisitorData(text: string): VisitorData {
   if (company) out.company = company;
   const role =
     new RegExp(String.raw`\b(?:i'm|i\s+am|as|i\s+work\s+as|my\s+(?:role|title|position)\s+is)\s+(?:the\s+|a\s+|an\s+|our\s+)?(${ROLE})\b`, "i").exec(t)?.[1] ??
-    new RegExp(String.raw`,\s*(?:the\s+|our\s+)?(CEO|CTO|COO|CFO|CMO|CIO|CPO|[Ff]ounder|[Cc]o-?founder|[Hh]ead\s+of\s+[a-zA-Z]+|VP\s+(?:of\s+)?[a-zA-Z]+)\b`).exec(t)?.[1];
+    /,\s*(?:the\s+|our\s+)?(CEO|CTO|COO|CFO|CMO|CIO|CPO|[Ff]ounder|[Cc]o-?founder|[Hh]ead\s+of\s+[a-zA-Z]+|VP\s+(?:of\s+)?[a-zA-Z]+)\b/.exec(t)?.[1];
   if (role) {
     const trimmed = role.replace(ROLE_STOP, "").trim();
     if (trimmed) out.role = /^[a-z]{2,4}$/i.test(trimmed) && !/^(?:lead|head|owner)$/i.test(trimmed) ? trimmed.toUpperCase() : trimmed;

@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  analyzeSentiment,
-  detectFrustration,
-  isFrustrated,
-  scoreSentiment,
-  sentimentLabel,
-  type FrustrationSignal,
-} from "./sentiment";
+import { analyzeSentiment, detectFrustration, isFrustrated, scoreSentiment, sentimentLabel, type FrustrationSignal } from "./sentiment";
 
 describe("scoreSentiment", () => {
   it.each([

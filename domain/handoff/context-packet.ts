@@ -125,7 +125,8 @@ function issueOf(input: PacketInput): string | null {
   const said = input.transcript.filter((m) => m.from === "visitor").map((m) => m.text);
   const last = said.at(-1) ?? null;
   // For a plain "can I talk to someone", the issue is what they asked before it.
-  if (input.trigger === "explicit_request" || input.trigger === "frustration" || input.trigger === "stall") return said.length > 1 ? said[said.length - 2]! : null;
+  if (input.trigger === "explicit_request" || input.trigger === "frustration" || input.trigger === "stall")
+    return said.length > 1 ? said[said.length - 2]! : null;
   return last;
 }
 

@@ -88,11 +88,24 @@ export function walk(handoff: Lifecycle, steps: readonly [number, HandoffCommand
 export const inStatus: Record<Lifecycle["status"], () => Lifecycle> = {
   pending: () => opened(),
   notified: () => walk(opened(), [[0, { type: "notified" }]]),
-  claimed: () => walk(opened(), [[0, { type: "notified" }], [1, { type: "claim", agent: ana }]]),
+  claimed: () =>
+    walk(opened(), [
+      [0, { type: "notified" }],
+      [1, { type: "claim", agent: ana }],
+    ]),
   active: () => walk(inStatus.claimed(), [[2, { type: "agent_message", agent: ana, text: "Hi Ana, I can help." }]]),
   resolved: () => walk(inStatus.active(), [[3, { type: "resolve", agent: ana }]]),
-  abandoned: () => walk(inStatus.notified(), [[0.5, { type: "visitor_left" }], [5, { type: "timer", kind: "response_timeout" }], [10.5, { type: "timer", kind: "abandon" }]]),
-  converted_to_ticket: () => walk(inStatus.notified(), [[5, { type: "timer", kind: "response_timeout" }], [7, { type: "timer", kind: "reminder_grace" }]]),
+  abandoned: () =>
+    walk(inStatus.notified(), [
+      [0.5, { type: "visitor_left" }],
+      [5, { type: "timer", kind: "response_timeout" }],
+      [10.5, { type: "timer", kind: "abandon" }],
+    ]),
+  converted_to_ticket: () =>
+    walk(inStatus.notified(), [
+      [5, { type: "timer", kind: "response_timeout" }],
+      [7, { type: "timer", kind: "reminder_grace" }],
+    ]),
 };
 
 /** The `type`s of a result's effects, in order (empty for a rejection). */

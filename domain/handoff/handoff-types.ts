@@ -51,8 +51,20 @@ export type Lifecycle = HandoffState & LifecycleFields;
 export type Actor = { kind: "agent"; id: string; name: string } | { kind: "visitor" } | { kind: "system" };
 
 export type AuditAction =
-  | "notified" | "claim" | "message" | "note" | "snooze" | "escalate" | "resolve" | "hand_back"
-  | "reopen" | "reminder" | "snooze_end" | "convert_to_ticket" | "abandon" | "satisfaction";
+  | "notified"
+  | "claim"
+  | "message"
+  | "note"
+  | "snooze"
+  | "escalate"
+  | "resolve"
+  | "hand_back"
+  | "reopen"
+  | "reminder"
+  | "snooze_end"
+  | "convert_to_ticket"
+  | "abandon"
+  | "satisfaction";
 
 export type AuditPayload = Record<string, string | number | boolean | null>;
 

@@ -3,7 +3,16 @@
 import { describe, expect, it } from "vitest";
 import { defaultEscalationSettings } from "../escalation/escalation-settings";
 import { ana, apply, ben, effectTypes, inStatus, iso, opened, walk } from "./fixtures";
-import { canReopen, MAX_NOTE_CHARS, REJECTION_STATUS, routeVisitorMessage, SATISFACTION_QUESTION, suggestEscalationLevel, type HandoffCommand, type HandoffEffect } from "./machine";
+import {
+  canReopen,
+  MAX_NOTE_CHARS,
+  REJECTION_STATUS,
+  routeVisitorMessage,
+  SATISFACTION_QUESTION,
+  suggestEscalationLevel,
+  type HandoffCommand,
+  type HandoffEffect,
+} from "./machine";
 import type { Lifecycle } from "./handoff-types";
 import { detectCategory } from "../escalation/intents";
 
@@ -50,22 +59,92 @@ describe("every status × every command", () => {
 describe("legal transitions", () => {
   const table: [string, () => Lifecycle, HandoffCommand, number, Status, string[]][] = [
     ["delivery confirmed: pending → notified", inStatus.pending, { type: "notified" }, 0, "notified", ["audit", "sync-handoff"]],
-    ["a claim before delivery is confirmed: pending → claimed", inStatus.pending, { type: "claim", agent: ana }, 1, "claimed", ["audit", "sync-handoff", "system-message", "notify"]],
+    [
+      "a claim before delivery is confirmed: pending → claimed",
+      inStatus.pending,
+      { type: "claim", agent: ana },
+      1,
+      "claimed",
+      ["audit", "sync-handoff", "system-message", "notify"],
+    ],
     ["a claim: notified → claimed", inStatus.notified, { type: "claim", agent: ana }, 1, "claimed", ["audit", "sync-handoff", "system-message", "notify"]],
-    ["the claimer's first message: claimed → active", inStatus.claimed, { type: "agent_message", agent: ana, text: "Hi!" }, 2, "active", ["audit", "sync-handoff"]],
+    [
+      "the claimer's first message: claimed → active",
+      inStatus.claimed,
+      { type: "agent_message", agent: ana, text: "Hi!" },
+      2,
+      "active",
+      ["audit", "sync-handoff"],
+    ],
     ["later messages stay active and are audited", inStatus.active, { type: "agent_message", agent: ana, text: "Done." }, 3, "active", ["audit"]],
-    ["a resolve before any message: claimed → resolved", inStatus.claimed, { type: "resolve", agent: ana }, 2, "resolved", ["audit", "sync-handoff", "system-message", "ask-satisfaction", "notify"]],
-    ["a resolve: active → resolved", inStatus.active, { type: "resolve", agent: ana, notes: "Refund issued" }, 3, "resolved", ["audit", "sync-handoff", "system-message", "ask-satisfaction", "notify"]],
-    ["a resolve handing back to the bot writes two audit rows", inStatus.active, { type: "resolve", agent: ana, handBackToBot: true }, 3, "resolved", ["audit", "audit", "sync-handoff", "system-message", "ask-satisfaction", "notify"]],
+    [
+      "a resolve before any message: claimed → resolved",
+      inStatus.claimed,
+      { type: "resolve", agent: ana },
+      2,
+      "resolved",
+      ["audit", "sync-handoff", "system-message", "ask-satisfaction", "notify"],
+    ],
+    [
+      "a resolve: active → resolved",
+      inStatus.active,
+      { type: "resolve", agent: ana, notes: "Refund issued" },
+      3,
+      "resolved",
+      ["audit", "sync-handoff", "system-message", "ask-satisfaction", "notify"],
+    ],
+    [
+      "a resolve handing back to the bot writes two audit rows",
+      inStatus.active,
+      { type: "resolve", agent: ana, handBackToBot: true },
+      3,
+      "resolved",
+      ["audit", "audit", "sync-handoff", "system-message", "ask-satisfaction", "notify"],
+    ],
     ["a reopen: resolved → claimed", inStatus.resolved, { type: "reopen" }, 13, "claimed", ["audit", "sync-handoff", "system-message", "notify"]],
     ["a rating stays resolved", inStatus.resolved, { type: "satisfaction", score: 4 }, 4, "resolved", ["audit", "sync-handoff"]],
-    ["a snooze keeps the status (live: the visitor is told)", inStatus.notified, { type: "snooze", agent: ben, minutes: 15 }, 1, "notified", ["audit", "sync-handoff", "notify", "system-message"]],
-    ["an escalation keeps the status", inStatus.active, { type: "escalate", agent: ana, level: "manager", note: "Refund over limit" }, 3, "active", ["audit", "sync-handoff", "notify"]],
+    [
+      "a snooze keeps the status (live: the visitor is told)",
+      inStatus.notified,
+      { type: "snooze", agent: ben, minutes: 15 },
+      1,
+      "notified",
+      ["audit", "sync-handoff", "notify", "system-message"],
+    ],
+    [
+      "an escalation keeps the status",
+      inStatus.active,
+      { type: "escalate", agent: ana, level: "manager", note: "Refund over limit" },
+      3,
+      "active",
+      ["audit", "sync-handoff", "notify"],
+    ],
     ["a note only audits", inStatus.notified, { type: "note", agent: ben, text: "Looking" }, 1, "notified", ["audit"]],
     ["the response timeout reminds", inStatus.notified, { type: "timer", kind: "response_timeout" }, 5, "notified", ["audit", "sync-handoff", "notify"]],
-    ["the grace period converts: notified → converted_to_ticket", () => walk(inStatus.notified(), [[5, { type: "timer", kind: "response_timeout" }]]), { type: "timer", kind: "reminder_grace" }, 7, "converted_to_ticket", ["audit", "sync-handoff", "create-ticket", "bot-message", "notify"]],
-    ["the snooze ends and re-notifies", () => walk(inStatus.notified(), [[1, { type: "snooze", agent: ben, minutes: 5 }]]), { type: "timer", kind: "snooze_end" }, 6, "notified", ["audit", "sync-handoff", "notify"]],
-    ["the visitor stays away: notified → abandoned", () => walk(inStatus.notified(), [[1, { type: "visitor_left" }]]), { type: "timer", kind: "abandon" }, 11, "abandoned", ["audit", "sync-handoff", "notify"]],
+    [
+      "the grace period converts: notified → converted_to_ticket",
+      () => walk(inStatus.notified(), [[5, { type: "timer", kind: "response_timeout" }]]),
+      { type: "timer", kind: "reminder_grace" },
+      7,
+      "converted_to_ticket",
+      ["audit", "sync-handoff", "create-ticket", "bot-message", "notify"],
+    ],
+    [
+      "the snooze ends and re-notifies",
+      () => walk(inStatus.notified(), [[1, { type: "snooze", agent: ben, minutes: 5 }]]),
+      { type: "timer", kind: "snooze_end" },
+      6,
+      "notified",
+      ["audit", "sync-handoff", "notify"],
+    ],
+    [
+      "the visitor stays away: notified → abandoned",
+      () => walk(inStatus.notified(), [[1, { type: "visitor_left" }]]),
+      { type: "timer", kind: "abandon" },
+      11,
+      "abandoned",
+      ["audit", "sync-handoff", "notify"],
+    ],
     ["a visitor leaving is presence, not a decision", inStatus.notified, { type: "visitor_left" }, 1, "notified", []],
   ];
 
@@ -96,7 +175,10 @@ describe("who claims", () => {
   });
 
   it("whichever claim the room applies first wins: never both", () => {
-    for (const [a, b] of [[ana, ben], [ben, ana]] as const) {
+    for (const [a, b] of [
+      [ana, ben],
+      [ben, ana],
+    ] as const) {
       const first = apply(inStatus.notified(), { type: "claim", agent: a }, 1);
       const second = first.ok ? apply(first.handoff, { type: "claim", agent: b }, 1) : first;
       expect([first.ok, second.ok]).toEqual([true, false]);
@@ -113,7 +195,11 @@ describe("who claims", () => {
   });
 
   it("the loser of the race is also told who holds it when writing or resolving", () => {
-    expect(apply(inStatus.active(), { type: "agent_message", agent: ben, text: "Hi" }, 3)).toMatchObject({ code: "not_claimer", claimedBy: ana, claimedAt: iso(1) });
+    expect(apply(inStatus.active(), { type: "agent_message", agent: ben, text: "Hi" }, 3)).toMatchObject({
+      code: "not_claimer",
+      claimedBy: ana,
+      claimedAt: iso(1),
+    });
     expect(apply(inStatus.active(), { type: "resolve", agent: ben }, 3)).toMatchObject({ code: "not_claimer", claimedBy: ana });
   });
 
@@ -130,7 +216,10 @@ describe("who claims", () => {
   });
 
   it("an unclaimed handoff asks for a claim before a message or a resolve", () => {
-    expect(apply(inStatus.notified(), { type: "agent_message", agent: ana, text: "Hi" }, 1)).toMatchObject({ code: "invalid_transition", message: expect.stringContaining("Claim it first") });
+    expect(apply(inStatus.notified(), { type: "agent_message", agent: ana, text: "Hi" }, 1)).toMatchObject({
+      code: "invalid_transition",
+      message: expect.stringContaining("Claim it first"),
+    });
   });
 });
 
@@ -138,7 +227,10 @@ describe("snooze", () => {
   it.each([5, 15, 30])("%i minutes sets the deadline and tells the live visitor roughly when", (minutes) => {
     const result = apply(inStatus.notified(), { type: "snooze", agent: ben, minutes }, 1);
     expect(result).toMatchObject({ ok: true, handoff: { status: "notified", snoozedUntil: iso(1 + minutes), snoozedBy: ben } });
-    expect(result.ok && result.effects).toContainEqual({ type: "system-message", text: `The team has seen your request — someone should be with you in about ${minutes} minutes. You can keep writing here in the meantime.` });
+    expect(result.ok && result.effects).toContainEqual({
+      type: "system-message",
+      text: `The team has seen your request — someone should be with you in about ${minutes} minutes. You can keep writing here in the meantime.`,
+    });
     expect(result.ok && audits(result.effects)[0]?.payload).toEqual({ minutes, until: iso(1 + minutes) });
   });
 
@@ -152,7 +244,10 @@ describe("snooze", () => {
   });
 
   it("snoozing again moves the deadline", () => {
-    const twice = walk(inStatus.notified(), [[1, { type: "snooze", agent: ben, minutes: 5 }], [4, { type: "snooze", agent: ana, minutes: 15 }]]);
+    const twice = walk(inStatus.notified(), [
+      [1, { type: "snooze", agent: ben, minutes: 5 }],
+      [4, { type: "snooze", agent: ana, minutes: 15 }],
+    ]);
     expect(twice).toMatchObject({ snoozedUntil: iso(19), snoozedBy: ana });
   });
 });
@@ -160,7 +255,10 @@ describe("snooze", () => {
 describe("resolve, hand back and satisfaction", () => {
   it("without hand-back the visitor may keep writing and is asked one question", () => {
     const result = apply(inStatus.active(), { type: "resolve", agent: ana, notes: "Refund issued" }, 3);
-    expect(result).toMatchObject({ ok: true, handoff: { status: "resolved", resolvedAt: iso(3), resolvedBy: ana, resolutionNotes: "Refund issued", handedBackToBot: false } });
+    expect(result).toMatchObject({
+      ok: true,
+      handoff: { status: "resolved", resolvedAt: iso(3), resolvedBy: ana, resolutionNotes: "Refund issued", handedBackToBot: false },
+    });
     expect(result.ok && result.effects.filter((e) => e.type !== "audit")).toEqual([
       { type: "sync-handoff" },
       { type: "system-message", text: "Ana has left the chat — you can keep writing here if you need anything else." },
@@ -173,7 +271,10 @@ describe("resolve, hand back and satisfaction", () => {
   it("with hand-back the bot is announced and the hand back is its own audit row", () => {
     const result = apply(inStatus.active(), { type: "resolve", agent: ana, handBackToBot: true }, 3);
     expect(result.ok && audits(result.effects).map((a) => a.action)).toEqual(["resolve", "hand_back"]);
-    expect(result.ok && result.effects).toContainEqual({ type: "system-message", text: "Ana has left the chat — the assistant is back to help, and if you need a person again, just say so." });
+    expect(result.ok && result.effects).toContainEqual({
+      type: "system-message",
+      text: "Ana has left the chat — the assistant is back to help, and if you need a person again, just say so.",
+    });
   });
 
   it.each([1, 2, 3, 4, 5])("a score of %i is stored on the handoff", (score) => {
@@ -199,7 +300,10 @@ describe("reopen within 30 minutes vs a new handoff after", () => {
     ["exactly 30 minutes after", 33],
   ])("%s the resolve, the same handoff goes back to the same claimer", (_name, m) => {
     const result = apply(inStatus.resolved(), { type: "reopen" }, m);
-    expect(result).toMatchObject({ ok: true, handoff: { id: "h_1", status: "claimed", claimedBy: ana, claimedAt: iso(1), reopenedAt: iso(m), reopenCount: 1 } });
+    expect(result).toMatchObject({
+      ok: true,
+      handoff: { id: "h_1", status: "claimed", claimedBy: ana, claimedAt: iso(1), reopenedAt: iso(m), reopenCount: 1 },
+    });
     expect(result.ok && result.handoff).not.toHaveProperty("resolvedAt");
     expect(result.ok && result.effects).toContainEqual({ type: "notify", kind: "reopened", to: "claimer", agent: ana });
     expect(result.ok && result.effects).toContainEqual({ type: "system-message", text: "We've let Ana know you wrote back." });
@@ -210,16 +314,27 @@ describe("reopen within 30 minutes vs a new handoff after", () => {
   });
 
   it("after a reopen the claimer's message makes it active again and the first reply time is kept", () => {
-    const back = walk(inStatus.resolved(), [[10, { type: "reopen" }], [11, { type: "agent_message", agent: ana, text: "Back!" }]]);
+    const back = walk(inStatus.resolved(), [
+      [10, { type: "reopen" }],
+      [11, { type: "agent_message", agent: ana, text: "Back!" }],
+    ]);
     expect(back).toMatchObject({ status: "active", firstHumanReplyAt: iso(2) });
     const again = apply(back, { type: "resolve", agent: ana }, 12);
     expect(effectTypes(again)).toContain("ask-satisfaction");
     expect(again.ok && again.handoff.reopenCount).toBe(1);
   });
 
-  const resolvedWithEmail = (): Lifecycle => walk(opened({ email: "ana@acme.test" }), [[1, { type: "claim", agent: ana }], [3, { type: "resolve", agent: ana }]]);
+  const resolvedWithEmail = (): Lifecycle =>
+    walk(opened({ email: "ana@acme.test" }), [
+      [1, { type: "claim", agent: ana }],
+      [3, { type: "resolve", agent: ana }],
+    ]);
   const handedBack = (): Lifecycle => walk(inStatus.active(), [[3, { type: "resolve", agent: ana, handBackToBot: true }]]);
-  const convertedWithEmail = (): Lifecycle => walk(opened({ email: "ana@acme.test" }), [[5, { type: "timer", kind: "response_timeout" }], [7, { type: "timer", kind: "reminder_grace" }]]);
+  const convertedWithEmail = (): Lifecycle =>
+    walk(opened({ email: "ana@acme.test" }), [
+      [5, { type: "timer", kind: "response_timeout" }],
+      [7, { type: "timer", kind: "reminder_grace" }],
+    ]);
 
   it.each([
     ["no handoff yet", (): Lifecycle | null => null, "Hi", 10, "bot"],
@@ -234,9 +349,12 @@ describe("reopen within 30 minutes vs a new handoff after", () => {
     ["converted to a ticket with the email known", convertedWithEmail, "ok", 8, "bot"],
     ["abandoned", inStatus.abandoned, "I'm back", 20, "bot"],
     ["resolved for a visitor whose email we have", resolvedWithEmail, "Wait, it failed again", 5, "reopen"],
-  ] as [string, () => Lifecycle | null, string, number, ReturnType<typeof routeVisitorMessage>][])("a visitor message with %s → %s", (_name, handoff, text, m, route) => {
-    expect(routeVisitorMessage(handoff(), { text, now: new Date(iso(m)) })).toBe(route);
-  });
+  ] as [string, () => Lifecycle | null, string, number, ReturnType<typeof routeVisitorMessage>][])(
+    "a visitor message with %s → %s",
+    (_name, handoff, text, m, route) => {
+      expect(routeVisitorMessage(handoff(), { text, now: new Date(iso(m)) })).toBe(route);
+    },
+  );
 
   it("a handed-back conversation the bot escalates within the window reopens rather than opening anew", () => {
     expect(canReopen(handedBack(), new Date(iso(13)))).toBe(true);
@@ -268,7 +386,14 @@ describe("escalation ladder", () => {
   it("escalating notifies that rung, records the note and what the packet suggested", () => {
     const result = apply(inStatus.active(), { type: "escalate", agent: ana, level: "lead", note: "Customer asks for a supervisor" }, 3);
     expect(result).toMatchObject({ ok: true, handoff: { escalationLevel: "lead", status: "active" } });
-    expect(result.ok && result.effects).toContainEqual({ type: "notify", kind: "escalated", to: "lead", agent: ana, level: "lead", note: "Customer asks for a supervisor" });
+    expect(result.ok && result.effects).toContainEqual({
+      type: "notify",
+      kind: "escalated",
+      to: "lead",
+      agent: ana,
+      level: "lead",
+      note: "Customer asks for a supervisor",
+    });
     expect(result.ok && audits(result.effects)[0]?.payload).toEqual({ level: "lead", note: "Customer asks for a supervisor", suggested: "manager" });
   });
 
@@ -354,6 +479,13 @@ describe("the audit trail of a whole lifecycle", () => {
     ]);
     expect(rows.every((r) => r.handoffId === "h_1")).toBe(true);
     expect(rows[3]).toMatchObject({ payload: { text: "Hi Ana", clientId: "c1" } });
-    expect(handoff).toMatchObject({ status: "resolved", claimedBy: ana, firstHumanReplyAt: iso(3), escalationLevel: "manager", satisfaction: 5, notifiedAt: iso(0) });
+    expect(handoff).toMatchObject({
+      status: "resolved",
+      claimedBy: ana,
+      firstHumanReplyAt: iso(3),
+      escalationLevel: "manager",
+      satisfaction: 5,
+      notifiedAt: iso(0),
+    });
   });
 });

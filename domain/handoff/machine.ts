@@ -5,7 +5,17 @@
 import { followUpCommitment } from "../escalation/business-hours";
 import type { BusinessHours, Category } from "../escalation/escalation-settings";
 import { timersFor, timeoutCaptureReply, TIMER_KINDS, type TimerKind, type TimerSettings } from "./timers";
-import { type Agent, type EscalationLevel, type AuditAction, type Actor, type AuditPayload, type TicketDraft, type Lifecycle, ESCALATION_LEVELS, type LifecycleFields } from "./handoff-types";
+import {
+  type Agent,
+  type EscalationLevel,
+  type AuditAction,
+  type Actor,
+  type AuditPayload,
+  type TicketDraft,
+  type Lifecycle,
+  ESCALATION_LEVELS,
+  type LifecycleFields,
+} from "./handoff-types";
 
 export const SNOOZE_MINUTES = [5, 15, 30] as const;
 export type SnoozeMinutes = (typeof SNOOZE_MINUTES)[number];
@@ -35,8 +45,7 @@ export type HandoffCommand =
   /** 1–5, integer; anything else is `invalid_input`. */
   | { type: "satisfaction"; score: number };
 
-export type NoticeKind =
-  | "claimed" | "snoozed" | "snooze_end" | "reminder" | "escalated" | "resolved" | "reopened" | "ticket_created" | "abandoned";
+export type NoticeKind = "claimed" | "snoozed" | "snooze_end" | "reminder" | "escalated" | "resolved" | "reopened" | "ticket_created" | "abandoned";
 
 /** Who a notice is for: the project's channel, the claimer, the escalation ladder, or the project owner. */
 export type NoticeAudience = "team" | "claimer" | EscalationLevel | "owner";
@@ -196,10 +205,7 @@ export function canReopen(handoff: Lifecycle, now: Date): boolean {
  * - "bot": everything else (no handoff, handed back, window over, abandoned). If the bot's decision
  *   escalates while `canReopen` holds, reopen instead of opening a new handoff.
  */
-export function routeVisitorMessage(
-  handoff: Lifecycle | null,
-  message: { text: string; now: Date },
-): "handoff" | "reopen" | "store" | "collect_email" | "bot" {
+export function routeVisitorMessage(handoff: Lifecycle | null, message: { text: string; now: Date }): "handoff" | "reopen" | "store" | "collect_email" | "bot" {
   if (!handoff) return "bot";
   if (!isTerminal(handoff)) return "handoff";
   if (handoff.status === "converted_to_ticket") return handoff.packet.visitor.email ? "bot" : "collect_email";
@@ -218,9 +224,7 @@ export function suggestEscalationLevel(
 ): EscalationLevel {
   const reasons = "reasons" in source ? source.reasons : source;
   const managerCategories = new Set(["high_risk", "refund_over_limit", ...categories.filter((c) => c.suggestManager).map((c) => c.id)]);
-  const manager = reasons.some(
-    (r) => r.startsWith("refund_over_limit:") || (r.startsWith("category:") && managerCategories.has(r.slice("category:".length))),
-  );
+  const manager = reasons.some((r) => r.startsWith("refund_over_limit:") || (r.startsWith("category:") && managerCategories.has(r.slice("category:".length))));
   return manager ? "manager" : "lead";
 }
 
@@ -266,7 +270,10 @@ function snooze(handoff: Lifecycle, agent: Agent, minutes: number, now: Date): C
   ];
   // A visitor waiting live is told the truth: the team has seen it and roughly when someone comes.
   if (handoff.mode === "live") {
-    effects.push({ type: "system-message", text: `The team has seen your request — someone should be with you in about ${minutes} minutes. You can keep writing here in the meantime.` });
+    effects.push({
+      type: "system-message",
+      text: `The team has seen your request — someone should be with you in about ${minutes} minutes. You can keep writing here in the meantime.`,
+    });
   }
   return accept(next, effects);
 }
@@ -297,7 +304,17 @@ function resolve(handoff: Lifecycle, command: Extract<HandoffCommand, { type: "r
   const handBack = command.handBackToBot === true;
   const notes = command.notes?.trim() ? command.notes : undefined;
   const base = clear(handoff, ["reopenedAt", "reminderSentAt", "visitorLeftAt", "resolutionNotes"]);
-  const next = update(base, { status: "resolved", resolvedAt: at, resolvedBy: { id: agent.id, name: agent.name }, handedBackToBot: handBack, ...(notes ? { resolutionNotes: notes } : {}) }, at);
+  const next = update(
+    base,
+    {
+      status: "resolved",
+      resolvedAt: at,
+      resolvedBy: { id: agent.id, name: agent.name },
+      handedBackToBot: handBack,
+      ...(notes ? { resolutionNotes: notes } : {}),
+    },
+    at,
+  );
   const actor = agentActor(agent);
   const name = displayName(agent);
   return accept(next, [
@@ -371,7 +388,11 @@ function fireTimer(handoff: Lifecycle, kind: TimerKind, ctx: LifecycleContext): 
     }
     case "abandon": {
       const next = update(clear(handoff, ["snoozedUntil", "snoozedBy"]), { status: "abandoned", abandonedAt: at }, at);
-      return accept(next, [audit(handoff, "abandon", SYSTEM, at, { visitorLeftAt: handoff.visitorLeftAt ?? null }), SYNC, { type: "notify", kind: "abandoned", to: "team" }]);
+      return accept(next, [
+        audit(handoff, "abandon", SYSTEM, at, { visitorLeftAt: handoff.visitorLeftAt ?? null }),
+        SYNC,
+        { type: "notify", kind: "abandoned", to: "team" },
+      ]);
     }
   }
 }
@@ -411,7 +432,12 @@ function claimer(handoff: Lifecycle): { claimedBy?: Agent; claimedAt?: string } 
 function checkClaimer(handoff: Lifecycle, agent: Agent, verb: string): Rejection | null {
   if (handoff.status !== "claimed" && handoff.status !== "active") return invalidTransition(handoff, verb);
   if (handoff.claimedBy?.id === agent.id) return null;
-  return { ok: false, code: "not_claimer", message: `Only ${handoff.claimedBy?.name || "the agent who claimed it"} can ${verb} this handoff.`, ...claimer(handoff) };
+  return {
+    ok: false,
+    code: "not_claimer",
+    message: `Only ${handoff.claimedBy?.name || "the agent who claimed it"} can ${verb} this handoff.`,
+    ...claimer(handoff),
+  };
 }
 
 function checkAgent(agent: Agent): Rejection | null {
@@ -443,7 +469,8 @@ function displayName(agent: Agent): string {
   return agent.name.trim() || "A team member";
 }
 
-const COURTESY = /^(?:(?:ok(?:ay)?|thanks?|thank you(?: (?:so|very) much)?|thx|ty|great|perfect|cool|cheers|bye|goodbye)[\s!.,]*)+[\p{Extended_Pictographic}\s]*$/iu;
+const COURTESY =
+  /^(?:(?:ok(?:ay)?|thanks?|thank you(?: (?:so|very) much)?|thx|ty|great|perfect|cool|cheers|bye|goodbye)[\s!.,]*)+[\p{Extended_Pictographic}\s]*$/iu;
 
 /** A bare "thanks!", "ok 👍", "bye" — nothing anyone needs to answer. */
 function isCourtesy(text: string): boolean {

@@ -38,10 +38,7 @@ export interface HandoffMetrics {
 }
 
 /** The metrics for handoffs and conversations created inside `window`. Rows with unreadable timestamps are left out. */
-export function computeMetrics(
-  rows: { conversations: readonly ConversationRow[]; handoffs: readonly HandoffRow[] },
-  window: MetricsWindow,
-): HandoffMetrics {
+export function computeMetrics(rows: { conversations: readonly ConversationRow[]; handoffs: readonly HandoffRow[] }, window: MetricsWindow): HandoffMetrics {
   const from = window.from.getTime();
   const to = window.to.getTime();
   const inWindow = (iso: string): boolean => {
@@ -58,7 +55,9 @@ export function computeMetrics(
       return Number.isFinite(seconds) && seconds >= 0 ? [seconds] : [];
     })
     .sort((a, b) => a - b);
-  const scores = handoffs.flatMap((h) => (typeof h.satisfaction === "number" && Number.isInteger(h.satisfaction) && h.satisfaction >= 1 && h.satisfaction <= 5 ? [h.satisfaction] : []));
+  const scores = handoffs.flatMap((h) =>
+    typeof h.satisfaction === "number" && Number.isInteger(h.satisfaction) && h.satisfaction >= 1 && h.satisfaction <= 5 ? [h.satisfaction] : [],
+  );
   return {
     from: window.from.toISOString(),
     to: window.to.toISOString(),

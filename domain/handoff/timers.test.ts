@@ -5,7 +5,16 @@ import { followUpCommitment } from "../escalation/business-hours";
 import { ana, apply, ben, inStatus, iso, minute, opened, settings, walk } from "./fixtures";
 import { fireDueTimers, type HandoffCommand } from "./machine";
 import type { Lifecycle } from "./handoff-types";
-import { abandonAfterMinutesSchema, DEFAULT_ABANDON_AFTER_MINUTES, dueTimers, nextDeadline, timeoutCaptureReply, timersFor, TIMER_KINDS, type TimerKind } from "./timers";
+import {
+  abandonAfterMinutesSchema,
+  DEFAULT_ABANDON_AFTER_MINUTES,
+  dueTimers,
+  nextDeadline,
+  timeoutCaptureReply,
+  timersFor,
+  TIMER_KINDS,
+  type TimerKind,
+} from "./timers";
 
 const timer = (kind: TimerKind): HandoffCommand => ({ type: "timer", kind });
 const rows = (handoff: Lifecycle, s = settings) => timersFor(handoff, s).map((t) => [t.kind, t.at]);
@@ -15,17 +24,59 @@ describe("what each state schedules", () => {
     ["a live handoff not yet delivered: timeout from its opening", () => opened(), [["response_timeout", iso(5)]]],
     ["a delivered one: timeout from the delivery", () => walk(opened(), [[1, { type: "notified" }]]), [["response_timeout", iso(6)]]],
     ["after the reminder: the grace period", () => walk(inStatus.notified(), [[5, timer("response_timeout")]]), [["reminder_grace", iso(7)]]],
-    ["snoozed: only the snooze end (the clock is paused)", () => walk(inStatus.notified(), [[1, { type: "snooze", agent: ben, minutes: 15 }]]), [["snooze_end", iso(16)]]],
-    ["the visitor away: the timeout and the abandonment", () => walk(inStatus.notified(), [[1, { type: "visitor_left" }]]), [["response_timeout", iso(5)], ["abandon", iso(11)]]],
-    ["the visitor away after the reminder: the conversion waits for them", () => walk(inStatus.notified(), [[5, timer("response_timeout")], [6, { type: "visitor_left" }]]), [["abandon", iso(16)]]],
-    ["snoozed and the visitor away: both", () => walk(inStatus.notified(), [[1, { type: "snooze", agent: ben, minutes: 30 }], [2, { type: "visitor_left" }]]), [["abandon", iso(12)], ["snooze_end", iso(31)]]],
+    [
+      "snoozed: only the snooze end (the clock is paused)",
+      () => walk(inStatus.notified(), [[1, { type: "snooze", agent: ben, minutes: 15 }]]),
+      [["snooze_end", iso(16)]],
+    ],
+    [
+      "the visitor away: the timeout and the abandonment",
+      () => walk(inStatus.notified(), [[1, { type: "visitor_left" }]]),
+      [
+        ["response_timeout", iso(5)],
+        ["abandon", iso(11)],
+      ],
+    ],
+    [
+      "the visitor away after the reminder: the conversion waits for them",
+      () =>
+        walk(inStatus.notified(), [
+          [5, timer("response_timeout")],
+          [6, { type: "visitor_left" }],
+        ]),
+      [["abandon", iso(16)]],
+    ],
+    [
+      "snoozed and the visitor away: both",
+      () =>
+        walk(inStatus.notified(), [
+          [1, { type: "snooze", agent: ben, minutes: 30 }],
+          [2, { type: "visitor_left" }],
+        ]),
+      [
+        ["abandon", iso(12)],
+        ["snooze_end", iso(31)],
+      ],
+    ],
     ["claimed: a human is there, nothing", inStatus.claimed, []],
     ["claimed, then the visitor left: nothing (only waiting visitors abandon)", () => walk(inStatus.claimed(), [[2, { type: "visitor_left" }]]), []],
     ["active: nothing", inStatus.active, []],
     ["reopened: the claimer owes a reply", () => walk(inStatus.resolved(), [[10, { type: "reopen" }]]), [["response_timeout", iso(15)]]],
-    ["reopened and answered: nothing", () => walk(inStatus.resolved(), [[10, { type: "reopen" }], [11, { type: "agent_message", agent: ana, text: "Yes?" }]]), []],
+    [
+      "reopened and answered: nothing",
+      () =>
+        walk(inStatus.resolved(), [
+          [10, { type: "reopen" }],
+          [11, { type: "agent_message", agent: ana, text: "Yes?" }],
+        ]),
+      [],
+    ],
     ["a capture handoff: its promise is already made, nothing", () => opened({ mode: "capture" }), []],
-    ["a snoozed capture handoff: the snooze end only", () => walk(opened({ mode: "capture" }), [[1, { type: "snooze", agent: ben, minutes: 5 }]]), [["snooze_end", iso(6)]]],
+    [
+      "a snoozed capture handoff: the snooze end only",
+      () => walk(opened({ mode: "capture" }), [[1, { type: "snooze", agent: ben, minutes: 5 }]]),
+      [["snooze_end", iso(6)]],
+    ],
     ["resolved: nothing", inStatus.resolved, []],
     ["abandoned: nothing", inStatus.abandoned, []],
     ["converted: nothing", inStatus.converted_to_ticket, []],
@@ -36,7 +87,10 @@ describe("what each state schedules", () => {
   it("the timeout and grace follow the settings", () => {
     const s = { ...settings, responseTimeoutMinutes: 2, reminderGraceMinutes: 10, abandonAfterMinutes: 3 };
     const left = walk(inStatus.notified(), [[1, { type: "visitor_left" }]], { settings: s });
-    expect(rows(left, s)).toEqual([["response_timeout", iso(2)], ["abandon", iso(4)]]);
+    expect(rows(left, s)).toEqual([
+      ["response_timeout", iso(2)],
+      ["abandon", iso(4)],
+    ]);
     const reminded = walk(inStatus.notified(), [[2, timer("response_timeout")]], { settings: s });
     expect(rows(reminded, s)).toEqual([["reminder_grace", iso(12)]]);
   });
@@ -61,7 +115,12 @@ describe("what each state schedules", () => {
 
   it("nextDeadline is the earliest row, or null", () => {
     expect(nextDeadline([])).toBeNull();
-    expect(nextDeadline([{ kind: "snooze_end", at: iso(31) }, { kind: "abandon", at: iso(12) }])).toBe(iso(12));
+    expect(
+      nextDeadline([
+        { kind: "snooze_end", at: iso(31) },
+        { kind: "abandon", at: iso(12) },
+      ]),
+    ).toBe(iso(12));
     expect(nextDeadline(timersFor(opened(), settings))).toBe(iso(5));
   });
 
@@ -96,11 +155,25 @@ describe("nobody answers: timeout → reminder → grace → ticket", () => {
     const promise = followUpCommitment(settings.businessHours, minute(7))!;
     expect(promise.label).toBe("before 18:00 CET today");
     expect(converted.effects).toEqual([
-      { type: "audit", handoffId: "h_1", action: "convert_to_ticket", actor: { kind: "system" }, at: iso(7), payload: { email: null, commitmentBy: promise.by.toISOString(), commitment: "before 18:00 CET today" } },
+      {
+        type: "audit",
+        handoffId: "h_1",
+        action: "convert_to_ticket",
+        actor: { kind: "system" },
+        at: iso(7),
+        payload: { email: null, commitmentBy: promise.by.toISOString(), commitment: "before 18:00 CET today" },
+      },
       { type: "sync-handoff" },
       {
         type: "create-ticket",
-        ticket: { handoffId: "h_1", reason: "response_timeout", email: null, commitment: { by: promise.by.toISOString(), label: "before 18:00 CET today" }, packet: handoff.packet, createdAt: iso(7) },
+        ticket: {
+          handoffId: "h_1",
+          reason: "response_timeout",
+          email: null,
+          commitment: { by: promise.by.toISOString(), label: "before 18:00 CET today" },
+          packet: handoff.packet,
+          createdAt: iso(7),
+        },
       },
       {
         type: "bot-message",
@@ -123,9 +196,14 @@ describe("nobody answers: timeout → reminder → grace → ticket", () => {
 
   it("near closing the promise moves to the next business morning", () => {
     const late = (m: number) => m + 5.5 * 60; // from 16:30 CET, when no same-day promise is made
-    const reminded = walk(opened({ email: "ana@acme.test" }), [[late(0), { type: "notified" }], [late(5), timer("response_timeout")]]);
+    const reminded = walk(opened({ email: "ana@acme.test" }), [
+      [late(0), { type: "notified" }],
+      [late(5), timer("response_timeout")],
+    ]);
     const converted = apply(reminded, timer("reminder_grace"), late(7));
-    expect(converted.ok && converted.effects.find((e) => e.type === "bot-message")).toMatchObject({ text: expect.stringContaining("ana@acme.test before 10:00 CET tomorrow") });
+    expect(converted.ok && converted.effects.find((e) => e.type === "bot-message")).toMatchObject({
+      text: expect.stringContaining("ana@acme.test before 10:00 CET tomorrow"),
+    });
   });
 
   it.each([
@@ -142,7 +220,10 @@ describe("nobody answers: timeout → reminder → grace → ticket", () => {
   });
 
   it("a claim during the grace period saves the live chat", () => {
-    const saved = walk(inStatus.notified(), [[5, timer("response_timeout")], [6, { type: "claim", agent: ana }]]);
+    const saved = walk(inStatus.notified(), [
+      [5, timer("response_timeout")],
+      [6, { type: "claim", agent: ana }],
+    ]);
     expect(saved.status).toBe("claimed");
     expect(apply(saved, timer("reminder_grace"), 7)).toEqual({ ok: true, handoff: saved, effects: [] });
   });
@@ -193,7 +274,10 @@ describe("snooze re-notifies at its end", () => {
   });
 
   it("a snooze during the grace period holds the conversion and starts a fresh window after it", () => {
-    const snoozed = walk(inStatus.notified(), [[5, timer("response_timeout")], [6, { type: "snooze", agent: ben, minutes: 15 }]]);
+    const snoozed = walk(inStatus.notified(), [
+      [5, timer("response_timeout")],
+      [6, { type: "snooze", agent: ben, minutes: 15 }],
+    ]);
     expect(rows(snoozed)).toEqual([["snooze_end", iso(21)]]);
     expect(apply(snoozed, timer("reminder_grace"), 7)).toEqual({ ok: true, handoff: snoozed, effects: [] });
     const { handoff } = fireDueTimers(snoozed, { now: minute(21), settings });
@@ -208,13 +292,21 @@ describe("a visitor who leaves while waiting", () => {
     const { handoff, effects } = fireDueTimers(left, { now: minute(11), settings });
     expect(handoff).toMatchObject({ status: "abandoned", abandonedAt: iso(11) });
     expect(effects.map((e) => (e.type === "audit" ? `audit:${e.action}` : e.type === "notify" ? `notify:${e.kind}` : e.type))).toEqual([
-      "audit:reminder", "sync-handoff", "notify:reminder", "audit:abandon", "sync-handoff", "notify:abandoned",
+      "audit:reminder",
+      "sync-handoff",
+      "notify:reminder",
+      "audit:abandon",
+      "sync-handoff",
+      "notify:abandoned",
     ]);
     expect(effects.some((e) => e.type === "bot-message" || e.type === "create-ticket")).toBe(false);
   });
 
   it("and back in time: the abandonment is off and a held conversion happens while they can read it", () => {
-    const away = walk(inStatus.notified(), [[1, { type: "visitor_left" }], [5, timer("response_timeout")]]);
+    const away = walk(inStatus.notified(), [
+      [1, { type: "visitor_left" }],
+      [5, timer("response_timeout")],
+    ]);
     expect(apply(away, timer("reminder_grace"), 8)).toEqual({ ok: true, handoff: away, effects: [] });
     const back = walk(away, [[9, { type: "visitor_returned" }]]);
     expect(back).not.toHaveProperty("visitorLeftAt");
@@ -230,7 +322,10 @@ describe("a visitor who leaves while waiting", () => {
   });
 
   it("a claim while the visitor is away ends the waiting: no abandonment", () => {
-    const claimed = walk(inStatus.notified(), [[1, { type: "visitor_left" }], [3, { type: "claim", agent: ana }]]);
+    const claimed = walk(inStatus.notified(), [
+      [1, { type: "visitor_left" }],
+      [3, { type: "claim", agent: ana }],
+    ]);
     expect(apply(claimed, timer("abandon"), 11)).toEqual({ ok: true, handoff: claimed, effects: [] });
   });
 });

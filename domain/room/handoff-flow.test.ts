@@ -19,22 +19,43 @@ interface Played {
   jobs: NotificationJob[];
 }
 
-function play(texts: string[], options: { settings?: SettingsInput; now?: Date; hasChannel?: boolean; visitor?: { name?: string; email?: string } } = {}): Played {
+function play(
+  texts: string[],
+  options: { settings?: SettingsInput; now?: Date; hasChannel?: boolean; visitor?: { name?: string; email?: string } } = {},
+): Played {
   const settings = settingsSchema.parse({ knowledgeBase, businessHours: alwaysOpen, ...options.settings });
   const now = options.now ?? new Date("2026-03-04T10:00:00Z");
   let ids = 0;
-  let state = createRoom({ conversationId: "c_1", projectId: "prj_1", page: { url: "https://acme.test/pricing" }, ...(options.visitor ? { visitor: options.visitor } : {}) }, now);
+  let state = createRoom(
+    { conversationId: "c_1", projectId: "prj_1", page: { url: "https://acme.test/pricing" }, ...(options.visitor ? { visitor: options.visitor } : {}) },
+    now,
+  );
   const all: Effect[] = [];
   const transcript: Parameters<typeof transition>[2]["transcript"][number][] = [];
   const apply = (event: Parameters<typeof transition>[1]) => {
-    const ctx: RoomContext = { now, newId: (p) => `${p}${++ids}`, settings, hasChannel: options.hasChannel ?? true, agentsOnline: 0, engineWritesReplies: false, transcript: [...transcript] };
+    const ctx: RoomContext = {
+      now,
+      newId: (p) => `${p}${++ids}`,
+      settings,
+      hasChannel: options.hasChannel ?? true,
+      agentsOnline: 0,
+      engineWritesReplies: false,
+      transcript: [...transcript],
+    };
     const out = transition(state, event, ctx);
     state = out.state;
     all.push(...out.effects);
     for (const e of out.effects) if (e.type === "append") transcript.push(e.message);
     for (const e of out.effects) {
       if (e.type === "analyze") apply({ type: "visitor.analyzed", seq: e.seq, text: e.text, hints: null });
-      if (e.type === "bot-turn") apply({ type: "bot.reply", reply: replyFromKnowledge(e.text, settings.knowledgeBase), inReplyTo: e.seq, question: e.text, ...(e.append ? { append: e.append } : {}) });
+      if (e.type === "bot-turn")
+        apply({
+          type: "bot.reply",
+          reply: replyFromKnowledge(e.text, settings.knowledgeBase),
+          inReplyTo: e.seq,
+          question: e.text,
+          ...(e.append ? { append: e.append } : {}),
+        });
     }
   };
   texts.forEach((text, i) => {
@@ -67,7 +88,13 @@ describe("opening a handoff", () => {
     expect(packet.botTried).toEqual(expect.arrayContaining([expect.stringMatching(/^Answered “Do you offer a free trial\?”/)]));
     expect(packet.suggestedReply).toMatch(/^Hi Ana/);
     expect(packet.suggestedReply).toContain("rebuild our customer onboarding flow");
-    expect(packet).toMatchObject({ trigger: "explicit_request", visitor: { name: "Ana" }, page: { url: "https://acme.test/pricing" }, mode: "live", messageCount: 5 });
+    expect(packet).toMatchObject({
+      trigger: "explicit_request",
+      visitor: { name: "Ana" },
+      page: { url: "https://acme.test/pricing" },
+      mode: "live",
+      messageCount: 5,
+    });
     expect(packet.qualification.problemFit.confidence).toBeGreaterThan(0);
     expect(packet.timestamps.handoffAt).toBe("2026-03-04T10:00:00.000Z");
   });
@@ -118,10 +145,7 @@ describe("outside business hours", () => {
 
 describe("who gets what", () => {
   const calendlyUrl = "https://calendly.com/acme/intro";
-  const hot = [
-    "We're struggling with our onboarding flow and need to rebuild it this quarter.",
-    "I'm the CTO at Acme, a 50-person fintech.",
-  ];
+  const hot = ["We're struggling with our onboarding flow and need to rebuild it this quarter.", "I'm the CTO at Acme, a 50-person fintech."];
 
   it("a hot lead is escalated at once with a prefilled Calendly link", () => {
     const { state, bot } = play(hot, { settings: { calendlyUrl } });

@@ -2,11 +2,11 @@
 // qualification, ask the decision, and either let the bot answer, offer a human, or open the
 // handoff in this same exchange (row, packet, notification, frame, honest words to the visitor).
 import type { NotificationJob, Trigger } from "../../protocol/jobs";
-import { decideAvailability, } from "../escalation/availability";
+import { decideAvailability } from "../escalation/availability";
 import { bookingNotes, buildContextPacket, type BotLogEntry } from "../handoff/context-packet";
 import { botReplies, botSays, handoffFrame } from "./room-messages";
 import type { Effect, RoomContext, RoomState, Transition } from "./room-types";
-import { decideEscalation, detectSignals, manualEscalation, type EscalationDecision, } from "../escalation/decision";
+import { decideEscalation, detectSignals, manualEscalation, type EscalationDecision } from "../escalation/decision";
 import type { Resource } from "../escalation/escalation-settings";
 import type { Lifecycle } from "../handoff/handoff-types";
 import { isQuestion } from "../escalation/intents";
@@ -91,7 +91,9 @@ export function pickResource(resources: readonly Resource[], text: string): Reso
 /** A visitor message with no handoff open: the decision, then the bot's part. */
 export function decideTurn(state: RoomState, message: Message, hints: LlmHints | null, ctx: RoomContext): Transition {
   const { settings } = ctx;
-  const facts = hints ? { ...(hints.name ? { name: hints.name } : {}), ...(hints.company ? { company: hints.company } : {}), ...(hints.role ? { role: hints.role } : {}) } : {};
+  const facts = hints
+    ? { ...(hints.name ? { name: hints.name } : {}), ...(hints.company ? { company: hints.company } : {}), ...(hints.role ? { role: hints.role } : {}) }
+    : {};
   // The rules' own extraction wins; the LLM only fills what they missed.
   const visitor = mergeVisitorData(mergeVisitorData(state.visitor, facts), extractVisitorData(message.text));
   const qualification = updateQualification(state.qualification, message);
@@ -220,7 +222,16 @@ export function continueHandoff(state: RoomState, message: Message, ctx: RoomCon
     const updated: HandoffState = {
       ...handoff,
       updatedAt: ctx.now.toISOString(),
-      packet: { ...handoff.packet, visitor: { ...handoff.packet.visitor, ...(email ? { email } : {}), ...(name ? { name } : {}), ...(company ? { company } : {}), ...(role ? { role } : {}) } },
+      packet: {
+        ...handoff.packet,
+        visitor: {
+          ...handoff.packet.visitor,
+          ...(email ? { email } : {}),
+          ...(name ? { name } : {}),
+          ...(company ? { company } : {}),
+          ...(role ? { role } : {}),
+        },
+      },
     };
     const withEmail = { ...next, handoff: updated };
     const said = botSays(withEmail, emailReceivedReply(data.email, handoff.availability), ctx);

@@ -3,8 +3,8 @@
 // Pure, like the rest of the room's rules.
 import { botSays, handoffFrame, store } from "./room-messages";
 import type { Effect, RoomContext, RoomState, Transition } from "./room-types";
-import { applyCommand, fireDueTimers, type CommandResult, type HandoffCommand, type HandoffEffect, } from "../handoff/machine";
-import type { Lifecycle, } from "../handoff/handoff-types";
+import { applyCommand, fireDueTimers, type CommandResult, type HandoffCommand, type HandoffEffect } from "../handoff/machine";
+import type { Lifecycle } from "../handoff/handoff-types";
 import { handoffRecord, notificationJob } from "./handoff-flow";
 import type { DecisionRecord } from "../handoff/handoff-types";
 

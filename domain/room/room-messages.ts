@@ -50,7 +50,13 @@ export function store(state: RoomState, message: Omit<StoredMessage, "seq">): Tr
 }
 
 /** The bot's answer to visitor message `question`, logged for "what the bot tried". */
-export function botReplies(state: RoomState, reply: BotReply, question: { seq: number; text: string }, append: string | undefined, ctx: RoomContext): Transition {
+export function botReplies(
+  state: RoomState,
+  reply: BotReply,
+  question: { seq: number; text: string },
+  append: string | undefined,
+  ctx: RoomContext,
+): Transition {
   const entry: BotLogEntry = {
     seq: question.seq,
     question: question.text,

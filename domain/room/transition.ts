@@ -1,12 +1,12 @@
 // The conversation room's rules as a pure transition: (state, event, ctx) -> {state, effects}.
 // The Durable Object decodes input into events, commits what `append` and `sync` effects say
 // before it sends anything, and runs the other effects. No I/O and no clock here.
-import { initialEscalationMemory, } from "../escalation/decision";
+import { initialEscalationMemory } from "../escalation/decision";
 import { continueHandoff, decideTurn, openManualHandoff, publishHandoff } from "./handoff-flow";
 import type { LlmHints } from "../bot/llm-hints";
-import { applyCommand, canReopen, isTerminal, isUnclaimed, routeVisitorMessage, } from "../handoff/machine";
+import { applyCommand, canReopen, isTerminal, isUnclaimed, routeVisitorMessage } from "../handoff/machine";
 import { applyLifecycle, commandHandoff, fireTimers } from "./room-lifecycle";
-import { initialQualification, mergeVisitorData, } from "../escalation/qualification";
+import { initialQualification, mergeVisitorData } from "../escalation/qualification";
 import type { NewRoom, RoomState, RoomEvent, RoomContext, Transition, Effect } from "./room-types";
 import { store, botReplies, botSays } from "./room-messages";
 
@@ -41,7 +41,11 @@ export function transition(state: RoomState, event: RoomEvent, ctx: RoomContext)
       return commandHandoff(state, event.handoffId, event.command, ctx);
     case "handoff.manual": {
       if (state.handoff && !isTerminal(state.handoff)) {
-        return { state, effects: [], outcome: { ok: false, code: "invalid_transition", message: `Handoff ${state.handoff.id} is already open for this conversation.` } };
+        return {
+          state,
+          effects: [],
+          outcome: { ok: false, code: "invalid_transition", message: `Handoff ${state.handoff.id} is already open for this conversation.` },
+        };
       }
       const opened = openManualHandoff(state, event.agent, event.reason, ctx);
       return { ...opened, outcome: { ok: true, handoff: opened.state.handoff! } };
@@ -106,7 +110,14 @@ function afterVisitorMessage(state: RoomState, message: { seq: number; text: str
  * to write claims it (so two people never answer at once); anyone else is refused.
  */
 function agentWrites(state: RoomState, event: Extract<RoomEvent, { type: "agent.message" }>, ctx: RoomContext): Transition {
-  const message = { kind: "message" as const, from: "agent" as const, text: event.text, at: ctx.now.toISOString(), clientId: event.clientId, author: event.agent };
+  const message = {
+    kind: "message" as const,
+    from: "agent" as const,
+    text: event.text,
+    at: ctx.now.toISOString(),
+    clientId: event.clientId,
+    author: event.agent,
+  };
   const handoff = state.handoff;
   if (!handoff || isTerminal(handoff)) {
     if (event.requireClaim) return { state, effects: [], outcome: { ok: false, code: "invalid_transition", message: "This handoff is closed." } };
@@ -123,10 +134,13 @@ function agentWrites(state: RoomState, event: Extract<RoomEvent, { type: "agent.
     current = claimed.state;
     effects.push(...claimed.effects);
   }
-  const result = applyCommand(current.handoff!, { type: "agent_message", agent: event.agent, text: event.text, clientId: event.clientId }, { now: ctx.now, settings: ctx.settings });
+  const result = applyCommand(
+    current.handoff!,
+    { type: "agent_message", agent: event.agent, text: event.text, clientId: event.clientId },
+    { now: ctx.now, settings: ctx.settings },
+  );
   if (!result.ok) return { state, effects: [], outcome: result };
   const stored = store(current, message);
   const lifecycle = applyLifecycle(stored.state, result.handoff, result.effects, ctx);
   return { state: lifecycle.state, effects: [...effects, ...stored.effects, ...lifecycle.effects], outcome: { ok: true, handoff: result.handoff } };
 }
-

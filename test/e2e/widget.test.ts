@@ -322,7 +322,12 @@ describe("the Baton widget on the demo page", () => {
       void dialog.dismiss();
     });
     await openChat(page);
-    const hostile = ["<script>alert(1)</script>", `<img src=x onerror="alert(2)">`, "https://example.com/?q=<b>bold</b>", `<a href="javascript:alert(3)">x</a>`];
+    const hostile = [
+      "<script>alert(1)</script>",
+      `<img src=x onerror="alert(2)">`,
+      "https://example.com/?q=<b>bold</b>",
+      `<a href="javascript:alert(3)">x</a>`,
+    ];
     for (const text of hostile) {
       await send(page, text);
       await expectAnswered(page, text);
@@ -621,7 +626,15 @@ describe("handing the conversation to a person", () => {
     expect(reply.text).toBe(stored.text.replace(calendly!, label));
     const [link, ...others] = await links(page);
     expect(others).toEqual([]);
-    expect(link).toEqual({ from: "bot", href: new URL(calendly!).href, text: label, title: new URL(calendly!).href, target: "_blank", rel: "noopener noreferrer", elements: 0 });
+    expect(link).toEqual({
+      from: "bot",
+      href: new URL(calendly!).href,
+      text: label,
+      title: new URL(calendly!).href,
+      target: "_blank",
+      rel: "noopener noreferrer",
+      elements: 0,
+    });
     expect(link!.href).toMatch(/^https:\/\/calendly\.com\//);
     expect(new URL(link!.href!).searchParams.get("a1")).toMatch(/^Need: “We.re struggling with our onboarding flow[\s\S]*CTO/);
     expect((await handoffOf(conversationId)).trigger).toBe("hot_lead");

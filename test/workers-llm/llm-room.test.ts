@@ -9,7 +9,6 @@ const settings = {
   businessHours: ALWAYS_OPEN,
 };
 
-
 describe("a room with the OpenAI engine", () => {
   it("answers from the knowledge base in the model's words", async () => {
     const project = await createProject({ settings });
@@ -28,7 +27,10 @@ describe("a room with the OpenAI engine", () => {
     for (let i = 0; i < 50; i++) {
       const { handoff } = await json<{ handoff: any }>(await call(`/v1/handoffs/${frame.handoffId}`, { token: agent.agentToken }), 200);
       if (handoff.packet.summary.startsWith("LLM summary")) {
-        expect(handoff.packet).toMatchObject({ visitor: { name: "Ana", company: "Acme" }, reasons: expect.arrayContaining(["explicit_phrase:llm:wants_human"]) });
+        expect(handoff.packet).toMatchObject({
+          visitor: { name: "Ana", company: "Acme" },
+          reasons: expect.arrayContaining(["explicit_phrase:llm:wants_human"]),
+        });
         return;
       }
       await new Promise((r) => setTimeout(r, 100));

@@ -22,7 +22,6 @@ async function visitorIn(project: TestProject, body: Record<string, unknown> = {
   return { conversation, visitor };
 }
 
-
 const handoffFrames = (frames: RoomFrame[]) => frames.filter((f): f is Extract<RoomFrame, { type: "handoff" }> => f.type === "handoff");
 
 async function waitForNotifications(project: TestProject, count: number) {
@@ -49,7 +48,10 @@ describe("escalation through the socket", () => {
 
     const listed = await json<{ handoffs: any[] }>(await call("/v1/handoffs?status=pending", { token: agent.agentToken }), 200);
     expect(listed.handoffs.map((h) => h.id)).toContain(frame.handoffId);
-    const { handoff, transcript } = await json<{ handoff: any; transcript: any[] }>(await call(`/v1/handoffs/${frame.handoffId}`, { token: agent.agentToken }), 200);
+    const { handoff, transcript } = await json<{ handoff: any; transcript: any[] }>(
+      await call(`/v1/handoffs/${frame.handoffId}`, { token: agent.agentToken }),
+      200,
+    );
     expect(handoff).toMatchObject({ conversationId: conversation.conversationId, status: "pending", mode: "live", trigger: "explicit_request" });
     const packet = contextPacketSchema.parse(handoff.packet);
     expect(packet.summary).toMatch(/^Ana Lima opened with “Do you offer a free trial\?”/);
@@ -76,7 +78,11 @@ describe("escalation through the socket", () => {
     expect(thanks.text).toMatch(/^Thanks! Someone from the team will email you at ana@acme.test before 10:00 UTC/);
     await waitForNotifications(project, 2);
     const { handoff } = await json<{ handoff: any }>(await call(`/v1/handoffs/${frame.handoffId}`, { token: agent.agentToken }), 200);
-    expect(handoff).toMatchObject({ mode: "capture", visitorEmail: "ana@acme.test", packet: { visitor: { email: "ana@acme.test" }, commitment: { label: expect.stringMatching(/^before 10:00 UTC/) } } });
+    expect(handoff).toMatchObject({
+      mode: "capture",
+      visitorEmail: "ana@acme.test",
+      packet: { visitor: { email: "ana@acme.test" }, commitment: { label: expect.stringMatching(/^before 10:00 UTC/) } },
+    });
   });
 
   it("a hot lead is escalated at once with a prefilled Calendly link", async () => {

@@ -46,7 +46,12 @@ async function advance(conversationId: string, ms: number) {
 }
 
 async function decisions(project: TestProject) {
-  return (await json<{ decisions: Array<{ action: string; handoffId: string; actor: { kind: string; name: string | null } }> }>(await call("/v1/decisions", { token: project.secretKey }), 200)).decisions;
+  return (
+    await json<{ decisions: Array<{ action: string; handoffId: string; actor: { kind: string; name: string | null } }> }>(
+      await call("/v1/decisions", { token: project.secretKey }),
+      200,
+    )
+  ).decisions;
 }
 
 async function handoff(scene: Scene) {
@@ -56,7 +61,10 @@ async function handoff(scene: Scene) {
 describe("claiming", () => {
   it("two agents claiming at once: exactly one wins, the other is told who has it", async () => {
     const scene = await openHandoff();
-    const [a, b] = await Promise.all([post(`/v1/handoffs/${scene.handoffId}/claim`, scene.ana.agentToken), post(`/v1/handoffs/${scene.handoffId}/claim`, scene.bob.agentToken)]);
+    const [a, b] = await Promise.all([
+      post(`/v1/handoffs/${scene.handoffId}/claim`, scene.ana.agentToken),
+      post(`/v1/handoffs/${scene.handoffId}/claim`, scene.bob.agentToken),
+    ]);
     const statuses = [a.status, b.status].sort();
     expect(statuses).toEqual([200, 409]);
     const loser = a.status === 409 ? a : b;
@@ -74,7 +82,9 @@ describe("claiming", () => {
     const joined = await scene.visitor.waitForMessage((m) => m.from === "system" && m.text === "Ana Agent has joined the chat");
     expect(joined).toBeDefined();
     expect(scene.visitor.messages().filter((m) => m.text.endsWith("has joined the chat"))).toHaveLength(1);
-    expect(await scene.visitor.waitFor((f) => f.find((x) => x.type === "handoff" && x.status === "claimed"))).toMatchObject({ claimedBy: { name: "Ana Agent" } });
+    expect(await scene.visitor.waitFor((f) => f.find((x) => x.type === "handoff" && x.status === "claimed"))).toMatchObject({
+      claimedBy: { name: "Ana Agent" },
+    });
   });
 
   it("refuses other projects (404), unknown tokens (401) and bad bodies (400)", async () => {
@@ -102,7 +112,10 @@ describe("live takeover", () => {
     const scene = await openHandoff();
     await json(await post(`/v1/handoffs/${scene.handoffId}/claim`, scene.ana.agentToken), 200);
     const agentSocket = await Client.open((await agentSession(scene.conversationId, scene.ana.agentToken)).socketUrl);
-    const sent = await json<{ handoff: any }>(await post(`/v1/handoffs/${scene.handoffId}/messages`, scene.ana.agentToken, { text: "Hi, Ana here. How can I help?", clientId: "m1" }), 200);
+    const sent = await json<{ handoff: any }>(
+      await post(`/v1/handoffs/${scene.handoffId}/messages`, scene.ana.agentToken, { text: "Hi, Ana here. How can I help?", clientId: "m1" }),
+      200,
+    );
     expect(sent.handoff.status).toBe("active");
     await scene.visitor.waitForMessage((m) => m.from === "agent" && m.text === "Hi, Ana here. How can I help?" && m.author?.name === "Ana Agent");
     // The same clientId again is stored once.
@@ -114,7 +127,12 @@ describe("live takeover", () => {
     agentSocket.send({ type: "ping" });
     await agentSocket.waitFor((f) => f.find((x) => x.type === "pong"));
     await new Promise((r) => setTimeout(r, 200));
-    expect(scene.visitor.messages().slice(before).map((m) => m.from)).toEqual(["visitor"]); // no bot reply over a human
+    expect(
+      scene.visitor
+        .messages()
+        .slice(before)
+        .map((m) => m.from),
+    ).toEqual(["visitor"]); // no bot reply over a human
 
     const bobs = await json(await post(`/v1/handoffs/${scene.handoffId}/messages`, scene.bob.agentToken, { text: "me too", clientId: "b1" }), 403);
     expect(bobs.error).toMatchObject({ code: "not_claimer", claimedBy: { name: "Ana Agent" } });
@@ -139,7 +157,10 @@ describe("live takeover", () => {
     const scene = await openHandoff();
     await json(await post(`/v1/handoffs/${scene.handoffId}/claim`, scene.ana.agentToken), 200);
     await json(await post(`/v1/handoffs/${scene.handoffId}/messages`, scene.ana.agentToken, { text: "All sorted?", clientId: "m1" }), 200);
-    const resolved = await json<{ handoff: any }>(await post(`/v1/handoffs/${scene.handoffId}/resolve`, scene.ana.agentToken, { notes: "answered", handBackToBot: true }), 200);
+    const resolved = await json<{ handoff: any }>(
+      await post(`/v1/handoffs/${scene.handoffId}/resolve`, scene.ana.agentToken, { notes: "answered", handBackToBot: true }),
+      200,
+    );
     expect(resolved.handoff.status).toBe("resolved");
     await scene.visitor.waitForMessage((m) => /from 1 \(poor\) to 5 \(excellent\)/.test(m.text));
     const thanks = await say(scene.visitor, "5");
@@ -232,7 +253,10 @@ describe("audit log and metrics", () => {
     expect(actions).toEqual(["claim", "note", "message", "escalate", "resolve", "hand_back"]);
     const res = await call("/v1/decisions?format=ndjson&since=2000-01-01", { token: scene.project.secretKey });
     expect(res.headers.get("content-type")).toContain("application/x-ndjson");
-    const lines = (await res.text()).trim().split("\n").map((l) => JSON.parse(l));
+    const lines = (await res.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.action)).toEqual(expect.arrayContaining(actions));
     expect((await call("/v1/decisions?since=yesterday", { token: scene.project.secretKey })).status).toBe(400);
     expect((await call("/v1/decisions", { token: scene.ana.agentToken })).status).toBe(401);
@@ -248,7 +272,14 @@ describe("audit log and metrics", () => {
     const from = new Date(Date.now() - 3_600_000).toISOString();
     const to = new Date(Date.now() + 3_600_000).toISOString();
     const { metrics } = await json<{ metrics: any }>(await call(`/v1/metrics?from=${from}&to=${to}`, { token: scene.project.secretKey }), 200);
-    expect(metrics).toMatchObject({ conversations: 2, handoffs: 1, escalationRate: 0.5, resolutionRate: 1, abandonmentRate: 0, satisfaction: { count: 1, average: 4 } });
+    expect(metrics).toMatchObject({
+      conversations: 2,
+      handoffs: 1,
+      escalationRate: 0.5,
+      resolutionRate: 1,
+      abandonmentRate: 0,
+      satisfaction: { count: 1, average: 4 },
+    });
     expect(metrics.firstReplySeconds.count).toBe(1);
     expect((await call(`/v1/metrics?from=${to}&to=${from}`, { token: scene.project.secretKey })).status).toBe(400);
     expect((await call(`/v1/metrics`, { token: scene.project.secretKey })).status).toBe(400);

@@ -25,7 +25,12 @@ describe("the OpenAI engine", () => {
 
   it("classifies a message into hints through structured outputs", async () => {
     const engine = new OpenAIEngine({ apiKey: "sk-test", baseURL });
-    expect(await engine.classify(input("I'm Ana from Acme, can I chat with whoever built this?"))).toEqual({ wantsHuman: true, frustrated: false, name: "Ana", company: "Acme" });
+    expect(await engine.classify(input("I'm Ana from Acme, can I chat with whoever built this?"))).toEqual({
+      wantsHuman: true,
+      frustrated: false,
+      name: "Ana",
+      company: "Acme",
+    });
     expect(await engine.classify(input("Is there a trial?"))).toEqual({ wantsHuman: false, frustrated: false });
   });
 

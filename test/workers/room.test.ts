@@ -119,7 +119,10 @@ describe("resume and idempotency", () => {
     const resumed = await Client.open(conversation.socketUrl, 2);
     const got = await resumed.waitFor((f) => (f.filter((x) => x.type === "message").length >= 2 ? f : undefined), "replay");
     expect(got[0]).toMatchObject({ type: "welcome", lastSeq: 4 });
-    expect(resumed.messages().map((m) => [m.seq, m.text])).toEqual([[3, "three"], [4, "four"]]);
+    expect(resumed.messages().map((m) => [m.seq, m.text])).toEqual([
+      [3, "three"],
+      [4, "four"],
+    ]);
   });
 
   it("a socket always gets its welcome and replay before any live frame, even when settings are stale", async () => {

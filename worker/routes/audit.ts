@@ -9,7 +9,10 @@ import type { Env } from "../env";
 import { ApiError } from "../../adapters/errors";
 import { parseQuery } from "../errors";
 
-const instant = z.string().refine((v) => !Number.isNaN(Date.parse(v)), "must be an ISO 8601 date or time").transform((v) => new Date(v).toISOString());
+const instant = z
+  .string()
+  .refine((v) => !Number.isNaN(Date.parse(v)), "must be an ISO 8601 date or time")
+  .transform((v) => new Date(v).toISOString());
 
 export const auditRoutes = new Hono<{ Bindings: Env }>()
   .get("/decisions", async (c) => {
@@ -35,5 +38,9 @@ export const auditRoutes = new Hono<{ Bindings: Env }>()
     const query = parseQuery(z.object({ from: instant, to: instant }), c.req.query());
     if (query.from >= query.to) throw new ApiError(400, "invalid_query", "from must be before to", { field: "from" });
     const rows = await metricRows(c.env.DB, project.id, query.from, query.to);
-    return c.json({ from: query.from, to: query.to, metrics: computeMetrics(rows as Parameters<typeof computeMetrics>[0], { from: new Date(query.from), to: new Date(query.to) }) });
+    return c.json({
+      from: query.from,
+      to: query.to,
+      metrics: computeMetrics(rows as Parameters<typeof computeMetrics>[0], { from: new Date(query.from), to: new Date(query.to) }),
+    });
   });

@@ -17,8 +17,14 @@ const optionalText = (max: number) => z.string().trim().max(max).optional();
 const newConversation = z
   .object({
     projectKey: z.string().min(1).max(200),
-    visitor: z.object({ name: optionalText(120), email: z.string().trim().email().max(254).optional() }).strict().optional(),
-    page: z.object({ url: optionalText(2000), title: optionalText(300), referrer: optionalText(2000) }).strict().optional(),
+    visitor: z
+      .object({ name: optionalText(120), email: z.string().trim().email().max(254).optional() })
+      .strict()
+      .optional(),
+    page: z
+      .object({ url: optionalText(2000), title: optionalText(300), referrer: optionalText(2000) })
+      .strict()
+      .optional(),
   })
   .strict();
 

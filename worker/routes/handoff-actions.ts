@@ -64,17 +64,32 @@ export const handoffActionRoutes = new Hono<{ Bindings: Env }>()
     if (!outcome.ok) return respond(c, outcome);
     return c.json({ handoff: outcome.handoff }, 201);
   })
-  .post("/handoffs/:id/claim", commandRoute(null, (agent) => ({ type: "claim", agent })))
+  .post(
+    "/handoffs/:id/claim",
+    commandRoute(null, (agent) => ({ type: "claim", agent })),
+  )
   .post("/handoffs/:id/messages", async (c) => {
     const agent = await requireAgent(c);
     const body = await parseBody(c, schemas.message);
     const { handoff, room } = await handoffOf(c, agent);
     return respond(c, await room.agentMessage(handoff.id, { id: agent.id, name: agent.name }, body.text, body.clientId));
   })
-  .post("/handoffs/:id/notes", commandRoute(schemas.note, (agent, body) => ({ type: "note", agent, text: body.text })))
-  .post("/handoffs/:id/resolve", commandRoute(schemas.resolve, (agent, body) => ({ type: "resolve", agent, ...body })))
-  .post("/handoffs/:id/snooze", commandRoute(schemas.snooze, (agent, body) => ({ type: "snooze", agent, minutes: body.minutes })))
-  .post("/handoffs/:id/escalate", commandRoute(schemas.escalate, (agent, body) => ({ type: "escalate", agent, level: body.level, note: body.note })))
+  .post(
+    "/handoffs/:id/notes",
+    commandRoute(schemas.note, (agent, body) => ({ type: "note", agent, text: body.text })),
+  )
+  .post(
+    "/handoffs/:id/resolve",
+    commandRoute(schemas.resolve, (agent, body) => ({ type: "resolve", agent, ...body })),
+  )
+  .post(
+    "/handoffs/:id/snooze",
+    commandRoute(schemas.snooze, (agent, body) => ({ type: "snooze", agent, minutes: body.minutes })),
+  )
+  .post(
+    "/handoffs/:id/escalate",
+    commandRoute(schemas.escalate, (agent, body) => ({ type: "escalate", agent, level: body.level, note: body.note })),
+  )
   .get("/handoffs/:id/suggested-level", async (c) => {
     const { handoff } = await handoffOf(c, await requireAgent(c));
     return c.json({ level: suggestEscalationLevel((handoff.packet as { reasons: string[] }).reasons ?? []) });
