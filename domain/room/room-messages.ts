@@ -1,8 +1,9 @@
 // Building blocks every room rule uses: store a message (next seq, append, broadcast), let the bot
 // speak, and the frames clients see for a stored row or a handoff.
 import type { StoredMessage } from "../transcript";
-import type { MessageFrame, NoteFrame, HandoffFrame } from "../../protocol/frames";
+import { PROTOCOL_VERSION, type Role, type WelcomeFrame, type MessageFrame, type NoteFrame, type HandoffFrame } from "../../protocol/frames";
 import type { Lifecycle } from "../handoff/handoff-types";
+import type { Settings } from "../settings";
 import type { RoomState, Transition, RoomContext } from "./room-types";
 import type { BotReply } from "../bot/rules-bot";
 import type { BotLogEntry } from "../handoff/context-packet";
@@ -70,4 +71,10 @@ export function botReplies(
 /** A bot message authored by the project's bot. */
 export function botSays(state: RoomState, text: string, ctx: Pick<RoomContext, "now" | "settings">): Transition {
   return store(state, { kind: "message", from: "bot", text, at: ctx.now.toISOString(), author: { id: "bot", name: ctx.settings.botName } });
+}
+
+/** The first frame on every socket: protocol version, role, the last seq, and how the bot presents itself. */
+export function welcomeFrame(state: RoomState, role: Role, settings: Pick<Settings, "botName" | "greeting">): WelcomeFrame {
+  const bot = { name: settings.botName, greeting: settings.greeting };
+  return { type: "welcome", protocol: PROTOCOL_VERSION, conversationId: state.conversationId, role, lastSeq: state.lastSeq, bot };
 }

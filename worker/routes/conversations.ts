@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
 import { z } from "zod";
-import { CLAIMS_HEADER } from "../../durable-objects/conversation-room";
+import { CLAIMS_HEADER } from "../../durable-objects/socket-claims";
 import { requireAgent } from "../auth";
 import { AGENT_TOKEN_TTL_SECONDS, tokenSecret, VISITOR_TOKEN_TTL_SECONDS } from "../../adapters/config";
 import { randomToken, signToken, verifyToken, type SocketClaims } from "../../adapters/crypto";

@@ -1,0 +1,42 @@
+// Who is on the other end of a room socket. The worker verifies the signed token before the
+// upgrade and hands the claims over in one internal header; the room reads them here, once, and
+// keeps them in the socket's attachment (so they survive hibernation) and tags.
+import type { Bucket } from "../domain/room/rate-limit";
+import type { Role } from "../protocol/frames";
+
+/** Set by the worker on the upgrade request it forwards; the room is reachable only through the worker. */
+export const CLAIMS_HEADER = "x-baton-claims";
+
+export interface ForwardedClaims {
+  role: Role;
+  agentId?: string;
+  agentName?: string;
+}
+
+/** What a socket carries across hibernation: its role, its agent, its token bucket. */
+export interface SocketState {
+  role: Role;
+  agent?: { id: string; name: string };
+  bucket?: Bucket;
+}
+
+/** The claims the worker forwarded, or null when the header is missing or not for a known role. */
+export function readClaims(request: Request): ForwardedClaims | null {
+  try {
+    const claims = JSON.parse(request.headers.get(CLAIMS_HEADER) ?? "null") as Partial<ForwardedClaims> | null;
+    if (claims?.role !== "visitor" && claims?.role !== "agent") return null;
+    return { role: claims.role, ...(claims.agentId ? { agentId: claims.agentId } : {}), ...(claims.agentName ? { agentName: claims.agentName } : {}) };
+  } catch {
+    return null;
+  }
+}
+
+/** The socket's tags: its role, and `agent:<id>` for an agent (so the room can find one agent's sockets). */
+export function tagsFor(claims: ForwardedClaims | null): string[] {
+  return [claims?.role ?? "visitor", ...(claims?.agentId ? [`agent:${claims.agentId}`] : [])];
+}
+
+/** The attachment a newly connected socket starts with. */
+export function socketStateFor(claims: ForwardedClaims): SocketState {
+  return { role: claims.role, ...(claims.role === "agent" ? { agent: { id: claims.agentId ?? "", name: claims.agentName ?? "" } } : {}) };
+}
