@@ -1,7 +1,6 @@
 // Who is on the other end of a room socket. The worker verifies the signed token before the
 // upgrade and hands the claims over in one internal header; the room reads them here, once, and
 // keeps them in the socket's attachment (so they survive hibernation) and tags.
-import type { Bucket } from "../domain/room/rate-limit";
 import type { Role } from "../protocol/frames";
 
 /** Set by the worker on the upgrade request it forwards; the room is reachable only through the worker. */
@@ -13,11 +12,10 @@ export interface ForwardedClaims {
   agentName?: string;
 }
 
-/** What a socket carries across hibernation: its role, its agent, its token bucket. */
+/** What a socket carries across hibernation: its role and its agent. (Budgets are the room's, per sender.) */
 export interface SocketState {
   role: Role;
   agent?: { id: string; name: string };
-  bucket?: Bucket;
 }
 
 /** The claims the worker forwarded, or null when the header is missing or not for a known role. */
