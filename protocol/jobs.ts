@@ -36,6 +36,10 @@ export const contextPacketSchema = z.object({
     name: z.optional(z.string()),
     company: z.optional(z.string()),
     role: z.optional(z.string()),
+    /** The customer site's user id for a logged-in visitor. */
+    userId: z.optional(z.string()),
+    /** True only when the site proved `userId` (identity verification); optional so older jobs still validate. */
+    verified: z.optional(z.boolean()),
   }),
   page: z.object({ url: z.optional(z.string()), title: z.optional(z.string()), referrer: z.optional(z.string()) }),
   userAgent: z.optional(z.string()),
