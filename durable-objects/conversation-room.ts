@@ -124,7 +124,7 @@ export class ConversationRoom extends Server<Env> {
 
   override async onMessage(connection: Connection<SocketState>, raw: WSMessage): Promise<void> {
     const socket = connection.state;
-    if (!socket) return;
+    if (!socket || connection.readyState !== WebSocket.READY_STATE_OPEN) return; // frames still arriving on a socket the room closed
     // The budget is the sender's in this conversation, shared by all their sockets: a new socket does not reset it.
     const admitted = admitFrame(this.store, socket, raw, Date.now(), rateLimitFor(this.env));
     if (!admitted.ok) {

@@ -86,6 +86,8 @@ export const notificationJobSchema = z.object({
   at: z.string(),
   status: z.enum(HANDOFF_STATUSES),
   packet: contextPacketSchema,
+  /** Set by the consumer when the project's alert budget was spent: recorded (outbox, desk), paged to nobody. */
+  throttled: z.optional(z.boolean()),
 });
 export type NotificationJob = z.output<typeof notificationJobSchema>;
 

@@ -26,7 +26,8 @@ export async function requireAdmin(c: AppContext): Promise<void> {
   await spendAddressBudget(c);
   const expected = await sha256Hex(adminToken(c.env));
   if (!sameSecret(await sha256Hex(bearer(c)), expected)) throw new ApiError(401, "unauthorized", "Invalid admin token.");
-  await spend(c.env, "API_PER_CALLER", "admin", "admin requests");
+  // The operator has one token; counted per address so that a leaked one is bounded where it is used.
+  await spend(c.env, "API_PER_CALLER", `admin:${clientAddress(c.req.raw.headers)}`, "admin requests");
 }
 
 export async function requireProject(c: AppContext): Promise<Project> {

@@ -4,6 +4,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { ApiError, TooManyRequestsError } from "../adapters/errors";
 import type * as z from "zod";
+import { MAX_SETTINGS_BYTES, oversizedSettingsField, type Settings } from "../domain/settings";
 
 /** Error messages and echoed field names are cut to these lengths: an error never repeats a large input. */
 const MAX_MESSAGE = 300;
@@ -78,4 +79,12 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string,
     throw new ApiError(400, "invalid_query", message, { field });
   }
   return parsed.data;
+}
+
+/** 400 naming the heaviest field when settings are too large to store (the schema alone allows more). */
+export function requireStorableSettings(settings: Settings, prefix = ""): void {
+  const over = oversizedSettingsField(settings);
+  if (!over) return;
+  const field = `${prefix}${over.field}`;
+  throw new ApiError(400, "settings_too_large", `${field}: settings weigh ${over.bytes} bytes stored; the most is ${MAX_SETTINGS_BYTES}.`, { field });
 }

@@ -5,6 +5,8 @@ import { getServerByName } from "partyserver";
 import { notificationJobSchema, type NotificationJob } from "../../protocol/jobs";
 import type { Env } from "../env";
 import { PermanentError, RetryableError } from "../../adapters/errors";
+import { ALERTING_KINDS, takeAlert } from "../../adapters/alert-budget";
+import { alertBudget } from "../../adapters/config";
 
 export interface Channel {
   readonly name: string;
@@ -51,6 +53,12 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
       continue;
     }
     const job = parsed.data;
+    // Over the project's alert budget, a flood is recorded but pages nobody (and nobody was notified).
+    if (ALERTING_KINDS.has(job.kind) && !(await takeAlert(env.DB, job, alertBudget(env), new Date()))) {
+      await outboxChannel.deliver({ ...job, throttled: true }, env);
+      message.ack();
+      continue;
+    }
     let retry: RetryableError | null = null;
     for (const channel of channelsFor(job)) {
       try {

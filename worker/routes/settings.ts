@@ -1,11 +1,12 @@
 // A project's settings, read and replaced with the project secret key. PUT replaces the whole
 // document: fields left out take their defaults; unknown fields and out-of-range values are a 400
-// that names the field. Rooms pick up changes within 30 seconds.
+// that names the field, and so is a document heavier than storage takes (MAX_SETTINGS_BYTES,
+// naming its heaviest field). Rooms pick up changes within 30 seconds.
 import { Hono } from "hono";
 import { settingsSchema } from "../../domain/settings";
 import { requireProject } from "../auth";
 import type { Env } from "../env";
-import { parseBody } from "../errors";
+import { parseBody, requireStorableSettings } from "../errors";
 
 export const settingsRoutes = new Hono<{ Bindings: Env }>()
   .get("/settings", async (c) => {
@@ -15,6 +16,7 @@ export const settingsRoutes = new Hono<{ Bindings: Env }>()
   .put("/settings", async (c) => {
     const project = await requireProject(c);
     const settings = await parseBody(c, settingsSchema);
+    requireStorableSettings(settings);
     await c.env.DB.prepare("UPDATE projects SET settings = ? WHERE id = ?").bind(JSON.stringify(settings), project.id).run();
     return c.json({ settings });
   });

@@ -1,0 +1,30 @@
+// Credentials the project owner manages (secret key): revoke an agent (its token and its socket
+// tokens stop working), rotate an agent's token, and rotate the project's identity secret (the one
+// the customer's server signs logged-in visitors' ids with; the old one verifies for one more day).
+import { Hono } from "hono";
+import { requireProject } from "../auth";
+import { revokeAgent, rotateAgentToken } from "../../adapters/access";
+import { agentTokenTtlDays } from "../../adapters/config";
+import { PREVIOUS_SECRET_GRACE_MS, rotateIdentitySecret } from "../../adapters/identity";
+import { ApiError } from "../../adapters/errors";
+import type { Env } from "../env";
+
+export const accessRoutes = new Hono<{ Bindings: Env }>()
+  .delete("/agents/:id", async (c) => {
+    const project = await requireProject(c);
+    const now = new Date();
+    if (!(await revokeAgent(c.env.DB, project.id, c.req.param("id"), now))) throw new ApiError(404, "not_found", "No such active agent in your project.");
+    return c.json({ agentId: c.req.param("id"), revokedAt: now.toISOString() });
+  })
+  .post("/agents/:id/token", async (c) => {
+    const project = await requireProject(c);
+    const rotated = await rotateAgentToken(c.env.DB, project.id, c.req.param("id"), new Date(), agentTokenTtlDays(c.env));
+    if (!rotated) throw new ApiError(404, "not_found", "No such active agent in your project.");
+    return c.json({ agentId: c.req.param("id"), ...rotated });
+  })
+  .post("/identity-secret", async (c) => {
+    const project = await requireProject(c);
+    const now = new Date();
+    const identitySecret = await rotateIdentitySecret(c.env.DB, project.id, now);
+    return c.json({ identitySecret, previousValidUntil: new Date(now.getTime() + PREVIOUS_SECRET_GRACE_MS).toISOString() }, 201);
+  });
