@@ -68,7 +68,10 @@ export async function deleteConversationRows(db: D1Database, projectId: string, 
 /** Deletes the project's rows older than `cutoff` that carry conversation content: packets, tickets, notification payloads, audit rows. */
 export async function deleteRowsBefore(db: D1Database, projectId: string, cutoff: string): Promise<Omit<DeletedCounts, "conversations">> {
   const [handoffs, tickets, notifications, failures, decisions] = await db.batch([
-    db.prepare("DELETE FROM handoffs WHERE project_id = ? AND updated_at < ?").bind(projectId, cutoff),
+    // An open handoff is still being worked on (its room keeps it too); a closed one goes with its packet.
+    db
+      .prepare("DELETE FROM handoffs WHERE project_id = ? AND updated_at < ? AND status IN ('resolved', 'abandoned', 'converted_to_ticket')")
+      .bind(projectId, cutoff),
     db.prepare("DELETE FROM tickets WHERE project_id = ? AND created_at < ?").bind(projectId, cutoff),
     db.prepare("DELETE FROM notifications WHERE project_id = ? AND created_at < ?").bind(projectId, cutoff),
     db.prepare(`DELETE FROM notification_failures WHERE ${field("projectId")} = ? AND created_at < ?`).bind(projectId, cutoff),

@@ -174,8 +174,8 @@ export class ConversationRoom extends Server<Env> {
     const timers = next.handoff ? timersFor(next.handoff, settings) : state.handoff ? [] : undefined; // untouched without a handoff
     // The turns this commit owes the visitor are stored with it, and the one it answers is cleared with it.
     const queued = this.store.commitEffects(next, effects, timers, answered?.seq ?? null);
+    await this.alarmClock.arm(); // before any effect: an owed turn's deadline must ring even if the object dies in the turn
     for (const effect of effects) await this.run(effect);
-    await this.alarmClock.arm();
     if (queued > 0 && !(await flushSyncs(this.store, this.env, Date.now))) await this.alarmClock.arm();
     return outcome;
   }

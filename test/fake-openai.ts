@@ -1,6 +1,7 @@
 // A local, OpenAI-compatible fake for tests: the outside world at its HTTP boundary. It answers
 // /v1/chat/completions with structured outputs derived from the request, and misbehaves on demand:
-// model "slow" answers after 3 s, model "broken" answers 500.
+// model "slow" answers after 3 s, model "broken" answers 500, and a conversation whose last
+// message holds "[hang-once:<id>]" gets no answer the first time (the caller is meant to die).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -33,6 +34,7 @@ export function answerFor(request: ChatRequest): unknown {
 
 export async function startFakeOpenAI(): Promise<{ url: string; server: Server; requests: ChatRequest[] }> {
   const requests: ChatRequest[] = [];
+  const hung = new Set<string>();
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
@@ -58,6 +60,12 @@ export async function startFakeOpenAI(): Promise<{ url: string; server: Server; 
             usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
           }),
         );
+      const hang = /\[hang-once:([\w-]+)\]/.exec(request.messages.at(-1)?.content ?? "")?.[1];
+      if (hang && !hung.has(hang)) {
+        hung.add(hang);
+        req.socket.setTimeout(0);
+        return; // never answered: the room that asked is reset while it waits
+      }
       if (request.model === "slow") setTimeout(respond, 3000);
       else respond();
     });

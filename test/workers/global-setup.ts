@@ -5,5 +5,9 @@ import { startFakeOpenAI } from "../fake-openai";
 export default async function setup(project: TestProject) {
   const fake = await startFakeOpenAI();
   project.provide("fakeOpenAIUrl", fake.url);
-  return () => new Promise<void>((resolve) => fake.server.close(() => resolve()));
+  return () =>
+    new Promise<void>((resolve) => {
+      fake.server.closeAllConnections(); // a request left hanging on purpose must not hold the teardown
+      fake.server.close(() => resolve());
+    });
 }
