@@ -20,8 +20,9 @@ import { askEngine, type EngineEffect } from "./engine-turns";
 import { RoomSettings } from "./room-settings";
 import { authorKey, RoomStorage } from "./room-storage";
 import { readClaims, socketStateFor, tagsFor, type SocketState } from "./socket-claims";
-import { admitFrame, eventForFrame, refuseExtraSocket, rejectionFrame, sendFrame } from "./socket-input";
+import { admitFrame, eventForFrame, internalError, refuseExtraSocket, rejectionFrame, sendFrame } from "./socket-input";
 import { flushSyncs } from "./sync";
+import { AgentAccess } from "./agent-access";
 import { RoomAlarm } from "./room-alarm";
 import { roomContext } from "./room-context";
 import { purgeRoom, type PurgeOutcome } from "./room-retention";
@@ -37,12 +38,14 @@ export class ConversationRoom extends Server<Env> {
   private engine!: BotEngine;
   private turns!: TurnRunner;
   private alarmClock!: RoomAlarm;
+  private agents!: AgentAccess;
 
   override onStart(): void {
     this.store = new RoomStorage(this.ctx.storage);
     this.roomSettings = new RoomSettings(this.store, this.env.DB);
     this.engine = engineFor(this.env);
     this.alarmClock = new RoomAlarm(this.ctx.storage, this.store);
+    this.agents = new AgentAccess(this.env.DB);
     this.turns = new TurnRunner({ store: this.store, ask: (turn) => this.ask(turn), dispatch: (event) => this.dispatch(event) });
     // Turns a previous instance owed and never answered (it died between the commit and the reply).
     this.ctx.waitUntil(this.turns.recover());
@@ -134,6 +137,7 @@ export class ConversationRoom extends Server<Env> {
     const frame = admitted.frame;
     if (frame.type === "ping") return sendFrame(connection, { type: "pong" });
     const author = frame.type === "visitor.message" ? undefined : socket.agent;
+    if (author && (await this.agents.refuseIfRevoked(connection, this.store.loadState()?.projectId ?? "", author.id, Date.now()))) return;
     if (frame.clientId !== undefined) {
       const from = frame.type === "visitor.message" ? "visitor" : "agent";
       const existing = this.store.findByClientId(authorKey({ from, ...(author ? { author } : {}) }), frame.clientId);
@@ -150,8 +154,7 @@ export class ConversationRoom extends Server<Env> {
     } catch (error) {
       // The frame was either committed whole or not at all; the client may resend its clientId.
       console.error("dispatch failed", error);
-      const message = "The message could not be processed; please resend it.";
-      sendFrame(connection, { type: "error", code: "internal", message, ...(frame.clientId ? { clientId: frame.clientId } : {}) });
+      sendFrame(connection, internalError(frame.clientId));
     }
   }
 

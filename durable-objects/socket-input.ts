@@ -74,3 +74,8 @@ export function refuseExtraSocket(connection: Connection, openVisitorSockets: nu
   connection.close(CloseCode.tooManySockets, "too many sockets");
   return true;
 }
+
+/** The answer to a valid frame the room failed to process: the client may resend it (same clientId). */
+export function internalError(clientId: string | undefined): ErrorFrame {
+  return { type: "error", code: "internal", message: "The message could not be processed; please resend it.", ...(clientId ? { clientId } : {}) };
+}

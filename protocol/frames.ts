@@ -38,6 +38,7 @@ export type ErrorCode =
   | "invalid_frame"
   | "rate_limited"
   | "too_many_sockets"
+  | "unauthorized"
   | "not_claimer"
   | "already_claimed"
   | "invalid_transition"

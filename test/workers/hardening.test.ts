@@ -295,6 +295,26 @@ describe("agent credentials", () => {
     await json(await call(`/v1/agents/${agent.agentId}/token`, { method: "POST", token: project.secretKey }), 404);
   });
 
+  it("an agent revoked while its socket is open is refused at its next frame, and the socket closed", async () => {
+    const project = await createProject();
+    const agent = await createAgent(project);
+    const { conversationId } = await startConversation(project);
+    const socket = await Client.open((await agentSession(conversationId, agent.agentToken)).socketUrl);
+    await socket.waitFor((f) => f.find((x) => x.type === "welcome"), "welcome");
+    await json(await call(`/v1/agents/${agent.agentId}`, { method: "DELETE", token: project.secretKey }), 200);
+    socket.send({ type: "agent.message", clientId: "after", text: "I was revoked" });
+    await socket.waitForError("unauthorized");
+    expect((await socket.waitForClose()).code).toBe(4001);
+    expect(socket.messages().some((m) => m.clientId === "after")).toBe(false);
+  });
+
+  it("a project's secret key rotates, and the old one stops at once", async () => {
+    const project = await createProject();
+    const { secretKey } = await json<{ secretKey: string }>(await call("/v1/secret-key", { method: "POST", token: project.secretKey }), 201);
+    await json(await call("/v1/settings", { token: project.secretKey }), 401);
+    await json(await call("/v1/settings", { token: secretKey }), 200);
+  });
+
   it("rotating an agent's token retires the old one at once", async () => {
     const project = await createProject();
     const agent = await createAgent(project);
