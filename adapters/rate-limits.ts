@@ -15,8 +15,13 @@ export const LIMITERS = {
   API_PER_IP: 60,
 } as const;
 
+/** Cloudflare's Rate Limiting binding, as Baton uses it (declared here so Node-side tests can read LIMITERS too). */
+export interface RateLimiter {
+  limit(options: { key: string }): Promise<{ success: boolean }>;
+}
+
 export type LimiterName = keyof typeof LIMITERS;
-export type Limiters = Record<LimiterName, RateLimit>;
+export type Limiters = Record<LimiterName, RateLimiter>;
 
 /** The address a request came from: Cloudflare sets CF-Connecting-IP (wrangler dev does too). */
 export function clientAddress(headers: Headers): string {
@@ -29,7 +34,7 @@ export function clientAddress(headers: Headers): string {
  * and says so in the log, since the budgets behind it (the room's, the alert cap) still hold.
  */
 export async function spend(limiters: Limiters, name: LimiterName, key: string, what: string): Promise<void> {
-  const limiter = limiters[name] as RateLimit | undefined;
+  const limiter = limiters[name] as RateLimiter | undefined;
   if (!limiter) throw new ApiError(500, "misconfigured", `The rate limiting binding ${name} is missing; see wrangler.toml.`);
   let allowed: boolean;
   try {

@@ -3,14 +3,14 @@
 // decode -> domain transition -> commit -> run effects. The rules live in domain/.
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { maxVisitorSockets, rateLimitFor } from "../adapters/config";
-import type { BotEngine } from "../adapters/llm/engine";
+import { rulesEngine, type BotEngine } from "../adapters/llm/engine";
 import { engineFor } from "../adapters/llm/openai";
 import { timersFor } from "../domain/handoff/timers";
 import type { Agent } from "../domain/handoff/handoff-types";
 import type { HandoffCommand } from "../domain/handoff/machine";
 import { frameOf, handoffFrame, welcomeFrame } from "../domain/room/room-messages";
 import { turnAnsweredBy } from "../domain/room/owed-turns";
-import type { CommandOutcome, Effect, NewRoom, RoomEvent } from "../domain/room/room-types";
+import type { CommandOutcome, Effect, NewRoom, RoomContext, RoomEvent } from "../domain/room/room-types";
 import { createRoom, transition } from "../domain/room/transition";
 import type { Settings } from "../domain/settings";
 import type { StoredMessage } from "../domain/transcript";
@@ -20,7 +20,7 @@ import { askEngine, type EngineEffect } from "./engine-turns";
 import { RoomSettings } from "./room-settings";
 import { authorKey, RoomStorage } from "./room-storage";
 import { readClaims, socketStateFor, tagsFor, type SocketState } from "./socket-claims";
-import { admitFrame, eventForFrame, internalError, refuseExtraSocket, rejectionFrame, sendFrame } from "./socket-input";
+import { admitFrame, eventForFrame, internalError, refuseExtraSocket, rejectionFrame, sendFrame, storedCopy } from "./socket-input";
 import { flushSyncs } from "./sync";
 import { AgentAccess } from "./agent-access";
 import { RoomAlarm } from "./room-alarm";
@@ -87,7 +87,7 @@ export class ConversationRoom extends Server<Env> {
     for (const c of this.getConnections()) c.close(CloseCode.unauthorized, "conversation erased");
     await this.store.eraseAll();
     this.roomSettings = new RoomSettings(this.store, this.env.DB);
-    this.alarmClock.forget();
+    this.alarmClock.rang();
   }
 
   /** RPC: an agent opens a handoff by hand. */
@@ -138,18 +138,8 @@ export class ConversationRoom extends Server<Env> {
     if (frame.type === "ping") return sendFrame(connection, { type: "pong" });
     const author = frame.type === "visitor.message" ? undefined : socket.agent;
     if (author && (await this.agents.refuseIfRevoked(connection, this.store.loadState()?.projectId ?? "", author.id, Date.now()))) return;
-    if (frame.clientId !== undefined) {
-      const from = frame.type === "visitor.message" ? "visitor" : "agent";
-      const existing = this.store.findByClientId(authorKey({ from, ...(author ? { author } : {}) }), frame.clientId);
-      // A resend after a lost ack: answer the sender with what was stored, store nothing, and
-      // finish the bot's turn if a crash left it owed (its reply then reaches every socket).
-      if (existing) {
-        sendFrame(connection, frameOf(existing));
-        return from === "visitor" ? this.turns.resume(existing.seq) : undefined;
-      }
-    }
     try {
-      const rejected = rejectionFrame(await this.dispatch(eventForFrame(frame, author)), frame.clientId);
+      const rejected = rejectionFrame(await this.dispatch(eventForFrame(frame, author), connection), frame.clientId);
       if (rejected) sendFrame(connection, rejected);
     } catch (error) {
       // The frame was either committed whole or not at all; the client may resend its clientId.
@@ -159,16 +149,22 @@ export class ConversationRoom extends Server<Env> {
   }
 
   /** Loads state, runs the domain transition, commits, then performs the effects. */
-  private async dispatch(event: RoomEvent): Promise<CommandOutcome | undefined> {
+  private async dispatch(event: RoomEvent, sender?: Connection): Promise<CommandOutcome | undefined> {
     const settings = await this.roomSettings.get();
     const state = this.store.loadState(); // read after the await: another event may have run meanwhile
     if (!state) return undefined;
+    // A resend (or the same clientId stored while we awaited): answer the sender with the stored
+    // copy, store nothing, and finish the bot's turn if a crash left it owed (its reply reaches everyone).
+    const stored = storedCopy(this.store, event);
+    if (stored) {
+      if (sender) sendFrame(sender, frameOf(stored));
+      if (stored.from === "visitor") await this.turns.resume(stored.seq);
+      return undefined;
+    }
     // An answer to a turn that is no longer owed was already given (or belongs to a dead instance): drop it.
     const answered = turnAnsweredBy(event);
     if (answered && this.store.owedTurn(answered.seq)?.type !== answered.stage) return undefined;
-    const agentsOnline = [...this.getConnections("agent")].length;
-    const ctx = roomContext(this.store, { now: this.now(), settings, env: this.env, engine: this.engine, agentsOnline });
-    const { state: next, effects, outcome } = transition(state, event, ctx);
+    const { state: next, effects, outcome } = transition(state, event, this.context(settings));
     if (next === state && effects.length === 0) {
       if (answered) this.store.settleTurn(answered.seq); // nothing to say, but the turn is done
       return outcome;
@@ -181,6 +177,12 @@ export class ConversationRoom extends Server<Env> {
     for (const effect of effects) await this.run(effect);
     if (queued > 0 && !(await flushSyncs(this.store, this.env, Date.now))) await this.alarmClock.arm();
     return outcome;
+  }
+
+  /** What the transition needs besides the state: time, ids, settings, and what only the shell sees. */
+  private context(settings: Settings): RoomContext {
+    const reach = { hasChannel: this.env.BATON_ENV !== "production", agentsOnline: [...this.getConnections("agent")].length };
+    return roomContext(this.store, { now: this.now(), settings, engineWritesReplies: this.engine !== rulesEngine, ...reach });
   }
 
   /** Asks the engine what an effect needs; the answer comes back as an event (engine-turns.ts). */
@@ -215,7 +217,7 @@ export class ConversationRoom extends Server<Env> {
 
   /** The one alarm: due handoff timers fire (idempotently), overdue owed turns run, failed outside writes are retried. */
   override async onAlarm(): Promise<void> {
-    this.alarmClock.forget(); // the alarm that rang is spent
+    this.alarmClock.rang(); // the alarm that rang is spent
     await this.dispatch({ type: "timers.fire" });
     await this.turns.recover(Date.now());
     await flushSyncs(this.store, this.env, Date.now);

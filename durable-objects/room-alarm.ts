@@ -1,5 +1,6 @@
-// The room's one alarm, pointed at its earliest timer row (handoff timers, the sync retry, owed
-// turns' deadlines). It is moved only when it must ring earlier: an alarm that rings early finds
+// The room's one alarm, pointed at the earliest row of its timers table (handoff timers, the sync
+// outbox's retry) or an owed turn's deadline. Setting an alarm is a storage write, so it is skipped
+// when it would not move, and when it would only move later: an alarm that rings early finds
 // nothing due and is re-armed, which costs less than rewriting it on every message.
 import type { RoomStorage } from "./room-storage";
 
@@ -12,7 +13,7 @@ export class RoomAlarm {
     private readonly store: RoomStorage,
   ) {}
 
-  /** Points the alarm at the earliest timer (skipped when it already rings at or before it). */
+  /** Points the alarm at the earliest timer row, or clears it when there is none. */
   async arm(): Promise<void> {
     const next = this.store.nextTimer();
     if (next === this.armedFor) return;
@@ -22,8 +23,8 @@ export class RoomAlarm {
     this.armedFor = next;
   }
 
-  /** The alarm rang (or was deleted): what was set is spent. */
-  forget(): void {
+  /** The alarm that rang is spent. */
+  rang(): void {
     this.armedFor = undefined;
   }
 }

@@ -1,35 +1,19 @@
-// What a room's transition needs besides its state (domain/room/room-types.ts RoomContext): the
-// time, an id generator, the settings, and what only the shell can see (channels, agents online,
-// which engine writes replies). The transcript is read only if a rule asks for it.
+// The RoomContext a transition gets from the shell: the clock, an id generator, the settings, what
+// only the shell can see (channels reachable, agents connected, the engine), and the recent
+// transcript, read lazily because most messages never need it.
 import { randomToken } from "../adapters/crypto";
-import { rulesEngine, type BotEngine } from "../adapters/llm/engine";
 import type { RoomContext } from "../domain/room/room-types";
-import type { Settings } from "../domain/settings";
 import type { StoredMessage } from "../domain/transcript";
-import type { Env } from "../worker/env";
 import type { RoomStorage } from "./room-storage";
 
+/** How much of the transcript the rules see (a packet, a resource pick). */
 const TRANSCRIPT_CONTEXT = 40;
 
-export interface ShellFacts {
-  now: Date;
-  settings: Settings;
-  env: Env;
-  engine: BotEngine;
-  agentsOnline: number;
-}
-
-export function roomContext(store: RoomStorage, { now, settings, env, engine, agentsOnline }: ShellFacts): RoomContext {
+export function roomContext(store: RoomStorage, facts: Omit<RoomContext, "newId" | "transcript">): RoomContext {
   let transcript: StoredMessage[] | undefined;
   return {
-    now,
-    settings,
-    agentsOnline,
-    // The dev outbox counts as a channel outside production.
-    hasChannel: env.BATON_ENV !== "production",
-    engineWritesReplies: engine !== rulesEngine,
+    ...facts,
     newId: (prefix) => randomToken(prefix, 12),
-    // Read only if the rules ask for it (a packet, a resource pick): most messages never do.
     get transcript() {
       return (transcript ??= store.recentTranscript(TRANSCRIPT_CONTEXT));
     },

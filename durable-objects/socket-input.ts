@@ -3,12 +3,12 @@
 // sockets) and decoded, then turned into a room event; and a rejected outcome back into an error frame.
 import type { RoomEvent } from "../domain/room/room-types";
 import type { CommandOutcome } from "../domain/room/room-types";
-import type { Author } from "../domain/transcript";
+import type { Author, StoredMessage } from "../domain/transcript";
 import type { Connection, WSMessage } from "partyserver";
 import { takeToken, type Bucket, type RateLimit } from "../domain/room/rate-limit";
 import { CloseCode, decodeClientFrame, type ClientFrame, type ErrorFrame, type RoomFrame } from "../protocol/frames";
 import type { SocketState } from "./socket-claims";
-import type { RoomStorage } from "./room-storage";
+import { authorKey, type RoomStorage } from "./room-storage";
 
 type MessageFrameIn = Exclude<ClientFrame, { type: "ping" }>;
 
@@ -78,4 +78,12 @@ export function refuseExtraSocket(connection: Connection, openVisitorSockets: nu
 /** The answer to a valid frame the room failed to process: the client may resend it (same clientId). */
 export function internalError(clientId: string | undefined): ErrorFrame {
   return { type: "error", code: "internal", message: "The message could not be processed; please resend it.", ...(clientId ? { clientId } : {}) };
+}
+
+/** The message already stored under this event's clientId (a resend), if any. */
+export function storedCopy(store: RoomStorage, event: RoomEvent): StoredMessage | null {
+  if (event.type !== "visitor.message" && event.type !== "agent.message" && event.type !== "agent.note") return null;
+  if (event.clientId === undefined) return null;
+  const author = event.type === "visitor.message" ? {} : { author: event.agent };
+  return store.findByClientId(authorKey({ from: event.type === "visitor.message" ? "visitor" : "agent", ...author }), event.clientId);
 }
