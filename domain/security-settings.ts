@@ -1,7 +1,7 @@
 // The trust part of a project's settings: whether a visitor's claimed identity must be proven, and
 // how long conversations are kept. Schema and defaults only; the identity check is in
 // adapters/identity.ts, the purge in worker/retention.ts.
-import { z } from "zod";
+import * as z from "zod";
 
 export const DEFAULT_RETENTION_DAYS = 90;
 

@@ -16,13 +16,13 @@ describe("a room reset while the LLM is thinking", () => {
     const agent = await createAgent(project);
     const { conversationId, socketUrl } = await startConversation(project);
     const visitor = await Client.open(socketUrl);
-    const text = `Is there a trial? [hang-once:${crypto.randomUUID()}]`;
+    const text = `Do you offer a free trial? [hang-once:${crypto.randomUUID()}]`;
     visitor.send({ type: "visitor.message", clientId: "q", text });
     const ack = await visitor.waitForMessage((m) => m.clientId === "q", "ack");
     await abortAllDurableObjects(); // the engine call is still hanging: the bot turn never committed
     const back = await Client.open(socketUrl, ack.seq);
     const reply = await back.waitForMessage((m) => m.from === "bot" && m.seq > ack.seq, "the owed reply");
-    expect(reply.text).toBe("(llm) Yes, 14 days.");
+    expect(reply.text).toMatch(/14 days/);
     const agentView = await Client.open((await agentSession(conversationId, agent.agentToken)).socketUrl, 0);
     await agentView.waitForMessage((m) => m.seq === reply.seq);
     expect(agentView.messages().map((m) => m.from)).toEqual(["visitor", "bot"]);

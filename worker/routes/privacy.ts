@@ -4,7 +4,7 @@
 // only a hash of who was erased.
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
-import { z } from "zod";
+import * as z from "zod";
 import { requireProject } from "../auth";
 import { randomToken } from "../../adapters/crypto";
 import { conversationsOf, deleteConversationRows, listErasures, recordErasure, type Subject } from "../../adapters/privacy";
