@@ -23,7 +23,7 @@ export const app = new Hono<{ Bindings: Env }>();
 
 // The widget runs on customers' sites, and agents' tools elsewhere: credentials are bearer tokens,
 // never cookies, so reflecting the origin is safe; per-project origin rules are enforced by route.
-app.use("/v1/*", cors({ origin: (origin) => origin, allowHeaders: ["Content-Type", "Authorization"], maxAge: 86400 }));
+app.use("/v1/*", cors({ origin: (origin) => origin, allowHeaders: ["Content-Type", "Authorization"], exposeHeaders: ["Retry-After"], maxAge: 86400 }));
 app.use("/v1/*", limitBodies);
 app.get("/v1/health", (c) => c.json({ ok: true }));
 app.route("/v1", projectRoutes);
