@@ -137,7 +137,8 @@ export class ConversationRoom extends Server<Env> {
     const frame = admitted.frame;
     if (frame.type === "ping") return sendFrame(connection, { type: "pong" });
     const author = frame.type === "visitor.message" ? undefined : socket.agent;
-    if (author && (await this.agents.refuseIfRevoked(connection, this.store.loadState()?.projectId ?? "", author.id, Date.now()))) return;
+    const refused = author ? this.agents.refuseIfRevoked(connection, this.store.loadState()?.projectId ?? "", author.id, Date.now()) : false;
+    if (refused === true || (refused !== false && (await refused))) return; // awaits only when D1 must be asked
     try {
       const rejected = rejectionFrame(await this.dispatch(eventForFrame(frame, author), connection), frame.clientId);
       if (rejected) sendFrame(connection, rejected);

@@ -109,13 +109,17 @@ describe("relay", () => {
 describe("resume and idempotency", () => {
   it("a reconnect with since=<seq> receives exactly the messages after it, in order", async () => {
     const { visitor, agentClient, conversation } = await setup();
-    agentClient.send({ type: "agent.message", clientId: "a1", text: "one" });
-    agentClient.send({ type: "agent.message", clientId: "a2", text: "two" });
+    // One in flight at a time (the protocol's rule when order matters): this test is about resuming, not bursts.
+    const write = async (clientId: string, text: string) => {
+      agentClient.send({ type: "agent.message", clientId, text });
+      await agentClient.waitForMessage((m) => m.clientId === clientId, `ack of ${text}`);
+    };
+    await write("a1", "one");
+    await write("a2", "two");
     await visitor.waitForMessage((m) => m.text === "two");
     visitor.close();
-    agentClient.send({ type: "agent.message", clientId: "a3", text: "three" });
-    agentClient.send({ type: "agent.message", clientId: "a4", text: "four" });
-    await agentClient.waitForMessage((m) => m.text === "four");
+    await write("a3", "three");
+    await write("a4", "four");
     const resumed = await Client.open(conversation.socketUrl, 2);
     const got = await resumed.waitFor((f) => (f.filter((x) => x.type === "message").length >= 2 ? f : undefined), "replay");
     expect(got[0]).toMatchObject({ type: "welcome", lastSeq: 4 });
