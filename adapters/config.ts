@@ -20,6 +20,8 @@ export interface ConfigVars {
   OPENAI_MODEL?: string;
   /** Milliseconds an LLM call may take before the rules engine answers instead (default 5000). */
   LLM_TIMEOUT_MS?: string;
+  /** Where Baton is reachable (`https://baton.example.com`): the base of links in Slack, email and the desk. */
+  PUBLIC_URL?: string;
 }
 
 export const DEV_ADMIN_TOKEN = "dev-admin";
@@ -47,4 +49,11 @@ export function rateLimitFor(env: ConfigVars): RateLimit {
   const burst = Number(env.RATE_LIMIT_BURST);
   const perSecond = Number(env.RATE_LIMIT_PER_SECOND);
   return { ...DEFAULT_RATE_LIMIT, ...(burst > 0 ? { burst } : {}), ...(perSecond > 0 ? { perSecond } : {}) };
+}
+
+/** The base URL for links that leave Baton (Slack, email), without a trailing slash; `fallback` is the request's origin. */
+export function publicUrl(env: ConfigVars, fallback?: string): string {
+  const base = env.PUBLIC_URL || fallback || (isDevelopment(env) ? "http://127.0.0.1:8787" : "");
+  if (!base) throw new ApiError(500, "misconfigured", "PUBLIC_URL is not set; links to Baton cannot be built.");
+  return base.replace(/\/+$/, "");
 }
