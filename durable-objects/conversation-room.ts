@@ -37,7 +37,7 @@ export class ConversationRoom extends Server<Env> {
 
   override onStart(): void {
     this.store = new RoomStorage(this.ctx.storage);
-    this.roomSettings = new RoomSettings(this.store, this.env.DB);
+    this.roomSettings = new RoomSettings(this.store, this.env);
     this.engine = engineFor(this.env);
   }
 
@@ -156,7 +156,7 @@ export class ConversationRoom extends Server<Env> {
       now: this.now(),
       newId: (prefix) => randomToken(prefix, 12),
       settings,
-      hasChannel: this.env.BATON_ENV !== "production",
+      hasChannel: this.roomSettings.humanChannel(),
       agentsOnline: [...this.getConnections("agent")].length,
       engineWritesReplies: this.engine !== rulesEngine,
       // Read only if the rules ask for it (a packet, a resource pick): most messages never do.

@@ -2,10 +2,13 @@
 // (and wrangler.toml); `Cloudflare.Env` is what partyserver and `cloudflare:test` type against.
 import type { ConfigVars } from "../adapters/config";
 import type { ConversationRoom } from "../durable-objects/conversation-room";
+import type { SlackPoster } from "../durable-objects/slack-poster";
 
 export interface Env extends ConfigVars {
   DB: D1Database;
   ConversationRoom: DurableObjectNamespace<ConversationRoom>;
+  /** One per Slack channel: paces, orders and retries what Baton posts there. */
+  SlackPoster: DurableObjectNamespace<SlackPoster>;
   ASSETS?: Fetcher;
   NOTIFICATIONS: Queue<unknown>;
 }

@@ -14,6 +14,7 @@ import { settingsRoutes } from "./routes/settings";
 import { projectRoutes } from "./routes/projects";
 
 export { ConversationRoom } from "../durable-objects/conversation-room";
+export { SlackPoster } from "../durable-objects/slack-poster";
 
 export const app = new Hono<{ Bindings: Env }>();
 

@@ -44,6 +44,8 @@ export interface LifecycleFields {
   convertedAt?: string;
   /** The visitor's answer to the one question asked after a resolve (1–5); the latest answer wins. */
   satisfaction?: number;
+  /** The seq of the last transcript line queued for mirroring channels (a Slack thread). */
+  mirroredSeq?: number;
 }
 
 export type Lifecycle = HandoffState & LifecycleFields;
