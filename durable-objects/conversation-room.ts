@@ -67,6 +67,12 @@ export class ConversationRoom extends Server<Env> {
     return outcome ?? { ok: false, code: "invalid_transition", message: "This handoff is closed." };
   }
 
+  /** RPC: a message or note an agent wrote elsewhere (a Slack thread); a resend of its clientId is stored once. */
+  async agentEvent(event: Extract<RoomEvent, { type: "agent.message" | "agent.note" }>): Promise<CommandOutcome | undefined> {
+    if (event.clientId && this.store.findByClientId(authorKey({ from: "agent", author: event.agent }), event.clientId)) return undefined;
+    return this.dispatch(event);
+  }
+
   /** RPC: an agent opens a handoff by hand. */
   async openHandoff(agent: Agent, reason: string): Promise<CommandOutcome> {
     return (await this.dispatch({ type: "handoff.manual", agent, reason })) ?? NO_CONVERSATION;

@@ -12,6 +12,9 @@ import { handoffActionRoutes } from "./routes/handoff-actions";
 import { handoffRoutes } from "./routes/handoffs";
 import { settingsRoutes } from "./routes/settings";
 import { projectRoutes } from "./routes/projects";
+import { channelRoutes } from "./routes/channels";
+import { slackRoutes } from "./routes/slack";
+import { slackApiRoutes } from "./routes/slack-install";
 
 export { ConversationRoom } from "../durable-objects/conversation-room";
 export { SlackPoster } from "../durable-objects/slack-poster";
@@ -28,6 +31,10 @@ app.route("/v1", settingsRoutes);
 app.route("/v1", handoffRoutes);
 app.route("/v1", handoffActionRoutes);
 app.route("/v1", auditRoutes);
+app.route("/v1", channelRoutes);
+app.route("/v1", slackApiRoutes);
+// Slack calls these itself (signed, not CORS): events, interactivity, and the OAuth install.
+app.route("/", slackRoutes);
 app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 app.onError((error, c) => errorResponse(c, error));
 
