@@ -4,6 +4,7 @@
 // `wrangler dev` (e.g. `-- --var RATE_LIMIT_BURST:1000`).
 import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
+import { configFromEnvironment } from "./config-env.mjs";
 import { DEMO, seedDemo } from "./seed-demo.mjs";
 
 const arg = (name, fallback) => {
@@ -15,6 +16,7 @@ const persistTo = path.resolve(arg("--persist-to", ".wrangler/state"));
 const dashdash = process.argv.indexOf("--");
 const passthrough = dashdash > 0 ? process.argv.slice(dashdash + 1) : [];
 const wrangler = path.resolve("node_modules/.bin/wrangler");
+const fromEnvironment = configFromEnvironment();
 const step = (label, fn) => {
   process.stdout.write(`• ${label}… `);
   fn();
@@ -39,6 +41,9 @@ const dev = spawn(
     persistTo,
     "--var",
     "BATON_ENV:development",
+    "--var",
+    `PUBLIC_URL:${process.env.PUBLIC_URL || `http://127.0.0.1:${port}`}`,
+    ...fromEnvironment,
     "--show-interactive-dev-session=false",
     ...passthrough,
   ],

@@ -32,6 +32,8 @@ export interface FakeSlack {
   server: Server;
   calls: SlackCall[];
   close(): Promise<void>;
+  /** Slack's pace: at most one post per channel per `ms` (0: no limit). */
+  limit(ms: number): void;
 }
 
 function parseBody(raw: string, contentType: string | undefined): Record<string, unknown> {
@@ -47,7 +49,7 @@ function parseBody(raw: string, contentType: string | undefined): Record<string,
   return out;
 }
 
-export async function startFakeSlack(port = 0): Promise<FakeSlack> {
+export async function startFakeSlack(port = 0, onCall?: (call: SlackCall) => void): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   let failures: Failure[] = [];
   let minIntervalMs = 0;
@@ -69,7 +71,7 @@ export async function startFakeSlack(port = 0): Promise<FakeSlack> {
             return send(200, { calls: channel ? calls.filter((c) => c.args.channel === channel) : calls });
           }
           case "/_admin/fail":
-            failures.push({ times: 1, status: 500, ...(body as unknown as Failure) });
+            failures.push({ times: 1, status: 500, ...(body as Partial<Failure>) } as Failure);
             return send(200, { ok: true });
           case "/_admin/limit":
             minIntervalMs = Number(body.minIntervalMs ?? 0);
@@ -87,14 +89,22 @@ export async function startFakeSlack(port = 0): Promise<FakeSlack> {
       const args = parseBody(raw, req.headers["content-type"]);
       const token = (req.headers.authorization ?? "").replace(/^Bearer\s+/i, "") || (typeof args.token === "string" ? args.token : null);
       const channel = typeof args.channel === "string" ? args.channel : undefined;
-      const record = (status: number, ok: boolean) => calls.push({ method, args, token, at: Date.now(), status, ok });
+      const record = (status: number, ok: boolean) => {
+        const call = { method, args, token, at: Date.now(), status, ok };
+        calls.push(call);
+        onCall?.(call);
+      };
 
       const failure = failures.find((f) => f.times > 0 && f.method === method && (!f.channel || f.channel === channel));
       if (failure) {
         failure.times--;
         record(failure.status, false);
         if (failure.status === 200) return send(200, { ok: false, error: failure.error ?? "invalid_arguments" });
-        return send(failure.status, { ok: false, error: failure.error ?? "fake_failure" }, failure.retryAfter ? { "retry-after": String(failure.retryAfter) } : {});
+        return send(
+          failure.status,
+          { ok: false, error: failure.error ?? "fake_failure" },
+          failure.retryAfter ? { "retry-after": String(failure.retryAfter) } : {},
+        );
       }
       // Slack's pace: at most one post per channel per minIntervalMs.
       if (POSTS.has(method) && channel && minIntervalMs > 0) {
@@ -120,7 +130,10 @@ export async function startFakeSlack(port = 0): Promise<FakeSlack> {
           const user = String(args.user ?? "U0");
           const name = user === "UNOEMAIL" ? "No Email" : `Slack ${user}`;
           const email = user === "UNOEMAIL" ? undefined : `${user.toLowerCase()}@example.com`;
-          return send(200, { ok: true, user: { id: user, name: user.toLowerCase(), real_name: name, profile: { real_name: name, display_name: name, email } } });
+          return send(200, {
+            ok: true,
+            user: { id: user, name: user.toLowerCase(), real_name: name, profile: { real_name: name, display_name: name, email } },
+          });
         }
         case "oauth.v2.access":
           if (args.code !== "good-code") return send(200, { ok: false, error: "invalid_code" });
@@ -140,5 +153,13 @@ export async function startFakeSlack(port = 0): Promise<FakeSlack> {
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const { port: bound } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${bound}`, server, calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    server,
+    calls,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+    limit: (ms) => {
+      minIntervalMs = ms;
+    },
+  };
 }

@@ -22,7 +22,10 @@ export const channelId = () => `C${crypto.randomUUID().replace(/-/g, "").slice(0
 export async function slackProject(settings: Record<string, unknown> = {}): Promise<TestProject & { channel: string }> {
   const project = await createProject({ settings: { businessHours: ALWAYS_OPEN, ...settings } });
   const channel = channelId();
-  await json(await call("/v1/channels/slack", { method: "PUT", token: project.secretKey, body: { botToken: "xoxb-test-token-0123456789", channelId: channel } }), 200);
+  await json(
+    await call("/v1/channels/slack", { method: "PUT", token: project.secretKey, body: { botToken: "xoxb-test-token-0123456789", channelId: channel } }),
+    200,
+  );
   await json(await call("/v1/channels/outbox", { method: "PUT", token: project.secretKey, body: { enabled: false } }), 200);
   return { ...project, channel };
 }
@@ -33,13 +36,19 @@ export async function slackCalls(channel?: string): Promise<SlackCall[]> {
 }
 
 /** Waits (polling the fake) until `predicate` finds something in the calls made to `channel`. */
-export async function waitForSlack<T>(channel: string | undefined, predicate: (calls: SlackCall[]) => T | undefined | false, what: string, timeoutMs = 8000): Promise<T> {
+export async function waitForSlack<T>(
+  channel: string | undefined,
+  predicate: (calls: SlackCall[]) => T | undefined | false,
+  what: string,
+  timeoutMs = 8000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const calls = await slackCalls(channel);
     const found = predicate(calls);
     if (found) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for Slack ${what}; calls: ${JSON.stringify(calls.map((c) => [c.method, c.status, c.args.text]))}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for Slack ${what}; calls: ${JSON.stringify(calls.map((c) => [c.method, c.status, c.args.text]))}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -64,7 +73,12 @@ export async function slackRequest(path: string, body: string, contentType: stri
 }
 
 export function interact(payload: unknown, options?: Parameters<typeof slackRequest>[3]) {
-  return slackRequest("/slack/interactions", new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), "application/x-www-form-urlencoded", options);
+  return slackRequest(
+    "/slack/interactions",
+    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    "application/x-www-form-urlencoded",
+    options,
+  );
 }
 
 export function slackEvent(body: unknown, options?: Parameters<typeof slackRequest>[3]) {

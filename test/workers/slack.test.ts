@@ -12,7 +12,11 @@ import { alertIn, channelId, click, failNext, interact, limitPosts, slackCalls, 
 type HandoffFrame = Extract<RoomFrame, { type: "handoff" }>;
 const handoffOf = (frames: RoomFrame[]) => frames.find((f): f is HandoffFrame => f.type === "handoff");
 
-async function askForPerson(project: { projectKey: string; projectId: string; secretKey: string }, text = "Can I talk to a person?", extra: Record<string, unknown> = {}) {
+async function askForPerson(
+  project: { projectKey: string; projectId: string; secretKey: string },
+  text = "Can I talk to a person?",
+  extra: Record<string, unknown> = {},
+) {
   const conversation = await startConversation(project as never, extra);
   const visitor = await Client.open(conversation.socketUrl);
   await say(visitor, text);
@@ -26,7 +30,10 @@ describe("the alert", () => {
   it("shows who, why, the page and the summary, with Take Over / View Full / Snooze / Open in browser, and escapes visitor text", async () => {
     const project = await slackProject();
     const hostile = "<!channel> see <http://evil.example|click here> & can I talk to a person?";
-    const { handoffId, visitor } = await askForPerson(project, hostile, { visitor: { name: "Ana <b>Lima</b>" }, page: { url: "https://acme.test/pricing", title: "Pricing" } });
+    const { handoffId, visitor } = await askForPerson(project, hostile, {
+      visitor: { name: "Ana <b>Lima</b>" },
+      page: { url: "https://acme.test/pricing", title: "Pricing" },
+    });
     const alert = await alertIn(project.channel);
     const blocks = alert.args.blocks as any[];
     expect(blocks[0].text.text).toMatch(/^🙋 Asked for a person — Ana <b>Lima<\/b>/); // plain_text: shown as typed, never parsed
@@ -71,11 +78,19 @@ describe("Take Over, the claim race, View Full, Snooze", () => {
     expect((await click(project.channel, "UANA", "baton.take_over", handoffId)).status).toBe(200);
     const joined = await visitor.waitForMessage((m) => m.from === "system" && /has joined the chat/.test(m.text), "joined");
     expect(joined.text).toBe("Slack UANA has joined the chat");
-    const update = await waitForSlack(project.channel, (calls) => calls.find((c) => c.method === "chat.update" && JSON.stringify(c.args.blocks).includes("Claimed by")), "claimed update");
+    const update = await waitForSlack(
+      project.channel,
+      (calls) => calls.find((c) => c.method === "chat.update" && JSON.stringify(c.args.blocks).includes("Claimed by")),
+      "claimed update",
+    );
     const updated = JSON.stringify(update.args.blocks);
     expect(updated).toContain("<@UANA>");
     expect(updated).not.toContain("baton.take_over");
-    const controls = await waitForSlack(project.channel, (calls) => calls.find((c) => c.method === "chat.postMessage" && c.args.thread_ts && JSON.stringify(c.args.blocks ?? "").includes("baton.resolve")), "controls");
+    const controls = await waitForSlack(
+      project.channel,
+      (calls) => calls.find((c) => c.method === "chat.postMessage" && c.args.thread_ts && JSON.stringify(c.args.blocks ?? "").includes("baton.resolve")),
+      "controls",
+    );
     expect(JSON.stringify(controls.args.blocks)).toMatch(/baton\.back_to_bot.*baton\.note/);
     // The Slack user is an agent of the project now, found by email next time.
     const agent = await env.DB.prepare("SELECT name, email, role FROM agents WHERE project_id = ? AND slack_user_id = 'UANA'").bind(project.projectId).first();
@@ -89,7 +104,11 @@ describe("Take Over, the claim race, View Full, Snooze", () => {
     await click(project.channel, "UANA", "baton.take_over", handoffId);
     await waitForSlack(project.channel, (calls) => calls.find((c) => c.method === "chat.update"), "claimed update");
     await click(project.channel, "UBEN", "baton.take_over", handoffId);
-    const ephemeral = await waitForSlack(project.channel, (calls) => calls.find((c) => c.method === "chat.postEphemeral" && c.args.user === "UBEN"), "ephemeral");
+    const ephemeral = await waitForSlack(
+      project.channel,
+      (calls) => calls.find((c) => c.method === "chat.postEphemeral" && c.args.user === "UBEN"),
+      "ephemeral",
+    );
     expect(ephemeral.args.text).toMatch(/^Already claimed by <@UANA>, (just now|\d+ min ago)\.$/);
     const state = await runInDurableObject(room(conversation.conversationId), (instance) => (instance as any).store.loadState());
     expect(state.handoff.claimedBy.name).toBe("Slack UANA");
@@ -100,7 +119,11 @@ describe("Take Over, the claim race, View Full, Snooze", () => {
     const { handoffId } = await askForPerson(project, "Can I talk to a person about pricing?");
     await alertIn(project.channel);
     await click(project.channel, "UANA", "baton.view_full", handoffId, { trigger_id: "trigger-view-1" });
-    const opened = await waitForSlack(undefined, (calls) => calls.find((c) => c.method === "views.open" && c.args.trigger_id === "trigger-view-1"), "views.open");
+    const opened = await waitForSlack(
+      undefined,
+      (calls) => calls.find((c) => c.method === "views.open" && c.args.trigger_id === "trigger-view-1"),
+      "views.open",
+    );
     const view = JSON.stringify(opened.args.view);
     expect(view).toContain("Summary");
     expect(view).toContain("Transcript");
@@ -112,7 +135,11 @@ describe("Take Over, the claim race, View Full, Snooze", () => {
     const { handoffId, conversation } = await askForPerson(project);
     await alertIn(project.channel);
     await click(project.channel, "UANA", "baton.snooze", `${handoffId}:5`);
-    await waitForSlack(project.channel, (calls) => calls.find((c) => c.method === "chat.postMessage" && /Snoozed by Slack UANA/.test(String(c.args.text))), "snoozed notice");
+    await waitForSlack(
+      project.channel,
+      (calls) => calls.find((c) => c.method === "chat.postMessage" && /Snoozed by Slack UANA/.test(String(c.args.text))),
+      "snoozed notice",
+    );
     await runInDurableObject(room(conversation.conversationId), (instance) => {
       const base = (instance as any).now.bind(instance);
       (instance as any).now = () => new Date(base().getTime() + 5 * 60_000 + 1000);
@@ -148,7 +175,12 @@ describe("the two-way thread", () => {
   }
   const reply = (channel: string, user: string, threadTs: string, text: string, extra: Record<string, unknown> = {}) => {
     const ts = `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, "0")}`;
-    return slackEvent({ type: "event_callback", event_id: `Ev${crypto.randomUUID()}`, team_id: "T123", event: { type: "message", channel, user, text, ts, thread_ts: threadTs, ...extra } });
+    return slackEvent({
+      type: "event_callback",
+      event_id: `Ev${crypto.randomUUID()}`,
+      team_id: "T123",
+      event: { type: "message", channel, user, text, ts, thread_ts: threadTs, ...extra },
+    });
   };
 
   it("the claimer's thread reply reaches the widget under their name", async () => {
@@ -180,7 +212,9 @@ describe("the two-way thread", () => {
     const lines = await waitForSlack(
       s.project.channel,
       (calls) => {
-        const posted = calls.filter((c) => c.ok && c.method === "chat.postMessage" && /^💬 \*Visitor:\*/.test(String(c.args.text))).map((c) => String(c.args.text));
+        const posted = calls
+          .filter((c) => c.ok && c.method === "chat.postMessage" && /^💬 \*Visitor:\*/.test(String(c.args.text)))
+          .map((c) => String(c.args.text));
         return posted.length >= 3 && posted;
       },
       "three visitor lines",
@@ -206,12 +240,20 @@ describe("the two-way thread", () => {
     const s = await claimedScene();
     await reply(s.project.channel, "UANA", s.threadTs, "from a bot", { bot_id: "B1" });
     await reply(s.project.channel, "UANA", s.threadTs, "edited", { subtype: "message_changed" });
-    const event = { type: "event_callback", event_id: "EvSAME", team_id: "T123", event: { type: "message", channel: s.project.channel, user: "UANA", text: "only once", ts: "1800000000.000100", thread_ts: s.threadTs } };
+    const event = {
+      type: "event_callback",
+      event_id: "EvSAME",
+      team_id: "T123",
+      event: { type: "message", channel: s.project.channel, user: "UANA", text: "only once", ts: "1800000000.000100", thread_ts: s.threadTs },
+    };
     await slackEvent(event);
     await slackEvent(event);
     await s.visitor.waitForMessage((m) => m.text === "only once", "the reply");
     await new Promise((r) => setTimeout(r, 300));
-    const agentLines = s.visitor.messages().filter((m) => m.from === "agent").map((m) => m.text);
+    const agentLines = s.visitor
+      .messages()
+      .filter((m) => m.from === "agent")
+      .map((m) => m.text);
     expect(agentLines).toEqual(["only once"]);
   });
 
@@ -230,7 +272,11 @@ describe("the two-way thread", () => {
       type: "view_submission",
       user: { id: "UANA" },
       team: { id: "T123" },
-      view: { callback_id: "baton.note_modal", private_metadata: s.handoffId, state: { values: { note: { text: { type: "plain_text_input", value: "VIP customer" } } } } },
+      view: {
+        callback_id: "baton.note_modal",
+        private_metadata: s.handoffId,
+        state: { values: { note: { text: { type: "plain_text_input", value: "VIP customer" } } } },
+      },
     });
     await waitForSlack(s.project.channel, (calls) => calls.find((c) => /^🔒 \*Internal note\* by Slack UANA/.test(String(c.args.text))), "note line");
     const transcript = await runInDurableObject(room(s.conversation.conversationId), (instance) => (instance as any).store.messagesSince(0, true));
@@ -287,7 +333,12 @@ describe("signatures", () => {
       const response = await slackRequest("/slack/events", junk, "application/json");
       expect([200, 400]).toContain(response.status);
     }
-    for (const junk of ["payload=not-json", "", "payload=%7B%7D", `payload=${encodeURIComponent(JSON.stringify({ type: "block_actions", user: { id: "U" }, actions: [] }))}`]) {
+    for (const junk of [
+      "payload=not-json",
+      "",
+      "payload=%7B%7D",
+      `payload=${encodeURIComponent(JSON.stringify({ type: "block_actions", user: { id: "U" }, actions: [] }))}`,
+    ]) {
       expect((await slackRequest("/slack/interactions", junk, "application/x-www-form-urlencoded")).status).toBe(200);
     }
   });
@@ -326,7 +377,10 @@ describe("delivery: rate limits, failures, bursts", () => {
   }
 
   async function deliver(jobs: NotificationJob[]) {
-    const batch = createMessageBatch("baton-notifications", jobs.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
+    const batch = createMessageBatch(
+      "baton-notifications",
+      jobs.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
     const ctx = createExecutionContext();
     await worker.queue(batch, env as never);
     return getQueueResult(batch, ctx);
@@ -336,13 +390,19 @@ describe("delivery: rate limits, failures, bursts", () => {
     const project = await slackProject();
     await failNext({ method: "chat.postMessage", channel: project.channel, status: 429, retryAfter: 1 });
     const { handoffId } = await askForPerson(project);
-    const posts = await waitForSlack(project.channel, (calls) => {
-      const alerts = calls.filter((c) => c.method === "chat.postMessage" && !c.args.thread_ts);
-      return alerts.some((c) => c.ok) && alerts;
-    }, "alert after the 429");
+    const posts = await waitForSlack(
+      project.channel,
+      (calls) => {
+        const alerts = calls.filter((c) => c.method === "chat.postMessage" && !c.args.thread_ts);
+        return alerts.some((c) => c.ok) && alerts;
+      },
+      "alert after the 429",
+    );
     expect(posts.map((c) => c.status)).toEqual([429, 200]);
     expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(900); // waited Slack's Retry-After
-    const row = await env.DB.prepare("SELECT status, attempts FROM deliveries WHERE handoff_id = ? AND channel = 'slack' AND kind = 'handoff.opened'").bind(handoffId).first();
+    const row = await env.DB.prepare("SELECT status, attempts FROM deliveries WHERE handoff_id = ? AND channel = 'slack' AND kind = 'handoff.opened'")
+      .bind(handoffId)
+      .first();
     expect(row).toMatchObject({ status: "delivered" });
   });
 
@@ -360,7 +420,11 @@ describe("delivery: rate limits, failures, bursts", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect((await slackCalls(project.channel)).filter((c) => c.method === "chat.postMessage")).toHaveLength(1);
     const { channels } = await json<{ channels: any[] }>(await call("/v1/channels", { token: project.secretKey }), 200);
-    expect(channels.find((c) => c.kind === "slack")).toMatchObject({ health: "failing", lastError: expect.stringContaining("channel_not_found"), secretSet: true });
+    expect(channels.find((c) => c.kind === "slack")).toMatchObject({
+      health: "failing",
+      lastError: expect.stringContaining("channel_not_found"),
+      secretSet: true,
+    });
     expect(JSON.stringify(channels)).not.toContain("xoxb-");
   });
 
@@ -403,7 +467,10 @@ describe("channel settings", () => {
     expect(((await first.json()) as any).error.field).toBe("botToken");
     expect((await call("/v1/channels/pager", { method: "PUT", token: project.secretKey, body: {} })).status).toBe(404);
     const other = await createProject();
-    await json(await call("/v1/channels/slack", { method: "PUT", token: other.secretKey, body: { botToken: "xoxb-other-token-0123456789", channelId: channelId() } }), 200);
+    await json(
+      await call("/v1/channels/slack", { method: "PUT", token: other.secretKey, body: { botToken: "xoxb-other-token-0123456789", channelId: channelId() } }),
+      200,
+    );
     const mine = await json<{ channels: any[] }>(await call("/v1/channels", { token: project.secretKey }), 200);
     expect(mine.channels.find((c) => c.kind === "slack")).toMatchObject({ configured: false, secretSet: false });
   });
@@ -423,11 +490,18 @@ describe("per-project install through OAuth", () => {
     const done = await call(`/slack/oauth/callback?code=good-code&state=${encodeURIComponent(state)}`);
     expect(done.status).toBe(200);
     expect(await done.text()).toContain("Slack is connected");
-    const row = await env.DB.prepare("SELECT config, secret FROM project_channels WHERE project_id = ? AND kind = 'slack'").bind(project.projectId).first<{ config: string; secret: string }>();
+    const row = await env.DB.prepare("SELECT config, secret FROM project_channels WHERE project_id = ? AND kind = 'slack'")
+      .bind(project.projectId)
+      .first<{ config: string; secret: string }>();
     expect(JSON.parse(row!.config)).toMatchObject({ channelId: "CINSTALLED1", teamId: "T123" });
     expect(row!.secret).not.toContain("xoxb");
     const { channels } = await json<{ channels: any[] }>(await call("/v1/channels", { token: project.secretKey }), 200);
-    expect(channels.find((c) => c.kind === "slack")).toMatchObject({ configured: true, source: "project", secretSet: true, config: { channelId: "CINSTALLED1" } });
+    expect(channels.find((c) => c.kind === "slack")).toMatchObject({
+      configured: true,
+      source: "project",
+      secretSet: true,
+      config: { channelId: "CINSTALLED1" },
+    });
   });
 
   it("a forged or missing state, or a bad code, gets a clear page and stores nothing", async () => {
