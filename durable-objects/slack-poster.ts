@@ -124,7 +124,8 @@ export class SlackPoster extends DurableObject<Env> {
     try {
       const ts = await this.post(post.op, job);
       this.finish(post, now);
-      this.setMeta("next_post_at", now + this.interval());
+      // Paced from when Slack answered, so jitter on the way there never makes two posts too close.
+      this.setMeta("next_post_at", Date.now() + this.interval());
       await this.delivered(post.op, job, ts);
     } catch (error) {
       if (error instanceof RetryableError) {

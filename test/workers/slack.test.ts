@@ -1,11 +1,12 @@
 // Slack end to end against a local fake of its Web API (the HTTP boundary; nothing of ours is
 // mocked): the alert, Take Over, the claim race, View Full, Snooze, the two-way thread, signature
 // checks, event dedup, rate limits, permanent failures and a burst of 100 alerts in one channel.
-import { createExecutionContext, createMessageBatch, env, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { RoomFrame } from "../../protocol/frames";
 import type { NotificationJob } from "../../protocol/jobs";
-import worker, { app } from "../../worker/index";
+import { app } from "../../worker/index";
+import { deliverBatch, sampleJob } from "./jobs";
 import { ALWAYS_OPEN, call, Client, createAgent, createProject, json, say, startConversation } from "./helpers";
 import { alertIn, channelId, click, failNext, interact, limitPosts, slackCalls, slackEvent, slackProject, slackRequest, waitForSlack } from "./slack-helpers";
 
@@ -345,46 +346,16 @@ describe("signatures", () => {
 });
 
 describe("delivery: rate limits, failures, bursts", () => {
-  function alertJob(project: { projectId: string }, n: number): NotificationJob {
-    const dim = { confidence: 0, evidence: [] };
-    return {
+  const alertJob = (project: { projectId: string }, n: number): NotificationJob =>
+    sampleJob({
       id: `job_burst_${project.projectId}_${n}`,
-      kind: "handoff.opened",
       projectId: project.projectId,
       conversationId: `c_burst_${n}`,
       handoffId: `h_burst_${project.projectId}_${n}`,
-      at: new Date().toISOString(),
-      status: "pending",
-      packet: {
-        summary: `Burst handoff number ${n}.`,
-        botTried: [],
-        trigger: "explicit_request",
-        reasons: [],
-        route: "support",
-        priority: "normal",
-        qualification: { problemFit: dim, authorityFit: dim, companyFit: dim, timingFit: dim, persona: null },
-        leadLevel: "cold",
-        sentiment: { negativity: 0, label: "neutral" },
-        suggestedReply: "Hi",
-        visitor: { name: `Visitor ${n}` },
-        page: {},
-        mode: "live",
-        timestamps: { conversationStartedAt: new Date().toISOString(), handoffAt: new Date().toISOString(), lastVisitorMessageAt: new Date().toISOString() },
-        messageCount: 1,
-        durationSeconds: 1,
-      },
-    };
-  }
-
-  async function deliver(jobs: NotificationJob[]) {
-    const batch = createMessageBatch(
-      "baton-notifications",
-      jobs.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
-    );
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env as never);
-    return getQueueResult(batch, ctx);
-  }
+      summary: `Burst handoff number ${n}.`,
+      visitorName: `Visitor ${n}`,
+    });
+  const deliver = (jobs: NotificationJob[]) => deliverBatch("baton-notifications", jobs);
 
   it("429 with Retry-After: delivered later, once", async () => {
     const project = await slackProject();
