@@ -85,7 +85,7 @@ export interface RoomContext {
   now: Date;
   newId: (prefix: string) => string;
   settings: Settings;
-  /** A notification channel is configured (the dev outbox counts outside production). */
+  /** A human-facing channel (Slack; the dev outbox in development and tests) is configured and healthy. */
   hasChannel: boolean;
   agentsOnline: number;
   /**
