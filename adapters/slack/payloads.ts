@@ -1,7 +1,7 @@
 // Slack's inbound payloads, validated at the edge: Events API callbacks and interactivity
 // (button clicks, selects, modal submissions). Anything that does not parse is answered and
 // ignored; nothing Slack sends is trusted past its signature and this schema.
-import { z } from "zod";
+import * as z from "zod";
 
 const id = z.string().min(1).max(64);
 

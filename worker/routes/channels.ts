@@ -1,7 +1,7 @@
 // The project's channels through the settings API (secret key): what is configured, its health,
 // secrets only as set / not set. Slack here; the CRM, email and Teams join the same routes.
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { deleteChannel, describeChannels, saveChannel } from "../../adapters/channels";
 import { ApiError } from "../../adapters/errors";
 import { requireProject } from "../auth";
