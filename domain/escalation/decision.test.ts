@@ -91,6 +91,22 @@ describe("explicit request: always escalates", () => {
     expect(d).toMatchObject({ escalate: true, trigger: "explicit_request", captureOnly: true });
   });
 
+  it.each([
+    ["a supervisor", "I want to speak with a supervisor"],
+    ["the manager", "get me your manager"],
+    ["someone in charge", "is there someone in charge I can talk to?"],
+  ])("asking for %s suggests the manager rung (L3) with its own reason code", (_name, text) => {
+    const decision = decideLast([text]);
+    expect(decision).toMatchObject({ escalate: true, trigger: "explicit_request", suggestManager: true });
+    expect(decision.reasons).toContain("asks_for_manager");
+  });
+
+  it("asking for a person, not someone senior, does not suggest the manager", () => {
+    const decision = decideLast(["can I talk to a person"]);
+    expect(decision.suggestManager).toBe(false);
+    expect(decision.reasons).not.toContain("asks_for_manager");
+  });
+
   it("fires on a project's own phrase", () => {
     const d = decideLast(["je veux parler à quelqu'un"], { settings: settingsWith({ explicitRequestPhrases: ["parler à quelqu'un"] }) });
     expect(d).toMatchObject({ escalate: true, reasons: ["explicit_phrase:parler à quelqu'un"] });

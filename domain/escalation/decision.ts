@@ -183,9 +183,10 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
     return decide({
       escalate: true,
       trigger: "explicit_request",
-      reasons: [`explicit_phrase:${explicit.phrase}`, ...personaReasons, ...secondary(category)],
+      reasons: [`explicit_phrase:${explicit.phrase}`, ...(explicit.asksForManager ? ["asks_for_manager"] : []), ...personaReasons, ...secondary(category)],
       route: routeFor(persona, explicit.route ?? category?.route ?? null),
       priority: maxPriority(leadPriority(level, persona), category?.priority ?? "low"),
+      suggestManager: explicit.asksForManager === true || (category?.suggestManager ?? false),
       captureOnly: !settings.handoffEnabled,
     });
   }

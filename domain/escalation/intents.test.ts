@@ -117,6 +117,62 @@ describe("detectExplicitRequest does not fire on near-misses", () => {
   });
 });
 
+describe("detectExplicitRequest: someone senior, everyday words, indirect asks", () => {
+  it.each([
+    ["asks for a supervisor", "I'd like to speak with a supervisor please", true],
+    ["asks for the manager, curtly", "get me your manager", true],
+    ["asks for the boss", "let me talk to the boss", true],
+    ["asks for someone in charge", "is there someone in charge I could speak to?", true],
+    ["asks for someone senior", "can I speak to somebody more senior", true],
+    ["has a word with someone", "could I have a word with someone from sales", false],
+    ["wants a member of staff to email", "could a member of staff email me tomorrow?", false],
+    ["text-speak: sb from ur team", "can u get sb from ur team to ring me", false],
+    ["a salesperson should reach out", "please have a salesperson reach out", false],
+    ["a person on the line", "any chance of getting a person on the line?", false],
+    ["fetch a real person", "fetch me a real person mate", false],
+    ["a zoom with a consultant", "I'd love to hop on a zoom with one of your consultants", false],
+    ["the quickest way to a person", "what's the quickest way to get hold of your team", false],
+    ["give me a bell", "could one of your engineers give me a bell?", false],
+    ["reach the team directly", "how can I reach your team directly", false],
+    ["email somebody instead", "can I just email someone instead?", false],
+    ["a phone number", "is there a phone number I can use?", false],
+    ["a proper conversation", "I'd prefer a proper conversation to this", false],
+    ["anyone home", "hello? anybody home?", false],
+    ["who else to ask", "who else could I ask about this", false],
+    ["someone who can answer", "isn't there somebody who can answer this?", false],
+    ["go over it with someone", "I'd rather go over this with someone from your side", false],
+    ["walk someone through", "I need to walk a person through our architecture", false],
+    ["a real contact", "where do I find a real contact?", false],
+    ["subject dropped", "would rather talk to a human if possible", false],
+  ])("%s: %j", (_name, text, senior) => {
+    const hit = detectExplicitRequest(text);
+    expect(hit).not.toBeNull();
+    expect(hit?.asksForManager === true).toBe(senior);
+  });
+
+  it.each([
+    ["the visitor's own manager", "my manager asked me to look at agencies"],
+    ["the visitor's own boss", "I need to run it past my boss first"],
+    ["a feature with 'call' in it", "we'd love to have a call scheduling feature in our app"],
+    ["a booking product", "we need patients to book a call with their doctor"],
+    ["people who speak a language", "does your team have people who speak portuguese?"],
+    ["a past conversation", "I had a word with someone at a conference last year"],
+    ["a refusal", "no need to get me a manager, I'm just looking"],
+    ["the phone number of a customer", "our app needs to store a customer's phone number"],
+    ["a monitored chat question", "is this chat monitored by humans?"],
+    ["people in their product", "we want a real person in the loop before our AI sends anything"],
+  ])("does not fire on %s: %j", (_name, text) => {
+    const hit = detectExplicitRequest(text);
+    expect(hit).toBeNull();
+  });
+
+  it("asking for one's account manager routes to account management and is not the manager rung", () => {
+    const hit = detectExplicitRequest("can I talk to my account manager?");
+    expect(hit).toMatchObject({ route: "account_management" });
+    expect(hit?.asksForManager).toBeUndefined();
+  });
+});
+
 describe("detectExplicitRequest routes and custom phrases", () => {
   it.each([
     ["connect me with sales", "sales"],

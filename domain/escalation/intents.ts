@@ -104,20 +104,22 @@ export interface ExplicitRequest {
   source: "builtin" | "custom" | "llm";
   /** A team the visitor named ("connect me with sales"), if any. */
   route: Route | null;
+  /** The visitor asked for someone senior (a manager, a supervisor, someone in charge): the L3 rung. */
+  asksForManager?: boolean;
 }
 
 const DET = String.raw`(?:a|an|the|your|any|some|one\s+of\s+your|one\s+of\s+the|some\s+of\s+your)`;
-const GENERIC = String.raw`(?:(?:real|live|actual|human)\s+)?(?:human\s+beings?|humans?|persons?|people|agents?|representatives?|reps?|operators?|engineers?|developers?|devs?|consultants?|specialists?|experts?|managers?|salesperson|sales\s+(?:person|people|reps?|representatives?|team|department|guy|folks)|support\s+(?:team|staff|person|agents?|people)|team\s+members?|staff\s+members?|staff|employees?|founders?|account\s+managers?|customer\s+(?:service|support|success)(?:\s+(?:team|reps?|agents?))?|lawyers?|legal\s+team)`;
-const BARE = String.raw`(?:(?:real|live|actual)\s+(?:persons?|humans?|agents?|people)|human\s+beings?|humans?|agent|operator|representative|your\s+(?:team|staff)|my\s+account\s+manager|someone|somebody|anyone|anybody|sales|support|customer\s+(?:service|support))`;
+const GENERIC = String.raw`(?:(?:real|live|actual|human|senior)\s+)?(?:human\s+beings?|humans?|persons?|people|agents?|representatives?|reps?|operators?|engineers?|developers?|devs?|consultants?|specialists?|experts?|managers?|supervisors?|bosse?s?|members?\s+of\s+(?:staff|(?:your|the)\s+team)|salespeople|salesperson|sales\s+(?:person|people|reps?|representatives?|team|department|guy|folks)|support\s+(?:team|staff|person|agents?|people)|team\s+members?|staff\s+members?|staff|employees?|founders?|account\s+managers?|customer\s+(?:service|support|success)(?:\s+(?:team|reps?|agents?))?|lawyers?|legal\s+team)`;
+const BARE = String.raw`(?:(?:real|live|actual)\s+(?:persons?|humans?|agents?|people)|human\s+beings?|humans?|agent|operator|representative|supervisor|the\s+boss|(?:your|the)\s+(?:manager|supervisor|boss|people\s+in\s+charge)|your\s+(?:team|staff|engineers|developers|consultants|guys)|you\s+guys|my\s+account\s+manager|(?:someone|somebody|anyone|anybody)\s+(?:in\s+charge|senior|more\s+senior)|someone|somebody|anyone|anybody|sb|some1|sales|support|customer\s+(?:service|support))`;
 /** Not about hiring HR, and not the visitor's own colleagues ("my team", "someone at our company"). */
 const NOT_OURS = String.raw`(?!\s+(?:resources|rights|error|nature)\b)(?!\s+(?:at|in|from|on|of)\s+(?:my|our)\b)`;
 const HUMAN = String.raw`(?:${DET}\s+${GENERIC}|${BARE})${NOT_OURS}`;
 const LEAD = String.raw`(?:^|[.,;:!?]\s*|\b(?:ok|okay|yes|yeah|so|then|hi|hello|hey|now|well|hmm)\s+)`;
-const REQ = String.raw`(?:(?:why\s+)?(?:can|could|may|might)(?:\s+not)?\s+(?:i|we)(?:\s+please)?(?:\s+(?:just|maybe|also))?|(?:i|we)\s+(?:would\s+)?(?:really\s+)?(?:much\s+)?(?:like|love|prefer|rather|want|wanna|need|have|must|wish)(?:\s+to)?(?:\s+just)?|let\s+(?:me|us)(?:\s+just)?|(?:is|would)\s+(?:it|there)\s+(?:be\s+)?(?:possible|a\s+way)\s+(?:for\s+(?:me|us)\s+)?to|how\s+(?:do|can|could)\s+(?:i|we)|where\s+(?:do|can)\s+(?:i|we)|(?:it\s+)?would\s+be\s+(?:great|good|better|nice|easier|helpful)\s+to|(?:i\s+am\s+|we\s+are\s+)?(?:happy|glad|open|keen|trying|hoping|looking)\s+to|want\s+to|need\s+to|please|just)`;
-const TALK = String.raw`(?:talk|speak|chat|talking|speaking|chatting)(?:\s+(?:directly|quickly|now|briefly|in\s+person))?\s+(?:to|with)`;
+const REQ = String.raw`(?:^(?:would|i\s+would)\s+(?:rather|prefer|like|love)(?:\s+to)?|(?:why\s+)?(?:can|could|may|might)(?:\s+not)?\s+(?:i|we)(?:\s+please)?(?:\s+(?:just|maybe|also))?|(?:i|we)\s+(?:would\s+)?(?:really\s+)?(?:much\s+)?(?:like|love|prefer|rather|want|wanna|need|have|must|wish)(?:\s+to)?(?:\s+just)?|let\s+(?:me|us)(?:\s+just)?|(?:is|would)\s+(?:it|there)\s+(?:be\s+)?(?:possible|a\s+way)\s+(?:for\s+(?:me|us)\s+)?to|how\s+(?:do|can|could)\s+(?:i|we)|where\s+(?:do|can)\s+(?:i|we)|(?:it\s+)?would\s+be\s+(?:great|good|better|nice|easier|helpful)\s+to|(?:i\s+am\s+|we\s+are\s+)?(?:happy|glad|open|keen|trying|hoping|looking)\s+to|want\s+to|need\s+to|please|just)`;
+const TALK = String.raw`(?:(?:talk|speak|chat|talking|speaking|chatting)(?:\s+(?:directly|quickly|now|briefly|in\s+person))?\s+(?:to|with)|have\s+a\s+(?:quick\s+)?word\s+with|(?:go|run)\s+(?:over|through)\s+(?:this|it|that|things|the\s+details)\s+with|go\s+through\s+with|discuss\s+(?:this|it|that)\s+with)`;
 const CONTACT = String.raw`(?:call|phone|ring|email|e-mail|contact|reach\s+out\s+to|get\s+in\s+touch\s+with|get\s+back\s+to)`;
 const CONTACT_TAIL = String.raw`(?=\s*(?:$|[.,;:!?]|(?:back|asap|now|please|tomorrow|today|later|soon|at|on|this|next|when|if|by|via|to|about|regarding|and)\b))`;
-const SHORT_HUMAN = String.raw`(?:a\s+|an\s+|the\s+|some\s+)?(?:real\s+|live\s+|actual\s+)?(?:human\s+beings?|humans?|persons?|agent|operator|representative|rep|someone\s+real|human\s+support|live\s+(?:chat|support))(?!\s+(?:resources|rights|error|nature)\b)(?=\s*(?:$|[.,;:!?]|(?:please|now|here|instead|asap|rather)\b|to\s+(?:talk|speak|chat|help)\b|on\s+the\s+(?:line|chat|phone)\b|not\s+a\s+(?:bot|robot|machine)\b))`;
+const SHORT_HUMAN = String.raw`(?:(?:a\s+|an\s+|the\s+|some\s+)?(?:real\s+|live\s+|actual\s+|proper\s+)?(?:human\s+beings?|humans?|persons?|agent|operator|representative|rep|someone\s+real|human\s+support|live\s+(?:chat|support))|(?:your|the|a)\s+(?:manager|supervisor|boss))(?!\s+(?:resources|rights|error|nature)\b)(?=\s*(?:$|[.,;:!?]|(?:please|pls|plz|now|here|instead|asap|rather|mate|then|thanks|thx)\b|to\s+(?:talk|speak|chat|help)\b|on\s+the\s+(?:line|chat|phone)\b|not\s+a\s+(?:bot|robot|machine)\b))`;
 
 const EXPLICIT_PATTERNS: RegExp[] = [
   // "can I talk to a person", "let me talk to an agent", "speak to someone on your team"
@@ -138,23 +140,48 @@ const EXPLICIT_PATTERNS: RegExp[] = [
   /\b(?:the\s+)?(?:right|best)\s+person\s+to\s+(?:talk|speak)\s+(?:to|with)\b|\bwho\s+(?:is|would\s+be)\s+the\s+(?:right|best)\s+person\b/,
   // "I'd rather book a call", "can we schedule a demo"
   new RegExp(
-    String.raw`(?:${LEAD}|\b${REQ}\s+)(?:please\s+)?(?:just\s+)?(?:book|schedule|set\s+up|arrange|have|get|hop\s+on|jump\s+on|do|organi[sz]e|request)\s+(?:a\s+|an\s+)?(?:(?:quick|short|brief|intro|introductory|discovery|video|phone|zoom|sales|live|personal|free|\d+[\s-]?min(?:ute)?s?)\s+)*(?:call|meeting|demo|consultation|appointment)\b(?!\s+with\s+(?:my|our)\b)`,
+    String.raw`(?:${LEAD}|\b${REQ}\s+)(?:please\s+)?(?:just\s+)?(?:book|schedule|set\s+up|arrange|have|get|hop\s+on|jump\s+on|do|organi[sz]e|request)\s+(?:a\s+|an\s+)?(?:(?:quick|short|brief|intro|introductory|discovery|video|phone|zoom|sales|live|personal|free|\d+[\s-]?min(?:ute)?s?)\s+)*(?:call|meeting|demo|consultation|appointment|zoom|teams\s+call|video\s+chat)\b(?!\s+with\s+(?:my|our)\b)(?!\s+(?:scheduling|booking|feature|system|centre|center|app|button|widget|tracking|recording|functionality|flow|integration|tool)\b)`,
   ),
   // "can someone call me", "have a sales rep email me", "give me a call"
   new RegExp(
     String.raw`\b(?:can|could|would|will)\s+(?:someone|somebody|anyone|anybody|a\s+(?:real\s+)?(?:person|human))(?:\s+(?:from|on|at)\s+(?:your|the)\s+team)?\s+(?:please\s+)?(?:help|assist|take\s+over|answer|look\s+at\s+this|${CONTACT})\b`,
   ),
   new RegExp(String.raw`\b(?:can|could|would|will)\s+(?:${DET}\s+${GENERIC}|sales|support)\s+(?:please\s+)?(?:take\s+over|${CONTACT}\s+(?:me|us))\b`),
-  new RegExp(String.raw`\b(?:have|get|ask)\s+(?:someone|somebody|${DET}\s+${GENERIC}|sales)\s+(?:to\s+)?${CONTACT}\s+(?:me|us)\b`),
+  new RegExp(
+    String.raw`\b(?:have|get|ask)\s+(?:someone|somebody|sb|some1|${DET}\s+${GENERIC}|sales)(?:\s+(?:from|on|at|in)\s+(?:your|ur|the)\s+(?:team|side|end))?\s+(?:to\s+)?(?:${CONTACT}\s+(?:me|us)|reach\s+out|get\s+in\s+touch|give\s+(?:me|us)\s+a\s+(?:call|ring|bell|buzz|shout))\b`,
+  ),
   /\b(?:can|could|would)\s+you\s+(?:please\s+)?(?:call|phone|ring)\s+(?:me|us)\b/,
   new RegExp(String.raw`(?:${LEAD}|\bplease\s+)(?:call|phone|ring|contact)\s+(?:me|us)${CONTACT_TAIL}`),
   new RegExp(String.raw`\bi\s+would\s+(?:like|love|prefer)\s+(?:for\s+)?(?:someone|somebody|${DET}\s+${GENERIC})\s+to\s+${CONTACT}\s+(?:me|us)\b`),
-  /\bgive\s+(?:me|us)\s+a\s+(?:call|ring)\b/,
+  /\bgive\s+(?:me|us)\s+a\s+(?:call|ring|bell|buzz)\b/,
   // "can I get a human", "real person please", "agent"
   new RegExp(
-    String.raw`(?:(?:\b(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:get|have)|\b(?:get|give|find|bring)\s+me|\b(?:i|we)\s+(?:would\s+)?(?:really\s+)?(?:want|need|like|prefer|demand|request))\s+|${LEAD}(?:please\s+)?)${SHORT_HUMAN}`,
+    String.raw`(?:(?:\b(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:get|have)|\b(?:get|give|find|bring|fetch)\s+me|\b(?:i|we)\s+(?:would\s+)?(?:really\s+)?(?:want|need|like|prefer|demand|request))\s+|${LEAD}(?:please\s+)?)${SHORT_HUMAN}`,
   ),
+  // Indirect and colloquial requests: "any chance of getting a human on the line?", "how do I reach your team directly?"
+  new RegExp(String.raw`\b(?:any\s+chance|is\s+it\s+possible)\s+(?:of|to|i\s+could|we\s+could)\s+(?:get(?:ting)?|speak(?:ing)?|talk(?:ing)?)(?:\s+(?:to|with))?\s+${HUMAN}`),
+  new RegExp(
+    String.raw`\b(?:can|could|would|will)\s+(?:${DET}\s+${GENERIC}|someone|somebody|sb)(?:\s+(?:from|on|at)\s+(?:your|ur|the)\s+team)?\s+(?:please\s+)?give\s+(?:me|us)\s+a\s+(?:call|ring|bell|buzz|shout)\b`,
+  ),
+  new RegExp(
+    String.raw`\bwhat\s+is\s+the\s+(?:best|quickest|fastest|easiest|simplest|right)\s+way\s+to\s+(?:get\s+(?:hold\s+of|in\s+touch\s+with|through\s+to)|reach|contact|speak\s+(?:to|with)|talk\s+(?:to|with)|call|email|get)\s+(?:${HUMAN}|you(?:\s+guys)?|your\s+team)`,
+  ),
+  new RegExp(
+    String.raw`\bhow\s+(?:do|can|could|would)\s+(?:i|we)\s+(?:reach|contact|get\s+(?:hold\s+of|in\s+touch\s+with|through\s+to)|call|email|phone)\s+(?:${HUMAN}|you(?:\s+guys)?|your\s+team)`,
+  ),
+  new RegExp(String.raw`\b(?:can|could|may)\s+(?:i|we)\s+(?:just\s+)?(?:email|call|phone|ring|message|contact)\s+(?:someone|somebody|sb|a\s+(?:real\s+)?(?:person|human)|${DET}\s+${GENERIC})`),
+  /\bwho\s+else\s+(?:can|could|should|do|would)\s+(?:i|we)\s+(?:ask|talk|speak|contact|reach|go\s+to)\b/,
+  /\b(?:is|are)(?:\s+not)?\s+there\s+(?:not\s+)?(?:anyone|anybody|someone|somebody|a\s+(?:real\s+)?(?:person|human))(?:\s+(?:i|we)\s+(?:can|could)\s+(?:actually|really|just)\s+(?:talk|speak|chat)\s+(?:to|with)|\s+(?:who|that)\s+(?:can|could|would)\s+(?:answer|help|explain|look\s+at|deal\s+with|handle))/,
+  /\b(?:is\s+there|do\s+you\s+have|what\s+is|can\s+i\s+(?:get|have))\s+(?:a|an|your)\s+(?:direct\s+)?(?:phone|telephone|contact|direct)\s+(?:number|line)\b/,
+  /\b(?:prefer|rather|like|want|love)\s+(?:a|to\s+have\s+a)\s+(?:proper|real|actual|human|live)\s+(?:conversation|chat|call|discussion)\b/,
+  /(?:^|[.,!?]\s*)(?:hello\W*\s*)?(?:is\s+)?(?:anyone|anybody|somebody|someone)\s+(?:home|there|around|about|awake|alive|here)\s*\??\s*$/,
+  /\b(?:humans?|persons?|people)\b.*\bi\s+would\s+(?:really\s+)?(?:like|love)\s+(?:one|them)\s+to\b/,
+  new RegExp(String.raw`\b${REQ}\s+(?:walk|take)\s+(?:someone|somebody|a\s+(?:real\s+)?(?:person|human)|${DET}\s+${GENERIC})\s+through\b`),
+  /\bwhere\s+(?:can|do|could)\s+(?:i|we)\s+(?:find|get)\s+(?:a|an|the|your)?\s*(?:real\s+|actual\s+|direct\s+|human\s+)?(?:contact|person|human|phone\s+number|email\s+address)\b/,
 ];
+
+/** Whom a request asks for is above the first line: a manager, a supervisor, the boss, someone in charge. */
+const ASKS_FOR_MANAGER = /\b(?<!account\s)(?:managers?|supervisors?|boss(?:es)?|in\s+charge|senior|head\s+of)\b/;
 
 // Refusals only count in the same clause, just before the request ("I don't need to talk to anyone").
 const NEGATED = /\b(?:not|never|no\s+need|without)\b/;
@@ -180,7 +207,7 @@ export function detectExplicitRequest(text: string, extraPhrases: readonly strin
         .at(-1) ?? "";
     const window = clause.trim().split(" ").slice(-5).join(" ");
     if (NEGATED.test(window)) continue;
-    return { phrase, source: "builtin", route: namedRoute(phrase) };
+    return { phrase, source: "builtin", route: namedRoute(phrase), ...(ASKS_FOR_MANAGER.test(phrase) ? { asksForManager: true } : {}) };
   }
   const custom = findPhrase(t, extraPhrases);
   return custom ? { phrase: custom.matched, source: "custom", route: namedRoute(custom.matched) } : null;
