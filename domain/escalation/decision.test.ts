@@ -133,6 +133,34 @@ describe("hot lead: escalates in the exchange the threshold is crossed", () => {
     expect(decisions[2]).toMatchObject({ trigger: "hot_lead", route: "sales", priority: "urgent", stopQualifying: true, offer: "none" });
   });
 
+  it.each([
+    ["a title, a headcount and a season", ["Founder here. We're a 40-person e-commerce brand and need our warehouse system integrated before Black Friday"], 1],
+    [
+      "a title without 'I am', then the problem and a quarter",
+      ["Head of Data at Orla Retail (UK, 500 employees)", "our reporting pipeline breaks every week and we want to rebuild it this quarter"],
+      2,
+    ],
+    [
+      "an approved budget as authority",
+      [
+        "looking for a partner to modernise our customer portal",
+        "we're a utility with roughly 900 employees",
+        "the budget sits with me and we need to start in August",
+      ],
+      3,
+    ],
+  ])("escalates %s, in the exchange it turns hot", (_name, turns, at) => {
+    const decisions = play(turns);
+    expect(decisions.findIndex((d) => d.trigger === "hot_lead") + 1).toBe(at);
+  });
+
+  it("problem, company and timing without authority stay warm", () => {
+    expect(decideLast(["We're an e-commerce brand with 80 staff", "we want to launch a loyalty app next quarter"])).toMatchObject({
+      escalate: false,
+      leadLevel: "warm",
+    });
+  });
+
   it("explains itself with the confirmed dimensions", () => {
     expect(decideLast(HOT).reasons).toEqual(["lead:hot", "problem_fit:0.6", "authority_fit:0.8", "company_fit:0.86"]);
   });

@@ -159,7 +159,9 @@ const EXPLICIT_PATTERNS: RegExp[] = [
     String.raw`(?:(?:\b(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:get|have)|\b(?:get|give|find|bring|fetch)\s+me|\b(?:i|we)\s+(?:would\s+)?(?:really\s+)?(?:want|need|like|prefer|demand|request))\s+|${LEAD}(?:please\s+)?)${SHORT_HUMAN}`,
   ),
   // Indirect and colloquial requests: "any chance of getting a human on the line?", "how do I reach your team directly?"
-  new RegExp(String.raw`\b(?:any\s+chance|is\s+it\s+possible)\s+(?:of|to|i\s+could|we\s+could)\s+(?:get(?:ting)?|speak(?:ing)?|talk(?:ing)?)(?:\s+(?:to|with))?\s+${HUMAN}`),
+  new RegExp(
+    String.raw`\b(?:any\s+chance|is\s+it\s+possible)\s+(?:of|to|i\s+could|we\s+could)\s+(?:get(?:ting)?|speak(?:ing)?|talk(?:ing)?)(?:\s+(?:to|with))?\s+${HUMAN}`,
+  ),
   new RegExp(
     String.raw`\b(?:can|could|would|will)\s+(?:${DET}\s+${GENERIC}|someone|somebody|sb)(?:\s+(?:from|on|at)\s+(?:your|ur|the)\s+team)?\s+(?:please\s+)?give\s+(?:me|us)\s+a\s+(?:call|ring|bell|buzz|shout)\b`,
   ),
@@ -169,7 +171,9 @@ const EXPLICIT_PATTERNS: RegExp[] = [
   new RegExp(
     String.raw`\bhow\s+(?:do|can|could|would)\s+(?:i|we)\s+(?:reach|contact|get\s+(?:hold\s+of|in\s+touch\s+with|through\s+to)|call|email|phone)\s+(?:${HUMAN}|you(?:\s+guys)?|your\s+team)`,
   ),
-  new RegExp(String.raw`\b(?:can|could|may)\s+(?:i|we)\s+(?:just\s+)?(?:email|call|phone|ring|message|contact)\s+(?:someone|somebody|sb|a\s+(?:real\s+)?(?:person|human)|${DET}\s+${GENERIC})`),
+  new RegExp(
+    String.raw`\b(?:can|could|may)\s+(?:i|we)\s+(?:just\s+)?(?:email|call|phone|ring|message|contact)\s+(?:someone|somebody|sb|a\s+(?:real\s+)?(?:person|human)|${DET}\s+${GENERIC})`,
+  ),
   /\bwho\s+else\s+(?:can|could|should|do|would)\s+(?:i|we)\s+(?:ask|talk|speak|contact|reach|go\s+to)\b/,
   /\b(?:is|are)(?:\s+not)?\s+there\s+(?:not\s+)?(?:anyone|anybody|someone|somebody|a\s+(?:real\s+)?(?:person|human))(?:\s+(?:i|we)\s+(?:can|could)\s+(?:actually|really|just)\s+(?:talk|speak|chat)\s+(?:to|with)|\s+(?:who|that)\s+(?:can|could|would)\s+(?:answer|help|explain|look\s+at|deal\s+with|handle))/,
   /\b(?:is\s+there|do\s+you\s+have|what\s+is|can\s+i\s+(?:get|have))\s+(?:a|an|your)\s+(?:direct\s+)?(?:phone|telephone|contact|direct)\s+(?:number|line)\b/,
