@@ -590,3 +590,33 @@ describe("acceptsOffer", () => {
     "<script>yes</script>",
   ])("%j does not", (text) => expect(acceptsOffer(text)).toBe(false));
 });
+
+describe("VIP and time-sensitive cues: more pressing handoffs, never a handoff of their own", () => {
+  it("a request for a person with the clock running is urgent, with the cue as a reason", () => {
+    const decision = decideLast(["can someone call me right now? it's urgent"]);
+    expect(decision).toMatchObject({ escalate: true, trigger: "explicit_request", priority: "urgent" });
+    expect(decision.reasons).toContain("time_sensitive");
+  });
+
+  it("a client's outage opens as existing-client support, urgent", () => {
+    const decision = decideLast(["our site is down and customers can't check out"]);
+    expect(decision).toMatchObject({ escalate: true, trigger: "out_of_scope", route: "account_management", priority: "urgent" });
+    expect(decision.reasons).toEqual(expect.arrayContaining(["category:existing_client", "time_sensitive"]));
+  });
+
+  it("a VIP is urgent and suggests the manager", () => {
+    const decision = decideLast(["we're one of your biggest clients and I need an answer on our invoice"]);
+    expect(decision).toMatchObject({ escalate: true, priority: "urgent", suggestManager: true });
+    expect(decision.reasons).toContain("vip");
+  });
+
+  it.each(["this is urgent", "we need it asap", "today if possible"])("%j alone opens nothing", (text) => {
+    expect(decideLast([text]).escalate).toBe(false);
+  });
+
+  it("a competitor in a hurry gets no bump", () => {
+    const decision = decideLast([...N1, "can I talk to someone right now?"]);
+    expect(decision).toMatchObject({ escalate: true, route: "support", priority: "low" });
+    expect(decision.reasons).not.toContain("time_sensitive");
+  });
+});

@@ -5,6 +5,7 @@ import type { EscalationSettings, Priority, Route } from "./escalation-settings"
 import {
   detectCategory,
   detectExplicitRequest,
+  detectUrgency,
   isQuestion,
   isSameQuestion,
   isShortNonCommittal,
@@ -13,6 +14,7 @@ import {
   type CategoryMatch,
   type ExplicitRequest,
   type Persona,
+  type Urgency,
 } from "./intents";
 import { confirmedDimensions, hasProgressed, leadLevel, type LeadLevel, type QualificationState } from "./qualification";
 import { analyzeSentiment, type SentimentResult } from "./sentiment";
@@ -53,6 +55,8 @@ export interface Signals {
   shortAnswer: boolean;
   repeatedQuestion: boolean;
   acceptsOffer: boolean;
+  /** VIP and time-sensitive cues: they raise the priority of a handoff, they do not open one. */
+  urgency: Urgency;
 }
 
 export interface EscalationInput {
@@ -119,6 +123,7 @@ export function detectSignals(text: string, settings: EscalationSettings, memory
     shortAnswer: isShortNonCommittal(text),
     repeatedQuestion: isQuestion(text) && memory.recentQuestions.some((q) => isSameQuestion(q, text)),
     acceptsOffer: memory.pendingOffer !== null && acceptsOffer(text),
+    urgency: detectUrgency(text),
   };
 }
 
@@ -148,21 +153,21 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
   const next = advanceMemory(memory, message.text, signals, hasProgressed(before, after), input.botAnswerable);
   const personaReasons = persona ? [`persona:${persona}`] : [];
   const category = signals.category;
-  const decide = (outcome: Partial<EscalationOutcome>, memoryAfter = next): EscalationDecision => ({
-    escalate: false,
-    trigger: null,
-    reasons: [],
-    route: null,
-    priority: "low",
-    offer: "none",
-    suggestManager: category?.suggestManager ?? false,
-    stopQualifying: level === "hot",
-    captureOnly: false,
-    ...outcome,
-    leadLevel: level,
-    signals,
-    memory: memoryAfter,
-  });
+  const decide = (outcome: Partial<EscalationOutcome>, memoryAfter = next): EscalationDecision => {
+    const decided: EscalationOutcome = {
+      escalate: false,
+      trigger: null,
+      reasons: [],
+      route: null,
+      priority: "low",
+      offer: "none",
+      suggestManager: category?.suggestManager ?? false,
+      stopQualifying: level === "hot",
+      captureOnly: false,
+      ...outcome,
+    };
+    return { ...pressing(decided, signals.urgency, persona), leadLevel: level, signals, memory: memoryAfter };
+  };
 
   if (input.handoffOpen) return decide({ reasons: ["handoff_already_open"] });
 
@@ -262,6 +267,17 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
   }
 
   return softOfferOr(suppressed);
+}
+
+/**
+ * A handoff that opens with a clock running ("our site is down", "urgent") or for a client who
+ * matters ("we're one of your biggest clients") is urgent, with the cue as a reason code; a VIP also
+ * suggests the manager. A competitor or researcher gets no bump. Cues never open a handoff themselves.
+ */
+function pressing(outcome: EscalationOutcome, urgency: Urgency, persona: Persona | null): EscalationOutcome {
+  if (!outcome.escalate || persona || (!urgency.timeSensitive && !urgency.vip)) return outcome;
+  const cues = [...(urgency.timeSensitive ? ["time_sensitive"] : []), ...(urgency.vip ? ["vip"] : [])];
+  return { ...outcome, priority: "urgent", reasons: [...outcome.reasons, ...cues], suggestManager: outcome.suggestManager || urgency.vip };
 }
 
 /** A human handoff started by an agent or an operator, not by the rules. */

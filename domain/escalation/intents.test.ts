@@ -4,6 +4,7 @@ import {
   detectCategory,
   detectExplicitRequest,
   detectPersona,
+  detectUrgency,
   extractRefund,
   findPhrase,
   isQuestion,
@@ -293,6 +294,59 @@ describe("detectCategory", () => {
       categories: [{ id: "gdpr", label: "GDPR", kind: "out_of_scope", route: "legal", keywords: ["gdpr*"] }],
     }).categories;
     expect(detectCategory("Are you GDPR-compliant?", custom, 500)).toMatchObject({ id: "gdpr", keyword: "gdpr*" });
+  });
+});
+
+describe("detectCategory closes the gaps: disputes, threats to report, bare legal questions, payment terms, clients' systems", () => {
+  it.each([
+    ["a dispute with the bank", "I'm going to dispute the charge with my bank", "high_risk"],
+    ["a dispute, in other words", "we will raise a dispute with our card provider", "high_risk"],
+    ["reversing the payment", "I'll ask my bank to reverse the payment", "high_risk"],
+    ["reporting to a regulator", "if this isn't fixed I'll be reporting you to trading standards", "high_risk"],
+    ["the ombudsman", "I'm taking this to the ombudsman", "high_risk"],
+    ["a bare amount back", "I want the full 6000 back", "refund_over_limit"],
+    ["a deposit back", "we want our deposit back", "refunds_billing"],
+    ["governing law", "is your contract under Portuguese or English law?", "legal"],
+    ["jurisdiction", "which jurisdiction applies to your contracts?", "legal"],
+    ["code ownership", "who owns the code when we part ways?", "legal"],
+    ["a non-compete", "is there a non-compete clause?", "legal"],
+    ["warranties", "what warranty do you give on the software?", "legal"],
+    ["instalments", "could we spread payment over 12 monthly instalments?", "contract_pricing"],
+    ["an exact price", "what would 6 months with 3 devs cost exactly", "contract_pricing"],
+    ["a system the team built for the client", "someone got into the admin panel your team built for us", "existing_client"],
+    ["an outage", "our site is down and customers can't check out", "existing_client"],
+    ["a VIP", "we're one of your biggest clients and nobody is answering", "existing_client"],
+    ["pay", "how much do your developers get paid?", "internal_info"],
+  ])("%s: %j is %s", (_name, text, id) => {
+    expect(detectCategory(text, categories, 500)?.id).toBe(id);
+  });
+
+  it.each([
+    ["a prospect whose product handles disputes", "we need a dispute management tool for our marketplace"],
+    ["a report the visitor writes", "I'm reporting to my board on vendors next week"],
+    ["a law firm as a prospect", "we're a law firm looking for a new client portal"],
+    ["a downtime question for the bot", "what happens if our servers go down at night?"],
+    ["GDPR, which the security entry answers", "is this GDPR compliant?"],
+    ["a liability cap is legal, not an outage", "what's your liability cap if the software causes an outage?"],
+  ])("%s: %j is not a sensitive category", (_name, text) => {
+    const hit = detectCategory(text, categories, 500);
+    expect(hit === null || hit.kind === "out_of_scope").toBe(true);
+    expect(hit?.id).not.toBe("high_risk");
+    expect(hit?.id).not.toBe("existing_client");
+  });
+});
+
+describe("detectUrgency: VIP and time-sensitive cues", () => {
+  it.each([
+    ["our production site is down", { timeSensitive: true, vip: false }],
+    ["this is urgent, we need help today", { timeSensitive: true, vip: false }],
+    ["as soon as possible please", { timeSensitive: true, vip: false }],
+    ["we're one of your biggest clients", { timeSensitive: false, vip: true }],
+    ["we're a key account", { timeSensitive: false, vip: true }],
+    ["what's your pricing?", { timeSensitive: false, vip: false }],
+    ["we can wait, no rush", { timeSensitive: false, vip: false }],
+  ])("%j", (text, expected) => {
+    expect(detectUrgency(text)).toEqual(expected);
   });
 });
 

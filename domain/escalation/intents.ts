@@ -253,7 +253,7 @@ export interface CategoryMatch {
 
 /** The visitor claiming money, not a prospect describing their refund flow. */
 const REFUND_CONTEXT =
-  /\b(?:a|my|the|full|partial|want|need|get)\s+refund\b|\brefund\s+(?:me|my|us|of)\b|\brefunded\b|\bmoney\s+back\b|\breimburse\s+(?:me|us)\b|\bcharged\s+(?:me|us|twice)\b|\bovercharged\b|\bchargeback\b/;
+  /\b(?:a|my|the|full|partial|want|need|get)\s+refund\b|\brefund\s+(?:me|my|us|of)\b|\brefunded\b|\bmoney\s+back\b|\breimburse\s+(?:me|us)\b|\bcharged\s+(?:me|us|twice)\b|\bovercharged\b|\bchargeback\b|\b(?:want|need|expect|demand)\s+(?:the\s+|my\s+|our\s+)?(?:full\s+|whole\s+)?(?:[$€£]?\d[\d,]*(?:\.\d{1,2})?\s?k?\s?(?:usd|eur|gbp|dollars|euros|pounds)?|money|deposit|payment|cash)\s+back\b/;
 const AMOUNT_BEFORE = /(us\$|\$|€|£|usd|eur|gbp)\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?(\s?k\b)?/g;
 const AMOUNT_AFTER = /\b(\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?(\s?k)?\s?(usd|dollars?|bucks|eur|euros?|gbp|pounds?|\$|€|£)(?![\p{L}])/gu;
 const CURRENCY: Record<string, string> = {
@@ -288,7 +288,7 @@ export function extractRefund(text: string, refundLimitUsd: number): RefundMenti
   for (const m of t.matchAll(AMOUNT_BEFORE)) consider(m[2] ?? "", m[3], m[1] ?? "");
   for (const m of t.matchAll(AMOUNT_AFTER)) consider(m[1] ?? "", m[2], m[3] ?? "");
   if (!best) {
-    const bare = /\brefund(?:ed)?\s+(?:me\s+|us\s+)?(?:of\s+)?(\d{1,3}(?:,\d{3})+|\d{2,})\b/.exec(t);
+    const bare = /\brefund(?:ed)?\s+(?:me\s+|us\s+)?(?:of\s+)?(\d{1,3}(?:,\d{3})+|\d{2,})\b/.exec(t) ?? /\b(\d{1,3}(?:,\d{3})+|\d{2,})\s+back\b/.exec(t);
     if (bare) best = { amount: Number((bare[1] ?? "").replace(/,/g, "")), currency: null };
   }
   const found: { amount: number; currency: string | null } | null = best;
@@ -346,6 +346,25 @@ export function detectCategory(text: string, categories: readonly Category[], re
 
 function kindRank(kind: CategoryKind): number {
   return kind === "sensitive" ? 0 : 1;
+}
+
+// --- VIP and time-sensitive cues -------------------------------------------------------------------
+
+/** What makes a handoff more pressing than its category says: a clock running, or a client who matters. */
+export interface Urgency {
+  timeSensitive: boolean;
+  vip: boolean;
+}
+
+const TIME_SENSITIVE =
+  /\b(?:urgent(?:ly)?|asap|as\s+soon\s+as\s+possible|right\s+now|immediately|emergency|time[\s-]sensitive|today|tonight|within\s+the\s+hour|(?:is|are)\s+(?:down|offline|broken)|outage|(?:can\s+not|cannot)\s+wait|before\s+(?:end\s+of\s+)?(?:today|tomorrow))\b/;
+const VIP =
+  /\b(?:vip|key\s+account|one\s+of\s+your\s+(?:biggest|largest|oldest|top|main)\s+(?:clients|customers|accounts)|enterprise\s+(?:client|customer|account)|priority\s+(?:client|customer|support)|premium\s+(?:client|customer|plan))\b/;
+
+/** VIP and time-sensitive cues in one message ("our site is down", "urgent", "we're one of your biggest clients"). */
+export function detectUrgency(text: string): Urgency {
+  const t = normalizeText(text);
+  return { timeSensitive: TIME_SENSITIVE.test(t), vip: VIP.test(t) };
 }
 
 // --- conversation shape -------------------------------------------------------------------------
