@@ -434,6 +434,17 @@ describe("detectPersona", () => {
     ["I'd like to send you my CV", "N2"],
     ["I'm looking for a job", "N2"],
     ["Any job openings?", "N2"],
+    // Everyday words for the same two personas.
+    ["I run a rival studio in Madrid", "N1"],
+    ["we're a competing consultancy", "N1"],
+    ["we're a dev agency too", "N1"],
+    ["doing pretty much what you do, but in Porto", "N1"],
+    ["we build the same kind of stuff as you guys", "N1"],
+    ["we're basically your competition in the UK lol", "N1"],
+    ["researcher at the University of Leeds here", "N2"],
+    ["I'm a university researcher", "N2"],
+    ["I'm a journalist at a tech outlet", "N2"],
+    ["I'm writing an article on AI chatbots for a trade magazine", "N2"],
   ])("%j → %s", (text, persona) => {
     expect(detectPersona(text)?.persona).toBe(persona);
   });
@@ -448,6 +459,11 @@ describe("detectPersona", () => {
     ["a job-board product", "we are looking for a job board solution"],
     ["a marketing white paper", "we need a white paper for our launch"],
     ["a prospect building for a market", "we're building a product for fintechs"],
+    ["an agency as a prospect", "we're a marketing agency and need a client portal"],
+    ["a prospect's rival", "our rival just launched an app, we need one too"],
+    ["a researcher at a company", "I'm a researcher at a biotech firm and we need a data pipeline"],
+    ["a prospect who publishes", "we're a publisher and want to rebuild our website"],
+    ["an article feature in their product", "our app lets users write an article and share it"],
   ])("ignores %s: %j", (_name, text) => {
     expect(detectPersona(text)).toBeNull();
   });

@@ -144,13 +144,14 @@ const EXPLICIT_PATTERNS: RegExp[] = [
   ),
   // "can someone call me", "have a sales rep email me", "give me a call"
   new RegExp(
-    String.raw`\b(?:can|could|would|will)\s+(?:someone|somebody|anyone|anybody|a\s+(?:real\s+)?(?:person|human))(?:\s+(?:from|on|at)\s+(?:your|the)\s+team)?\s+(?:please\s+)?(?:help|assist|take\s+over|answer|look\s+at\s+this|${CONTACT})\b`,
+    String.raw`\b(?:can|could|would|will)\s+(?:someone|somebody|anyone|anybody|a\s+(?:real\s+)?(?:person|human))(?:\s+(?:from|on|at)\s+(?:your|the)\s+team)?\s+(?:please\s+)?(?:help|assist|take\s+over|answer|look\s+at\s+this|(?:jump|hop)\s+on\s+a\s+(?:quick\s+)?(?:call|zoom)|${CONTACT})\b`,
   ),
   new RegExp(String.raw`\b(?:can|could|would|will)\s+(?:${DET}\s+${GENERIC}|sales|support)\s+(?:please\s+)?(?:take\s+over|${CONTACT}\s+(?:me|us))\b`),
   new RegExp(
     String.raw`\b(?:have|get|ask)\s+(?:someone|somebody|sb|some1|${DET}\s+${GENERIC}|sales)(?:\s+(?:from|on|at|in)\s+(?:your|ur|the)\s+(?:team|side|end))?\s+(?:to\s+)?(?:${CONTACT}\s+(?:me|us)|reach\s+out|get\s+in\s+touch|give\s+(?:me|us)\s+a\s+(?:call|ring|bell|buzz|shout))\b`,
   ),
   /\b(?:can|could|would)\s+you\s+(?:please\s+)?(?:call|phone|ring)\s+(?:me|us)\b/,
+  /\b(?:can|could|would)\s+you\s+(?:please\s+)?(?:put\s+(?:me|us)\s+in\s+touch|introduce\s+(?:me|us))\b(?!\s+with\s+(?:my|our)\b)/,
   new RegExp(String.raw`(?:${LEAD}|\bplease\s+)(?:call|phone|ring|contact)\s+(?:me|us)${CONTACT_TAIL}`),
   new RegExp(String.raw`\bi\s+would\s+(?:like|love|prefer)\s+(?:for\s+)?(?:someone|somebody|${DET}\s+${GENERIC})\s+to\s+${CONTACT}\s+(?:me|us)\b`),
   /\bgive\s+(?:me|us)\s+a\s+(?:call|ring|bell|buzz)\b/,
@@ -593,13 +594,26 @@ const PERSONA_PATTERNS: [Persona, RegExp][] = [
   ["N1", /\bbuilding\s+something\s+(?:very\s+)?similar\b/],
   [
     "N1",
-    /\b(?:we|i)\s+(?:are|am|work)\s+(?:at\s+|for\s+|with\s+)?(?:a|an|your|one\s+of\s+your)\s+(?:direct\s+)?(?:competitors?|competing\s+(?:company|agency|firm|product|vendor|business|startup)|rivals?)\b/,
+    /\b(?:we|i)\s+(?:are|am|work)\s+(?:at\s+|for\s+|with\s+)?(?:a|an|your|one\s+of\s+your)\s+(?:direct\s+)?(?:competitors?|competing\s+(?:company|agency|firm|product|vendor|business|startup|consultancy|studio|shop|dev\s+shop|software\s+house)|rivals?)\b/,
+  ],
+  [
+    "N1",
+    /\b(?:we|i)\s+(?:run|own|are|am|work\s+(?:at|for))\s+(?:a|an)\s+(?:rival|competing|competitor)\s+(?:studio|agency|firm|consultancy|company|shop|business|dev\s+shop|software\s+house)\b/,
+  ],
+  [
+    "N1",
+    /\bwe\s+are\s+(?:basically\s+|kind\s+of\s+|sort\s+of\s+|pretty\s+much\s+|technically\s+|actually\s+)?(?:your|a)\s+(?:direct\s+|main\s+|biggest\s+|closest\s+)?(?:competition|competitor|rival)\b/,
+  ],
+  ["N1", /\bwe\s+are\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}(?:agency|studio|consultancy|dev\s+shop|software\s+house|development\s+shop)\s+(?:too|as\s+well)\b/],
+  [
+    "N1",
+    /\b(?:doing|we\s+do|we\s+offer|we\s+sell)\s+(?:pretty\s+much\s+|basically\s+|exactly\s+|more\s+or\s+less\s+)?(?:what\s+you\s+(?:do|guys\s+do|offer)|the\s+same\s+(?:thing|things|work|stuff)\s+as\s+you)\b/,
   ],
   ["N1", /\b(?:for|doing|conducting|running|part\s+of)\s+(?:(?:a|an|our|my|some)\s+)?competitive\s+(?:analysis|research|intelligence|benchmark\w*)\b/],
   ["N1", /\bcompetitive\s+(?:analysis|research|intelligence)\s+(?:of|on|about)\s+(?:you|your)\b/],
   [
     "N1",
-    /\b(?:we|i)\s+(?:offer|sell|provide|do|build|make)\s+(?:the\s+|a\s+)?(?:same|similar)\s+(?:thing|things|service|services|product|products|solution|tool|stuff)\b/,
+    /\b(?:we|i)\s+(?:offer|sell|provide|do|build|make)\s+(?:the\s+|a\s+)?(?:same|similar)\s+(?:kind\s+of\s+|sort\s+of\s+|type\s+of\s+)?(?:thing|things|service|services|product|products|solution|tool|stuff|work)\b/,
   ],
   ["N1", /\bwe\s+are\s+in\s+the\s+same\s+(?:space|business|market|industry)\b/],
   [
@@ -610,7 +624,20 @@ const PERSONA_PATTERNS: [Persona, RegExp][] = [
     "N2",
     /\bi\s+am\s+(?:a|an)\s+(?:(?:phd|doctoral|master's|masters|graduate|grad|undergraduate|university|college|mba|final[\s-]year|high\s+school|business|computer\s+science|cs)\s+)?(?:students?|phd\s+(?:student|candidate)|undergrad|intern)\b(?!\s+(?:success|services|affairs|experience|loan|portal|housing|information)\b)/,
   ],
-  ["N2", /\bi\s+am\s+(?:an?\s+)?(?:academic\s+)?researcher\b(?!\s+(?:at|for|with)\s+(?!(?:a|the)\s+university))|\bacademic\s+research\b/],
+  [
+    "N2",
+    /\bi\s+am\s+(?:an?\s+)?(?:academic\s+|university\s+|phd\s+|doctoral\s+|postdoctoral\s+)?researcher\b(?!\s+(?:at|for|with)\s+(?!(?:a|the)\s+university))|\bacademic\s+research\b/,
+  ],
+  [
+    "N2",
+    /(?:^|[.!?,;]\s*|\bhi\W+)(?:an?\s+)?(?:academic\s+|university\s+|phd\s+|doctoral\s+|postdoctoral\s+)?researcher\s+(?:at|from|with)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+)?(?:university|college|institute|school|polytechnic)\b/,
+  ],
+  // Journalists are researching, not buying (eval/cases/README.md judgement call 6).
+  ["N2", /\bi\s+am\s+(?:a|an)\s+(?:freelance\s+|tech\s+|business\s+|staff\s+)?(?:journalist|reporter|correspondent)\b/],
+  [
+    "N2",
+    /\bwriting\s+(?:an?|the|my)\s+(?:article|piece|story|feature|column|news\s+story)\s+(?:on|about|for)\b|\bfor\s+(?:a|an|our|my)\s+(?:trade\s+|tech\s+|online\s+|business\s+)?(?:magazine|newspaper|news\s+outlet|publication)\b/,
+  ],
   [
     "N2",
     /\b(?:writing|working\s+on|doing|for|researching)\s+(?:my|a|an|our)\s+(?:(?:master's|masters|bachelor's|bachelor|phd|final|senior|university|college|school|class|course)\s+)?(?:thesis|dissertation|research\s+paper|term\s+paper|(?<!white\s)paper\s+for\s+(?:school|class|university|college)|essay|school\s+project|class\s+project|university\s+project|college\s+project|uni\s+project|assignment|homework|coursework|capstone)\b/,
