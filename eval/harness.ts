@@ -6,6 +6,7 @@ import { createRoom, transition } from "../domain/room/transition";
 import type { Effect, RoomContext, RoomState } from "../domain/room/room-types";
 import type { StoredMessage } from "../domain/transcript";
 import type { Settings } from "../domain/settings";
+import { OFFER_HUMAN_REPLY } from "../domain/bot/replies";
 import { leadLevel } from "../domain/escalation/qualification";
 import { TRIGGERS, type Trigger } from "../protocol/jobs";
 
@@ -53,6 +54,8 @@ export interface CaseOutcome {
   entryId: string | null;
   /** How the bot answered the last turn: answer, smalltalk, unknown, or none (a handoff spoke instead). */
   lastReply: "answer" | "smalltalk" | "unknown" | "none";
+  /** The bot offered a person (frustration, stall) at some point. */
+  offeredPerson: boolean;
   /** Every bot line, for reading a miss. */
   botSaid: string[];
 }
@@ -115,6 +118,7 @@ export function runCase(c: EvalCase, settings: Settings): CaseOutcome {
     persona: state.qualification.persona,
     entryId: last?.outcome === "answer" ? (last.entryId ?? null) : null,
     lastReply: last?.outcome ?? "none",
+    offeredPerson: botSaid.includes(OFFER_HUMAN_REPLY),
     botSaid,
   };
 }
@@ -149,6 +153,12 @@ export interface Report {
   triggerAccuracy: Ratio;
   leadLevel: Ratio & { wrong: string[] };
   personas: { detected: Ratio; falseEscalations: Ratio & { ids: string[] }; routedToSales: Ratio & { ids: string[] } };
+  /**
+   * Cases labelled "no handoff" in which the bot still offered a person. The labels cannot tell a
+   * declined offer from a near miss (eval/cases/README.md, call 7), so read the ids: the declined
+   * offers belong here, a near miss does not.
+   */
+  offersWithoutHandoff: Ratio & { ids: string[] };
   retrieval: {
     /** Knowledge cases answered from the labelled entry. */
     top1: Ratio & { wrong: string[] };
@@ -181,6 +191,8 @@ export function score(results: readonly CaseResult[]): Report {
   const personaCases = results.filter((r) => r.case.group === "persona");
   const falseEscalations = personaCases.filter((r) => r.outcome.handoff && !r.case.expect.handoff).map((r) => r.case.id);
   const toSales = personaCases.filter((r) => r.outcome.route === "sales").map((r) => r.case.id);
+  const noHandoff = results.filter((r) => !r.case.expect.handoff);
+  const offered = noHandoff.filter((r) => r.outcome.offeredPerson).map((r) => r.case.id);
   const knowledge = results.filter((r) => typeof r.case.expect.entryId === "string");
   const top1Wrong = knowledge.filter((r) => r.outcome.entryId !== r.case.expect.entryId).map((r) => r.case.id);
   const unknowable = results.filter((r) => r.case.expect.entryId === null);
@@ -199,6 +211,7 @@ export function score(results: readonly CaseResult[]): Report {
       falseEscalations: { ...ratio(falseEscalations.length, personaCases.filter((r) => !r.case.expect.handoff).length), ids: falseEscalations },
       routedToSales: { ...ratio(toSales.length, personaCases.length), ids: toSales },
     },
+    offersWithoutHandoff: { ...ratio(offered.length, noHandoff.length), ids: offered },
     retrieval: {
       top1: { ...ratio(knowledge.length - top1Wrong.length, knowledge.length), wrong: top1Wrong },
       honestUnknown: { ...ratio(unknowable.length - unknownWrong.length, unknowable.length), wrong: unknownWrong },
@@ -215,6 +228,8 @@ export interface Floors {
   triggerAccuracy: number;
   leadLevel: number;
   personas: { detected: number; maxFalseEscalations: number; maxRoutedToSales: number };
+  /** At most this many "no handoff" cases in which a person was offered (the labelled declined offers). */
+  maxOffersWithoutHandoff: number;
   retrieval: { top1: number; honestUnknown: number };
 }
 
@@ -243,6 +258,9 @@ export function belowFloors(report: Report, floors: Floors): string[] {
   }
   if (report.personas.routedToSales.hits > floors.personas.maxRoutedToSales) {
     out.push(`personas routed to sales ${report.personas.routedToSales.hits} > max ${floors.personas.maxRoutedToSales}`);
+  }
+  if (report.offersWithoutHandoff.hits > floors.maxOffersWithoutHandoff) {
+    out.push(`offers of a person without a handoff ${report.offersWithoutHandoff.hits} > max ${floors.maxOffersWithoutHandoff}`);
   }
   check("retrieval top-1", report.retrieval.top1, floors.retrieval.top1);
   check("honest unknown", report.retrieval.honestUnknown, floors.retrieval.honestUnknown);
@@ -281,6 +299,8 @@ export function formatReport(report: Report, options: { misses?: boolean } = {})
   if (report.personas.falseEscalations.ids.length) lines.push(`  ids: ${report.personas.falseEscalations.ids.join(" ")}`);
   lines.push(`personas routed to sales (must be 0)           ${cell(report.personas.routedToSales)}`);
   if (report.personas.routedToSales.ids.length) lines.push(`  ids: ${report.personas.routedToSales.ids.join(" ")}`);
+  lines.push(`person offered, no handoff (declined offers)   ${cell(report.offersWithoutHandoff)}`);
+  if (report.offersWithoutHandoff.ids.length) lines.push(`  ids: ${report.offersWithoutHandoff.ids.join(" ")}`);
   lines.push(`retrieval top-1 accuracy (knowledge)           ${cell(report.retrieval.top1)}`);
   if (options.misses && report.retrieval.top1.wrong.length) lines.push(`  wrong: ${report.retrieval.top1.wrong.join(" ")}`);
   lines.push(`honest "I don't know" (unanswerable questions) ${cell(report.retrieval.honestUnknown)}`);

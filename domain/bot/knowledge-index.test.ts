@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import demo from "../../scripts/demo-project.json";
 import { settingsSchema, type KnowledgeEntry } from "../settings";
 import { ANSWER_CONFIDENCE, KnowledgeIndex, knowledgeIndexFor } from "./knowledge-index";
-import { analyzeTerms, stem } from "./text-terms";
+import { analyzeTerms, stem } from "../text-terms";
 
 const kb = settingsSchema.parse(demo.settings).knowledgeBase;
 const index = new KnowledgeIndex(kb);

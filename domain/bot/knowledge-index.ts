@@ -5,7 +5,7 @@
 // passes vector similarities and the ranking is hybrid. Pure: no I/O, built once per knowledge base.
 import MiniSearch, { type SearchResult } from "minisearch";
 import type { KnowledgeEntry } from "../settings";
-import { conceptOf, tokenize, analyzeTerms } from "./text-terms";
+import { conceptOf, tokenize, analyzeTerms } from "../text-terms";
 
 /** How similar an entry is to the question by meaning (an embeddings engine's view), 0–1 after calibration. */
 export interface VectorHit {

@@ -5,7 +5,7 @@ import { isQuestion } from "../escalation/intents";
 import { analyzeSentiment } from "../escalation/sentiment";
 import type { KnowledgeEntry } from "../settings";
 import { knowledgeIndexFor, type Retrieval, type VectorHit } from "./knowledge-index";
-import { analyzeTerms } from "./text-terms";
+import { analyzeTerms } from "../text-terms";
 
 export type BotReply =
   | { kind: "answer"; text: string; entryId: string; score: number }

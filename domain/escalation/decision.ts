@@ -298,7 +298,7 @@ export function manualEscalation(reason: string, route: Route = "support", prior
 const DECLINE =
   /^(?:no|nope|nah|not\s+(?:now|yet|really|right\s+now|today|sure|necessary|needed)|maybe\s+later|later|i\s+am\s+(?:good|fine|ok|okay|alright)|that\s+is\s+(?:ok|okay|fine|alright)|do\s+not|never\s?mind|no\s+thanks?|no\s+thank\s+you)\b/;
 const ACCEPT =
-  /^(?:oh\s+|well\s+|um+\s+)?(?:yes|yeah|yep|yup|ya|yea|sure|ok|okay|okey|alright|all\s+right|absolutely|definitely|of\s+course|please(?:\s+do)?|go\s+ahead|sounds\s+(?:good|great|perfect|fine)|that\s+would\s+(?:be\s+)?(?:great|good|helpful|nice|perfect|useful|lovely)|let\s+us\s+do\s+(?:it|that)|why\s+not|i\s+would\s+(?:like|love)\s+that|do\s+it|perfect|great|good\s+idea|connect\s+me|that\s+works|i\s+would\s+appreciate\s+(?:it|that))\b/;
+  /^(?:oh\s+|well\s+|um+\s+)?(?:yes|yeah|yep|yup|ya|yea|sure|ok|okay|okey|alright|all\s+right|absolutely|definitely|of\s+course|please(?:\s+do)?|go\s+ahead|sounds\s+(?:good|great|perfect|fine)|that\s+would\s+(?:be\s+)?(?:great|good|helpful|nice|perfect|useful|lovely)|let\s+us\s+do\s+(?:it|that)|why\s+not|i\s+would\s+(?:like|love)\s+that|do\s+it|perfect|great|good\s+idea|connect\s+me|that\s+works|i\s+would\s+appreciate\s+(?:it|that)|go\s+on(?:\s+then)?|go\s+for\s+it|fine|if\s+you\s+must|i\s+suppose|i\s+guess\s+so)\b/;
 
 /**
  * Whether a reply accepts an offer to talk to a human: "yes please", "sure, connect me", "ok".

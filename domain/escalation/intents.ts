@@ -1,6 +1,7 @@
 // Rule-based detectors over one visitor message: asking for a human, a sensitive or out-of-scope
 // topic, a short non-committal answer, a repeated question, a negative persona. They only read
 // text; what to do about a hit is decided in decision.ts. An LLM engine may replace any of them.
+import { analyzeTerms } from "../text-terms";
 import type { Category, CategoryKind, Priority, Route } from "./escalation-settings";
 
 /** Messages are cut to this length before analysis so hostile input stays cheap. */
@@ -551,15 +552,26 @@ function contentWords(text: string): Set<string> {
   return new Set(words.map((w) => SYNONYMS[w] ?? (w.length > 4 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w)));
 }
 
-/** Whether two messages ask the same thing: same content words (with light synonyms) or near-identical text. */
+/**
+ * Whether two messages ask the same thing: the same content words (with light synonyms), the same
+ * concepts as the knowledge search reads them ("is the consultation free?" / "is the first call
+ * actually free though?"), or near-identical text.
+ */
 export function isSameQuestion(a: string, b: string): boolean {
   const wa = contentWords(a);
   const wb = contentWords(b);
+  if (wa.size === 0 || wb.size === 0) return false; // "ok" twice is not a question asked twice
+  return (
+    sameWords(wa, wb) || sameWords(new Set(analyzeTerms(a)), new Set(analyzeTerms(b))) || dice(toWords(normalizeText(a)), toWords(normalizeText(b))) >= 0.9
+  );
+}
+
+function sameWords(wa: Set<string>, wb: Set<string>): boolean {
   if (wa.size === 0 || wb.size === 0) return false;
   const shared = [...wa].filter((w) => wb.has(w)).length;
   const jaccard = shared / (wa.size + wb.size - shared);
   if (Math.min(wa.size, wb.size) === 1) return jaccard === 1;
-  return jaccard >= 0.6 || dice(toWords(normalizeText(a)), toWords(normalizeText(b))) >= 0.9;
+  return jaccard >= 0.6;
 }
 
 function dice(a: string, b: string): number {

@@ -14,7 +14,7 @@ const STOPWORDS = new Set(
     "is am let should shall may might must say said own whats wats wat wot im ive youre thats dont its " +
     // Question frames: words that shape a question without naming its topic.
     "look check period possible possibly usual realistic realistically something someone somebody anything anyone anybody " +
-    "before until together comfortable seriously serious show see find able basically currently right way bit little cool great nice"
+    "before until together comfortable seriously serious show see find able basically currently right way bit little cool great nice though but so well"
   ).split(" "),
 );
 
