@@ -73,15 +73,34 @@ let lastWords = { text: "", words: "" };
 function phraseRegex(phrase: string): RegExp | null {
   const cached = phraseCache.get(phrase);
   if (cached !== undefined) return cached;
+  const body = phraseBody(phrase);
+  const re = body ? new RegExp(`(?<![\\p{L}\\p{N}])${body}`, "u") : null;
+  if (phraseCache.size > 5000) phraseCache.clear();
+  phraseCache.set(phrase, re);
+  return re;
+}
+
+/** The body of a phrase's matcher without its leading boundary, for one combined alternation. */
+function phraseBody(phrase: string): string | null {
   const words = toWords(normalizeText(phrase));
-  const wildcard = phrase.trim().endsWith("*");
+  if (!words) return null;
   const body = words
     .split(" ")
     .map((w) => w.replace(/[$]/g, "\\$"))
     .join(" ");
-  const re = words ? new RegExp(`(?<![\\p{L}\\p{N}])${body}${wildcard ? "[\\p{L}\\p{N}']*" : "(?![\\p{L}\\p{N}])"}`, "u") : null;
-  if (phraseCache.size > 5000) phraseCache.clear();
-  phraseCache.set(phrase, re);
+  return `${body}${phrase.trim().endsWith("*") ? "[\\p{L}\\p{N}']*" : "(?![\\p{L}\\p{N}])"}`;
+}
+
+const anyCache = new WeakMap<readonly string[], RegExp | null>();
+
+/** One regex for a whole list, compiled once per list: most messages match none, and one test says so. */
+function anyPhraseRegex(phrases: readonly string[]): RegExp | null {
+  let re = anyCache.get(phrases);
+  if (re === undefined) {
+    const bodies = phrases.map(phraseBody).filter((b): b is string => b !== null);
+    re = bodies.length ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${bodies.join("|")})`, "u") : null;
+    anyCache.set(phrases, re);
+  }
   return re;
 }
 
@@ -89,6 +108,7 @@ function phraseRegex(phrase: string): RegExp | null {
 export function findPhrase(text: string, phrases: readonly string[]): { phrase: string; matched: string } | null {
   if (text !== lastWords.text) lastWords = { text, words: toWords(normalizeText(text)) };
   const { words } = lastWords;
+  if (phrases.length > 4 && !anyPhraseRegex(phrases)?.test(words)) return null;
   for (const phrase of phrases) {
     const m = phraseRegex(phrase)?.exec(words);
     if (m) return { phrase, matched: m[0] };

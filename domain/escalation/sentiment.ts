@@ -289,9 +289,14 @@ export function detectFrustration(text: string): FrustrationSignal[] {
   return found;
 }
 
-/** Score and frustration phrases in one pass, as the escalation decision consumes them. */
+let lastAnalyzed: { text: string; result: SentimentResult } | null = null;
+
+/** Score and frustration phrases in one pass, as the escalation decision consumes them (the last message's is remembered). */
 export function analyzeSentiment(text: string): SentimentResult {
-  return { ...scoreSentiment(text), frustration: detectFrustration(text) };
+  if (lastAnalyzed?.text === text) return lastAnalyzed.result;
+  const result = { ...scoreSentiment(text), frustration: detectFrustration(text) };
+  lastAnalyzed = { text, result };
+  return result;
 }
 
 /** Frustrated when a frustration phrase was said or negativity reaches the project's threshold. */
