@@ -60,6 +60,7 @@ export const JOB_KINDS = [
   "handoff.reopened",
   "handoff.ticket_created",
   "handoff.abandoned",
+  "handoff.taken_over",
 ] as const;
 
 export const notificationJobSchema = z.object({
@@ -69,7 +70,7 @@ export const notificationJobSchema = z.object({
   /** For lifecycle notices: who it is for and what happened. */
   notice: z.optional(
     z.object({
-      to: z.enum(["team", "claimer", "lead", "manager", "owner"]),
+      to: z.enum(["team", "claimer", "lead", "manager", "admins", "owner"]),
       agent: z.optional(z.object({ id: z.string(), name: z.string() })),
       level: z.optional(z.enum(["lead", "manager"])),
       note: z.optional(z.string()),

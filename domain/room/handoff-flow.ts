@@ -9,6 +9,7 @@ import type { Effect, RoomContext, RoomState, Transition } from "./room-types";
 import { decideEscalation, detectSignals, manualEscalation, type EscalationDecision } from "../escalation/decision";
 import type { Resource } from "../escalation/escalation-settings";
 import type { Lifecycle } from "../handoff/handoff-types";
+import { applyCommand } from "../handoff/machine";
 import { isQuestion } from "../escalation/intents";
 import { extractVisitorData, leadLevel, mergeVisitorData, updateQualification } from "../escalation/qualification";
 import { calendlyLink, emailReceivedReply, handoffReply, INVALID_EMAIL_REPLY, OFFER_HUMAN_REPLY, softResourceReply } from "../bot/replies";
@@ -213,10 +214,12 @@ export function openManualHandoff(state: RoomState, agent: { id: string; name: s
 
 /** A visitor message while a handoff is open: collect the email once, keep helping until a human joins. */
 export function continueHandoff(state: RoomState, message: Message, ctx: RoomContext): Transition {
-  const handoff = state.handoff!;
+  // The visitor answered: the wait for an answer to the holder's last reply is over.
+  const noted = applyCommand(state.handoff!, { type: "visitor_message" }, { now: ctx.now, settings: ctx.settings });
+  const handoff = noted.ok ? noted.handoff : state.handoff!;
   const data = extractVisitorData(message.text);
   const visitor = mergeVisitorData(state.visitor, data);
-  const next: RoomState = { ...state, visitor, qualification: updateQualification(state.qualification, message) };
+  const next: RoomState = { ...state, handoff, visitor, qualification: updateQualification(state.qualification, message) };
   if (data.email && !handoff.packet.visitor.email) {
     const { email, name, company, role } = visitor;
     const updated: HandoffState = {

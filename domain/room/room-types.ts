@@ -1,6 +1,6 @@
 // The room's vocabulary: its state snapshot, the events it accepts, the effects it returns and the
 // context the shell passes in. Types only; the rules that use them sit beside this file.
-import type { PageInfo, Author, StoredMessage, VisitorInfo } from "../transcript";
+import type { PageInfo, StoredMessage, VisitorInfo } from "../transcript";
 import type { VisitorData, QualificationState } from "../escalation/qualification";
 import type { EscalationMemory } from "../escalation/decision";
 import type { BotLogEntry } from "../handoff/context-packet";
@@ -44,9 +44,9 @@ export type RoomEvent =
   | { type: "timers.fire" }
   /** The visitor's last socket closed, or a visitor socket connected. */
   | { type: "visitor.presence"; present: boolean }
-  /** `requireClaim`: refuse instead of claiming an unclaimed handoff (the REST API's rule). */
-  | { type: "agent.message"; clientId: string; text: string; agent: Author; requireClaim?: boolean }
-  | { type: "agent.note"; clientId?: string; text: string; agent: Author }
+  /** `requireClaim`: refuse instead of claiming an unclaimed handoff (the REST API's rule). `agent.role` is what they may do. */
+  | { type: "agent.message"; clientId: string; text: string; agent: Agent; requireClaim?: boolean }
+  | { type: "agent.note"; clientId?: string; text: string; agent: Agent }
   | { type: "bot.reply"; reply: BotReply; inReplyTo: number; question: string; append?: string };
 
 export type Audience = "everyone" | "agents";

@@ -66,10 +66,22 @@ export function transition(state: RoomState, event: RoomEvent, ctx: RoomContext)
     case "agent.message":
       return agentWrites(state, event, ctx);
     case "agent.note":
-      return store(state, { kind: "note", from: "agent", text: event.text, at, ...(event.clientId ? { clientId: event.clientId } : {}), author: event.agent });
+      return store(state, {
+        kind: "note",
+        from: "agent",
+        text: event.text,
+        at,
+        ...(event.clientId ? { clientId: event.clientId } : {}),
+        author: authorOf(event.agent),
+      });
     case "bot.reply":
       return botReplies(state, event.reply, { seq: event.inReplyTo, text: event.question }, event.append, ctx);
   }
+}
+
+/** The author stored and shown on a message: who, never the role they act with. */
+function authorOf(agent: { id: string; name: string }): { id: string; name: string } {
+  return { id: agent.id, name: agent.name };
 }
 
 const RATING = /^\s*([1-5])\s*(?:\/\s*5)?\s*[.!]?\s*$/;
@@ -116,7 +128,7 @@ function agentWrites(state: RoomState, event: Extract<RoomEvent, { type: "agent.
     text: event.text,
     at: ctx.now.toISOString(),
     clientId: event.clientId,
-    author: event.agent,
+    author: authorOf(event.agent),
   };
   const handoff = state.handoff;
   if (!handoff || isTerminal(handoff)) {
