@@ -8,6 +8,7 @@ import type { Lifecycle, Agent, DecisionRecord, HandoffRecord, TicketRecord } fr
 import type { LlmHints } from "../bot/llm-hints";
 import type { HandoffCommand, Rejection } from "../handoff/machine";
 import type { BotReply } from "../bot/rules-bot";
+import type { VectorHit } from "../bot/knowledge-index";
 import type { NotificationJob } from "../../protocol/jobs";
 import type { RoomFrame } from "../../protocol/frames";
 import type { Settings } from "../settings";
@@ -65,8 +66,11 @@ export type Effect =
   | { type: "sync"; op: SyncOp }
   /** Ask the engine what it notices in visitor message `seq`; the answer comes back as `visitor.analyzed`. */
   | { type: "analyze"; seq: number; text: string }
-  /** Ask the bot engine for a reply to visitor message `seq`; its answer comes back as `bot.reply`. */
-  | { type: "bot-turn"; seq: number; text: string; append?: string }
+  /**
+   * Ask the bot engine for a reply to visitor message `seq`; its answer comes back as `bot.reply`.
+   * `knowledge`: the embeddings engine's similarities the decision used, so the reply is grounded in the same entries.
+   */
+  | { type: "bot-turn"; seq: number; text: string; append?: string; knowledge?: VectorHit[] }
   /** Ask the engine for a summary of the conversation for handoff `handoffId` (comes back as `handoff.summarized`). */
   | { type: "summarize"; handoffId: string; reason: string; rulesSummary: string };
 

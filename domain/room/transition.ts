@@ -97,13 +97,13 @@ function afterVisitorMessage(state: RoomState, message: { seq: number; text: str
   }
   switch (routeVisitorMessage(handoff, { text: message.text, now: ctx.now })) {
     case "handoff":
-      return continueHandoff(state, message, ctx);
+      return continueHandoff(state, message, ctx, hints);
     case "reopen":
       return commandHandoff(state, handoff!.id, { type: "reopen" }, ctx);
     case "store":
       return { state, effects: [] };
     case "collect_email": {
-      const email = continueHandoff(state, message, ctx);
+      const email = continueHandoff(state, message, ctx, hints);
       const taken = email.state.handoff?.packet.visitor.email;
       if (!taken) return decideTurn(state, message, hints, ctx);
       return { ...email, effects: [{ type: "sync", op: { kind: "ticket-email", handoffId: handoff!.id, email: taken } }, ...email.effects] };
