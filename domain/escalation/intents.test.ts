@@ -317,6 +317,8 @@ describe("detectCategory closes the gaps: disputes, threats to report, bare lega
     ["an outage", "our site is down and customers can't check out", "existing_client"],
     ["a VIP", "we're one of your biggest clients and nobody is answering", "existing_client"],
     ["pay", "how much do your developers get paid?", "internal_info"],
+    ["a policy exception", "could you make an exception and waive the cancellation fee?", "policy_exception"],
+    ["bending the rules", "surely you can bend the rules for a loyal client", "policy_exception"],
   ])("%s: %j is %s", (_name, text, id) => {
     expect(detectCategory(text, categories, 500)?.id).toBe(id);
   });
@@ -328,6 +330,7 @@ describe("detectCategory closes the gaps: disputes, threats to report, bare lega
     ["a downtime question for the bot", "what happens if our servers go down at night?"],
     ["GDPR, which the security entry answers", "is this GDPR compliant?"],
     ["a liability cap is legal, not an outage", "what's your liability cap if the software causes an outage?"],
+    ["exception handling in their code", "our app needs better exception handling"],
   ])("%s: %j is not a sensitive category", (_name, text) => {
     const hit = detectCategory(text, categories, 500);
     expect(hit === null || hit.kind === "out_of_scope").toBe(true);

@@ -223,6 +223,10 @@ describe("the suggested rung (L2 lead or L3 manager)", () => {
     expect(suggestEscalationLevel({ reasons: ["explicit_phrase:can i talk to a person"], suggestedReply: "Hi Ana" })).toBe("lead");
   });
 
+  it("a policy exception is a built-in manager category", () => {
+    expect(suggestEscalationLevel(["category:policy_exception", "keyword:make an exception"], settings.categories)).toBe("manager");
+  });
+
   it("honours the project's own manager categories", () => {
     const reasons = ["category:vip_accounts", "keyword:platinum"];
     expect(suggestEscalationLevel(reasons)).toBe("lead");
