@@ -39,6 +39,19 @@ export interface ConfigVars {
   SLACK_POST_INTERVAL_MS?: string;
   /** Where Baton is reachable (`https://baton.example.com`): the base of links in Slack, email and the desk. */
   PUBLIC_URL?: string;
+  /**
+   * Hybrid retrieval with any OpenAI-compatible /embeddings endpoint (else the `AI` binding, else
+   * text-only): its base URL, key (default OPENAI_API_KEY) and model (default text-embedding-3-small,
+   * or @cf/baai/bge-small-en-v1.5 on Workers AI).
+   */
+  EMBEDDINGS_BASE_URL?: string;
+  EMBEDDINGS_API_KEY?: string;
+  EMBEDDINGS_MODEL?: string;
+  /** Milliseconds a message's embedding may take before retrieval goes on text-only (default 1500). */
+  EMBEDDINGS_TIMEOUT_MS?: string;
+  /** Cosine similarities mapped to 0 (at or below MIN) … 1 (at or above MAX); defaults per model family. */
+  EMBEDDINGS_MIN_SIMILARITY?: string;
+  EMBEDDINGS_MAX_SIMILARITY?: string;
 }
 
 export const DEV_ADMIN_TOKEN = "dev-admin";

@@ -1,6 +1,7 @@
 // Secrets, hashes and signed socket tokens. Secrets and tokens are random and shown once; D1
 // keeps only their SHA-256. Socket tokens are HMAC-signed claims verified before any upgrade.
 import type { Role } from "../protocol/frames";
+import type { Role as AgentRole } from "../domain/handoff/handoff-types";
 
 const encoder = new TextEncoder();
 
@@ -34,6 +35,8 @@ export interface SocketClaims {
   /** Agent id and display name; absent for visitors. */
   agentId?: string;
   agentName?: string;
+  /** An agent's role on the ladder when the token was issued; the room enforces it on every command. */
+  agentRole?: AgentRole;
   /** Expiry, seconds since the epoch. */
   exp: number;
 }

@@ -56,6 +56,11 @@ export async function findProjectByPublicKey(db: D1Database, publicKey: string):
   return row ? toProject(row) : null;
 }
 
+export async function findProjectById(db: D1Database, id: string): Promise<Project | null> {
+  const row = await db.prepare("SELECT * FROM projects WHERE id = ?").bind(id).first<ProjectRow>();
+  return row ? toProject(row) : null;
+}
+
 export async function findProjectBySecretHash(db: D1Database, secretHash: string): Promise<Project | null> {
   const row = await db.prepare("SELECT * FROM projects WHERE secret_hash = ?").bind(secretHash).first<ProjectRow>();
   return row ? toProject(row) : null;
@@ -72,6 +77,24 @@ export async function findAgentByTokenHash(db: D1Database, tokenHash: string): P
   const row = await db
     .prepare("SELECT id, project_id, name, email, role FROM agents WHERE token_hash = ?")
     .bind(tokenHash)
+    .first<{ id: string; project_id: string; name: string; email: string; role: string }>();
+  return row ? { id: row.id, projectId: row.project_id, name: row.name, email: row.email, role: row.role } : null;
+}
+
+/** The project's agents, oldest first (never their token hashes). */
+export async function listAgents(db: D1Database, projectId: string): Promise<Array<Agent & { createdAt: string }>> {
+  const { results } = await db
+    .prepare("SELECT id, project_id, name, email, role, created_at FROM agents WHERE project_id = ? ORDER BY created_at, id")
+    .bind(projectId)
+    .all<{ id: string; project_id: string; name: string; email: string; role: string; created_at: string }>();
+  return results.map((r) => ({ id: r.id, projectId: r.project_id, name: r.name, email: r.email, role: r.role, createdAt: r.created_at }));
+}
+
+/** Changes an agent's name or role, only within `projectId`; null when no such agent. */
+export async function updateAgent(db: D1Database, projectId: string, id: string, patch: { name?: string; role?: string }): Promise<Agent | null> {
+  const row = await db
+    .prepare("UPDATE agents SET name = COALESCE(?, name), role = COALESCE(?, role) WHERE id = ? AND project_id = ? RETURNING id, project_id, name, email, role")
+    .bind(patch.name ?? null, patch.role ?? null, id, projectId)
     .first<{ id: string; project_id: string; name: string; email: string; role: string }>();
   return row ? { id: row.id, projectId: row.project_id, name: row.name, email: row.email, role: row.role } : null;
 }

@@ -8,6 +8,8 @@ export const knowledgeEntrySchema = z
   .object({
     id: z.string().min(1).max(64).optional(),
     question: z.string().trim().min(3).max(500),
+    /** Other ways visitors ask the same question; searched like the question itself. */
+    variants: z.array(z.string().trim().min(3).max(500)).max(30).default([]),
     answer: z.string().trim().min(1).max(4000),
     /** Words or short phrases that strongly point at this entry (matched after normalising). */
     keywords: z.array(z.string().trim().min(2).max(60)).max(30).default([]),

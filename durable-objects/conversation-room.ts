@@ -46,7 +46,7 @@ export class ConversationRoom extends Server<Env> {
   async init(input: NewRoom & { settings: Settings }): Promise<void> {
     if (this.store.loadState()) return;
     // Known before the first message, so no visitor message ever waits on D1 for it.
-    this.roomSettings.prime(input.settings, await hasHumanChannel(this.env, this.env.DB, input.projectId));
+    this.roomSettings.prime(input.settings, { humanChannel: await hasHumanChannel(this.env, this.env.DB, input.projectId) });
     this.store.commit(createRoom(input, new Date()), []);
   }
 

@@ -40,6 +40,7 @@ export type ErrorCode =
   | "not_claimer"
   | "already_claimed"
   | "invalid_transition"
+  | "forbidden"
   | "internal";
 
 export type DecodeResult =

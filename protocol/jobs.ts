@@ -60,6 +60,7 @@ export const JOB_KINDS = [
   "handoff.reopened",
   "handoff.ticket_created",
   "handoff.abandoned",
+  "handoff.taken_over",
   /** A transcript line while the handoff is open, for the channels that mirror the conversation (a Slack thread). */
   "handoff.message",
 ] as const;
@@ -71,7 +72,7 @@ export const notificationJobSchema = z.object({
   /** For lifecycle notices: who it is for and what happened. */
   notice: z.optional(
     z.object({
-      to: z.enum(["team", "claimer", "lead", "manager", "owner"]),
+      to: z.enum(["team", "claimer", "lead", "manager", "admins", "owner"]),
       agent: z.optional(z.object({ id: z.string(), name: z.string() })),
       level: z.optional(z.enum(["lead", "manager"])),
       note: z.optional(z.string()),

@@ -1,9 +1,11 @@
 // Who is calling: the operator (admin token), a project (its secret key) or an agent (agent token).
-// Each resolves a bearer credential by its hash and fails with 401 before any route logic runs.
+// Each resolves a bearer credential by its hash and fails with 401 before any route logic runs; a
+// known agent without the role an action needs gets 403 (the rule is domain/handoff/permissions.ts).
 import type { Context } from "hono";
 import { adminToken } from "../adapters/config";
 import { sha256Hex } from "../adapters/crypto";
-import { findAgentByTokenHash, findProjectBySecretHash, type Agent, type Project } from "../adapters/db";
+import { findAgentByTokenHash, findProjectById, findProjectBySecretHash, type Agent, type Project } from "../adapters/db";
+import { can, forbiddenMessage, parseRole, type Action } from "../domain/handoff/permissions";
 import type { Env } from "./env";
 import { ApiError } from "../adapters/errors";
 
@@ -41,4 +43,21 @@ export async function requireAgent(c: AppContext): Promise<Agent> {
   const agent = token.startsWith("at_") ? await findAgentByTokenHash(c.env.DB, await sha256Hex(token)) : null;
   if (!agent) throw new ApiError(401, "unauthorized", "Invalid agent token.");
   return agent;
+}
+
+/** Who runs a project's settings and agents: the owner with the secret key, or one of its admins. */
+export type ProjectAdmin = { project: Project; by: { kind: "owner" } | { kind: "agent"; agent: Agent } };
+
+/**
+ * The project's secret key (`sk_…`, the owner's master key), or the agent token (`at_…`) of an agent
+ * whose role may take `action` (today: admins). Any other agent is a 403, an unknown token a 401.
+ */
+export async function requireProjectAdmin(c: AppContext, action: Extract<Action, "manage_settings" | "manage_agents">): Promise<ProjectAdmin> {
+  const token = bearer(c);
+  if (token.startsWith("sk_")) return { project: await requireProject(c), by: { kind: "owner" } };
+  const agent = await requireAgent(c);
+  if (!can(parseRole(agent.role), action)) throw new ApiError(403, "forbidden", forbiddenMessage(action));
+  const project = await findProjectById(c.env.DB, agent.projectId);
+  if (!project) throw new ApiError(401, "unauthorized", "Invalid agent token.");
+  return { project, by: { kind: "agent", agent } };
 }

@@ -1,6 +1,7 @@
 // The bindings the worker and the room receive, over the variables adapters/config.ts declares
 // (and wrangler.toml); `Cloudflare.Env` is what partyserver and `cloudflare:test` type against.
 import type { ConfigVars } from "../adapters/config";
+import type { WorkersAiBinding } from "../adapters/llm/embeddings";
 import type { ConversationRoom } from "../durable-objects/conversation-room";
 import type { SlackPoster } from "../durable-objects/slack-poster";
 
@@ -11,6 +12,8 @@ export interface Env extends ConfigVars {
   SlackPoster: DurableObjectNamespace<SlackPoster>;
   ASSETS?: Fetcher;
   NOTIFICATIONS: Queue<unknown>;
+  /** Workers AI, when bound (`[ai] binding = "AI"`): embeddings for hybrid retrieval. Optional; never needed offline. */
+  AI?: WorkersAiBinding;
 }
 
 type BatonEnv = Env;

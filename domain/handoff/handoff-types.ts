@@ -7,9 +7,34 @@ export const ESCALATION_LEVELS = ["lead", "manager"] as const;
 
 export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 
+/** The human ladder, lowest first: L1 agent, L2 lead, L3 manager; an admin also runs the project. */
+export const ROLES = ["agent", "lead", "manager", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
 export interface Agent {
   id: string;
   name: string;
+  /** What the acting agent may do (domain/handoff/permissions.ts). A command without one acts as `agent`. */
+  role?: Role;
+}
+
+/** The steps of a manager escalation's deadlines that send a reminder, each at most once. */
+export const MANAGER_REMINDERS = ["ack_manager", "ack_admins", "update_manager", "update_admins"] as const;
+export type ManagerReminder = (typeof MANAGER_REMINDERS)[number];
+
+/**
+ * A handoff on the manager rung (L3) and its two deadlines (the runbook's SOP-CX-003): acknowledged
+ * by a manager within 2 hours, resolved or updated within 24 hours.
+ */
+export interface ManagerEscalation {
+  /** When the handoff reached the manager rung. */
+  at: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: Agent;
+  /** The first note or reply to the visitor after the escalation. */
+  updatedAt?: string;
+  /** Reminders already sent, by step (so an alarm that rings twice sends each once). */
+  reminded?: Partial<Record<ManagerReminder, string>>;
 }
 
 /**
@@ -46,6 +71,13 @@ export interface LifecycleFields {
   satisfaction?: number;
   /** The seq of the last transcript line queued for mirroring channels (a Slack thread). */
   mirroredSeq?: number;
+  /** Present once the handoff reached the manager rung: its deadlines run from here. */
+  managerEscalation?: ManagerEscalation;
+  /** The holder's latest message to the visitor, and the visitor's latest message while it is held. */
+  lastAgentReplyAt?: string;
+  lastVisitorReplyAt?: string;
+  /** The agent reply a "no answer in 24 hours" re-escalation already fired for (at most once per reply). */
+  unansweredEscalatedFor?: string;
 }
 
 export type Lifecycle = HandoffState & LifecycleFields;
@@ -66,7 +98,9 @@ export type AuditAction =
   | "snooze_end"
   | "convert_to_ticket"
   | "abandon"
-  | "satisfaction";
+  | "satisfaction"
+  | "take_over"
+  | "acknowledge";
 
 export type AuditPayload = Record<string, string | number | boolean | null>;
 

@@ -52,7 +52,14 @@ describe("every status × every command", () => {
   });
 
   it("each rejection maps to one HTTP status", () => {
-    expect(REJECTION_STATUS).toEqual({ invalid_transition: 409, already_claimed: 409, not_claimer: 403, invalid_input: 400, reopen_window_closed: 409 });
+    expect(REJECTION_STATUS).toEqual({
+      invalid_transition: 409,
+      already_claimed: 409,
+      not_claimer: 403,
+      invalid_input: 400,
+      reopen_window_closed: 409,
+      forbidden: 403,
+    });
   });
 });
 

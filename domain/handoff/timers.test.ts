@@ -60,16 +60,16 @@ describe("what each state schedules", () => {
     ],
     ["claimed: a human is there, nothing", inStatus.claimed, []],
     ["claimed, then the visitor left: nothing (only waiting visitors abandon)", () => walk(inStatus.claimed(), [[2, { type: "visitor_left" }]]), []],
-    ["active: nothing", inStatus.active, []],
+    ["active: the 24-hour wait for the visitor's answer to the reply", inStatus.active, [["reply_unanswered", iso(2 + 24 * 60)]]],
     ["reopened: the claimer owes a reply", () => walk(inStatus.resolved(), [[10, { type: "reopen" }]]), [["response_timeout", iso(15)]]],
     [
-      "reopened and answered: nothing",
+      "reopened and answered: only the wait for the visitor's answer",
       () =>
         walk(inStatus.resolved(), [
           [10, { type: "reopen" }],
           [11, { type: "agent_message", agent: ana, text: "Yes?" }],
         ]),
-      [],
+      [["reply_unanswered", iso(11 + 24 * 60)]],
     ],
     ["a capture handoff: its promise is already made, nothing", () => opened({ mode: "capture" }), []],
     [

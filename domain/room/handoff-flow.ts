@@ -9,6 +9,7 @@ import type { Effect, RoomContext, RoomState, Transition } from "./room-types";
 import { decideEscalation, detectSignals, manualEscalation, type EscalationDecision } from "../escalation/decision";
 import type { Resource } from "../escalation/escalation-settings";
 import type { Lifecycle } from "../handoff/handoff-types";
+import { applyCommand } from "../handoff/machine";
 import { isQuestion } from "../escalation/intents";
 import { extractVisitorData, leadLevel, mergeVisitorData, updateQualification } from "../escalation/qualification";
 import { calendlyLink, emailReceivedReply, handoffReply, INVALID_EMAIL_REPLY, OFFER_HUMAN_REPLY, softResourceReply } from "../bot/replies";
@@ -97,7 +98,8 @@ export function decideTurn(state: RoomState, message: Message, hints: LlmHints |
   // The rules' own extraction wins; the LLM only fills what they missed.
   const visitor = mergeVisitorData(mergeVisitorData(state.visitor, facts), extractVisitorData(message.text));
   const qualification = updateQualification(state.qualification, message);
-  const rules = replyFromKnowledge(message.text, settings.knowledgeBase);
+  const vector = hints?.knowledge;
+  const rules = replyFromKnowledge(message.text, settings.knowledgeBase, vector);
   // Answerability is the rules engine's call, so the failure count is deterministic whatever phrases the reply.
   const botAnswerable = rules.kind === "answer" ? true : rules.kind === "unknown" && isQuestion(message.text) ? false : undefined;
   const decision = decideEscalation({
@@ -119,7 +121,10 @@ export function decideTurn(state: RoomState, message: Message, hints: LlmHints |
   const resource = decision.offer === "soft_resource" ? pickResource(settings.resources, ctx.transcript.map((m) => m.text).join(" ")) : null;
   const append = resource ? softResourceReply(resource) : undefined;
   if (!ctx.engineWritesReplies) return botReplies(next, rules, message, append, ctx);
-  return { state: next, effects: [{ type: "bot-turn", seq: message.seq, text: message.text, ...(append ? { append } : {}) }] };
+  return {
+    state: next,
+    effects: [{ type: "bot-turn", seq: message.seq, text: message.text, ...(append ? { append } : {}), ...(vector ? { knowledge: vector } : {}) }],
+  };
 }
 
 function logEntry(message: Message, outcome: BotLogEntry["outcome"]): BotLogEntry {
@@ -212,11 +217,13 @@ export function openManualHandoff(state: RoomState, agent: { id: string; name: s
 }
 
 /** A visitor message while a handoff is open: collect the email once, keep helping until a human joins. */
-export function continueHandoff(state: RoomState, message: Message, ctx: RoomContext): Transition {
-  const handoff = state.handoff!;
+export function continueHandoff(state: RoomState, message: Message, ctx: RoomContext, hints: LlmHints | null = null): Transition {
+  // The visitor answered: the wait for an answer to the holder's last reply is over.
+  const noted = applyCommand(state.handoff!, { type: "visitor_message" }, { now: ctx.now, settings: ctx.settings });
+  const handoff = noted.ok ? noted.handoff : state.handoff!;
   const data = extractVisitorData(message.text);
   const visitor = mergeVisitorData(state.visitor, data);
-  const next: RoomState = { ...state, visitor, qualification: updateQualification(state.qualification, message) };
+  const next: RoomState = { ...state, handoff, visitor, qualification: updateQualification(state.qualification, message) };
   if (data.email && !handoff.packet.visitor.email) {
     const { email, name, company, role } = visitor;
     const updated: HandoffState = {
@@ -240,6 +247,7 @@ export function continueHandoff(state: RoomState, message: Message, ctx: RoomCon
   if (data.invalidEmail && !handoff.packet.visitor.email) return botSays(next, INVALID_EMAIL_REPLY, ctx);
   // The bot never talks over a human: once someone has claimed the conversation it stays quiet.
   if (handoff.status === "claimed" || handoff.status === "active") return { state: next, effects: [] };
-  if (!ctx.engineWritesReplies) return botReplies(next, replyFromKnowledge(message.text, ctx.settings.knowledgeBase), message, undefined, ctx);
-  return { state: next, effects: [{ type: "bot-turn", seq: message.seq, text: message.text }] };
+  const vector = hints?.knowledge;
+  if (!ctx.engineWritesReplies) return botReplies(next, replyFromKnowledge(message.text, ctx.settings.knowledgeBase, vector), message, undefined, ctx);
+  return { state: next, effects: [{ type: "bot-turn", seq: message.seq, text: message.text, ...(vector ? { knowledge: vector } : {}) }] };
 }

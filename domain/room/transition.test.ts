@@ -77,6 +77,30 @@ describe("the room transition", () => {
     expect(denied.state.handoff?.trigger).toBe("explicit_request");
   });
 
+  it("an embeddings engine's hints make retrieval hybrid: a paraphrase the words miss is answered, and a bot-turn carries them", () => {
+    const kb = settingsSchema.parse({
+      botName: "Ava",
+      knowledgeBase: [{ id: "services", question: "What services do you offer?", answer: "We build software.", keywords: ["services"] }],
+    });
+    const text = "how would we get the ball rolling";
+    const knowledge = [{ entryId: "services", score: 0.9 }];
+    const stored = transition(room(), { type: "visitor.message", clientId: "v1", text }, ctx).state;
+    const offline = transition(stored, { type: "visitor.analyzed", seq: 1, text, hints: null }, { ...ctx, settings: kb, engineWritesReplies: false });
+    expect(offline.state.botLog).toEqual([{ seq: 1, question: text, outcome: "unknown" }]);
+    const hybrid = transition(
+      stored,
+      { type: "visitor.analyzed", seq: 1, text, hints: { wantsHuman: false, frustrated: false, knowledge } },
+      { ...ctx, settings: kb, engineWritesReplies: false },
+    );
+    expect(hybrid.state.botLog).toEqual([{ seq: 1, question: text, outcome: "answer", entryId: "services" }]);
+    const llm = transition(
+      stored,
+      { type: "visitor.analyzed", seq: 1, text, hints: { wantsHuman: false, frustrated: false, knowledge } },
+      { ...ctx, settings: kb },
+    );
+    expect(llm.effects).toEqual([{ type: "bot-turn", seq: 1, text, knowledge }]);
+  });
+
   it("a summary from the LLM updates the open handoff's packet and notifies again; the same summary is a no-op", () => {
     const stored = transition(room(), { type: "visitor.message", clientId: "v1", text: "Can I talk to a person?" }, ctx).state;
     const opened = transition(stored, { type: "visitor.analyzed", seq: 1, text: "Can I talk to a person?", hints: null }, ctx);

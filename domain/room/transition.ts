@@ -73,10 +73,22 @@ function step(state: RoomState, event: RoomEvent, ctx: RoomContext): Transition 
     case "agent.message":
       return agentWrites(state, event, ctx);
     case "agent.note":
-      return store(state, { kind: "note", from: "agent", text: event.text, at, ...(event.clientId ? { clientId: event.clientId } : {}), author: event.agent });
+      return store(state, {
+        kind: "note",
+        from: "agent",
+        text: event.text,
+        at,
+        ...(event.clientId ? { clientId: event.clientId } : {}),
+        author: authorOf(event.agent),
+      });
     case "bot.reply":
       return botReplies(state, event.reply, { seq: event.inReplyTo, text: event.question }, event.append, ctx);
   }
+}
+
+/** The author stored and shown on a message: who, never the role they act with. */
+function authorOf(agent: { id: string; name: string }): { id: string; name: string } {
+  return { id: agent.id, name: agent.name };
 }
 
 const RATING = /^\s*([1-5])\s*(?:\/\s*5)?\s*[.!]?\s*$/;
@@ -92,13 +104,13 @@ function afterVisitorMessage(state: RoomState, message: { seq: number; text: str
   }
   switch (routeVisitorMessage(handoff, { text: message.text, now: ctx.now })) {
     case "handoff":
-      return continueHandoff(state, message, ctx);
+      return continueHandoff(state, message, ctx, hints);
     case "reopen":
       return commandHandoff(state, handoff!.id, { type: "reopen" }, ctx);
     case "store":
       return { state, effects: [] };
     case "collect_email": {
-      const email = continueHandoff(state, message, ctx);
+      const email = continueHandoff(state, message, ctx, hints);
       const taken = email.state.handoff?.packet.visitor.email;
       if (!taken) return decideTurn(state, message, hints, ctx);
       return { ...email, effects: [{ type: "sync", op: { kind: "ticket-email", handoffId: handoff!.id, email: taken } }, ...email.effects] };
@@ -123,7 +135,7 @@ function agentWrites(state: RoomState, event: Extract<RoomEvent, { type: "agent.
     text: event.text,
     at: ctx.now.toISOString(),
     clientId: event.clientId,
-    author: event.agent,
+    author: authorOf(event.agent),
   };
   const handoff = state.handoff;
   if (!handoff || isTerminal(handoff)) {

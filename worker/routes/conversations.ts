@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import { getServerByName } from "partyserver";
 import * as z from "zod";
 import { CLAIMS_HEADER } from "../../durable-objects/socket-claims";
+import { parseRole } from "../../domain/handoff/permissions";
 import { requireAgent } from "../auth";
 import { AGENT_TOKEN_TTL_SECONDS, tokenSecret, VISITOR_TOKEN_TTL_SECONDS } from "../../adapters/config";
 import { randomToken, signToken, verifyToken, type SocketClaims } from "../../adapters/crypto";
@@ -72,6 +73,7 @@ export const conversationRoutes = new Hono<{ Bindings: Env }>()
       projectId: agent.projectId,
       agentId: agent.id,
       agentName: agent.name,
+      agentRole: parseRole(agent.role),
       exp: nowSeconds() + AGENT_TOKEN_TTL_SECONDS,
     });
     return c.json({ socketUrl: socketPath(conversation.id, token), expiresIn: AGENT_TOKEN_TTL_SECONDS });
