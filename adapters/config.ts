@@ -1,7 +1,9 @@
 // Secrets the worker needs, with dev defaults accepted only under `npm start` (BATON_ENV=development).
-// Anywhere else a missing secret is a configuration error, never a silent default.
+// Anywhere else a missing secret is a configuration error, never a silent default. Also the
+// operator's limits (room budgets, alert caps, token lifetimes), each with a working default.
 import { DEFAULT_RATE_LIMIT, type RateLimit } from "../domain/room/rate-limit";
 import { ApiError } from "./errors";
+import type { KeyRing } from "./signed-claims";
 
 /** The variables (vars and secrets) Baton reads; worker/env.ts adds the bindings. */
 export interface ConfigVars {
@@ -9,11 +11,20 @@ export interface ConfigVars {
   BATON_ENV?: string;
   /** Bearer token for POST /v1/projects. Required outside development. */
   ADMIN_TOKEN?: string;
-  /** HMAC key for visitor and agent socket tokens. Required outside development. */
+  /** HMAC key for visitor and agent socket tokens (and every other signed link). Required outside development. */
   TOKEN_SECRET?: string;
-  /** Per-socket rate limit: burst size and refill per second (defaults in domain/room/rate-limit.ts). */
+  /** The secret TOKEN_SECRET replaced: still accepted for verification while its tokens run out. */
+  TOKEN_SECRET_PREVIOUS?: string;
+  /** The message budget of each sender in a conversation: burst size and refill per second (domain/room/rate-limit.ts). */
   RATE_LIMIT_BURST?: string;
   RATE_LIMIT_PER_SECOND?: string;
+  /** Visitor sockets one conversation may hold open at once (default 5). */
+  MAX_VISITOR_SOCKETS?: string;
+  /** Team alerts (new, reopened and reminded handoffs) one project may send per window (default 20 per 60 minutes). */
+  HANDOFF_ALERTS_PER_WINDOW?: string;
+  HANDOFF_ALERT_WINDOW_MINUTES?: string;
+  /** Days an agent token stays valid after it is issued (default 90). */
+  AGENT_TOKEN_TTL_DAYS?: string;
   /** With a key, the bot's words come from an OpenAI-compatible API; without, from the rules engine. */
   OPENAI_API_KEY?: string;
   OPENAI_BASE_URL?: string;
@@ -57,6 +68,10 @@ export interface ConfigVars {
 export const DEV_ADMIN_TOKEN = "dev-admin";
 const DEV_TOKEN_SECRET = "baton-dev-token-secret-not-for-production";
 
+/** The demo project `npm start` seeds (scripts/seed-demo.mjs): public by design, so refused anywhere else. */
+export const DEMO_PROJECT_ID = "prj_demo";
+export const DEV_KEYS: ReadonlySet<string> = new Set(["pk_demo", "sk_demo", "at_demo"]);
+
 export function isDevelopment(env: ConfigVars): boolean {
   return env.BATON_ENV === "development";
 }
@@ -64,6 +79,11 @@ export function isDevelopment(env: ConfigVars): boolean {
 /** Anywhere but a deployment: `npm start` and the test runs. The dev outbox exists only here. */
 export function isDevelopmentLike(env: ConfigVars): boolean {
   return env.BATON_ENV === "development" || env.BATON_ENV === "test";
+}
+
+/** Whether a credential is one of the demo project's published keys, and this is not development. */
+export function isRefusedDevKey(env: ConfigVars, key: string): boolean {
+  return !isDevelopment(env) && DEV_KEYS.has(key);
 }
 
 function required(env: ConfigVars, value: string | undefined, devDefault: string, name: string): string {
@@ -75,15 +95,28 @@ function required(env: ConfigVars, value: string | undefined, devDefault: string
 export const adminToken = (env: ConfigVars) => required(env, env.ADMIN_TOKEN, DEV_ADMIN_TOKEN, "ADMIN_TOKEN");
 export const tokenSecret = (env: ConfigVars) => required(env, env.TOKEN_SECRET, DEV_TOKEN_SECRET, "TOKEN_SECRET");
 
+/** The signing ring: TOKEN_SECRET signs, TOKEN_SECRET_PREVIOUS (when set) still verifies. */
+export function tokenKeys(env: ConfigVars): KeyRing {
+  const current = tokenSecret(env);
+  return env.TOKEN_SECRET_PREVIOUS ? { current, previous: env.TOKEN_SECRET_PREVIOUS } : { current };
+}
+
 /** How long a socket token stays valid. A visitor keeps theirs in localStorage across visits. */
 export const VISITOR_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 export const AGENT_TOKEN_TTL_SECONDS = 12 * 3600;
 
-/** The per-socket token bucket: the defaults, or RATE_LIMIT_BURST / RATE_LIMIT_PER_SECOND when set. */
+const positive = (value: string | undefined, fallback: number) => {
+  const n = Number(value);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+};
+
+/** The per-sender token bucket of a room: the defaults, or RATE_LIMIT_BURST / RATE_LIMIT_PER_SECOND when set. */
 export function rateLimitFor(env: ConfigVars): RateLimit {
-  const burst = Number(env.RATE_LIMIT_BURST);
-  const perSecond = Number(env.RATE_LIMIT_PER_SECOND);
-  return { ...DEFAULT_RATE_LIMIT, ...(burst > 0 ? { burst } : {}), ...(perSecond > 0 ? { perSecond } : {}) };
+  return {
+    ...DEFAULT_RATE_LIMIT,
+    burst: positive(env.RATE_LIMIT_BURST, DEFAULT_RATE_LIMIT.burst),
+    perSecond: positive(env.RATE_LIMIT_PER_SECOND, DEFAULT_RATE_LIMIT.perSecond),
+  };
 }
 
 /** The base URL for links that leave Baton (Slack, email), without a trailing slash; `fallback` is the request's origin. */
@@ -92,3 +125,11 @@ export function publicUrl(env: ConfigVars, fallback?: string): string {
   if (!base) throw new ApiError(500, "misconfigured", "PUBLIC_URL is not set; links to Baton cannot be built.");
   return base.replace(/\/+$/, "");
 }
+export const maxVisitorSockets = (env: ConfigVars) => Math.floor(positive(env.MAX_VISITOR_SOCKETS, 5));
+
+/** At most `limit` team alerts per project in any window of `windowMinutes`. */
+export function alertBudget(env: ConfigVars): { limit: number; windowMinutes: number } {
+  return { limit: Math.floor(positive(env.HANDOFF_ALERTS_PER_WINDOW, 20)), windowMinutes: positive(env.HANDOFF_ALERT_WINDOW_MINUTES, 60) };
+}
+
+export const agentTokenTtlDays = (env: ConfigVars) => positive(env.AGENT_TOKEN_TTL_DAYS, 90);

@@ -1,7 +1,9 @@
-// Secrets, hashes and signed socket tokens. Secrets and tokens are random and shown once; D1
-// keeps only their SHA-256. Socket tokens are HMAC-signed claims verified before any upgrade.
+// Secrets, hashes, signed socket tokens and identity hashes. Secrets and tokens are random and
+// shown once; D1 keeps only their SHA-256. Socket tokens are standard JWTs (signed-claims.ts),
+// verified before any upgrade; identity hashes are the HMAC a customer's server computes.
 import type { Role } from "../protocol/frames";
 import type { Role as AgentRole } from "../domain/handoff/handoff-types";
+import { signClaims, verifyClaims, type Secrets } from "./signed-claims";
 
 const encoder = new TextEncoder();
 
@@ -11,11 +13,7 @@ function base64url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-function fromBase64url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-}
+const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 /** A random, URL-safe identifier or secret with a readable prefix (`pk_`, `sk_`, `at_`, `c_`…). */
 export function randomToken(prefix: string, bytes = 24): string {
@@ -23,8 +21,21 @@ export function randomToken(prefix: string, bytes = 24): string {
 }
 
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return hex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+}
+
+/** HMAC-SHA256 of `message` under `secret`, as lowercase hex (what `userHash` is). */
+export async function hmacSha256Hex(secret: string, message: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return hex(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
+}
+
+/** Constant-time comparison of two strings of the same alphabet (hex digests). */
+export function sameSecret(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /** What a socket token grants: one role in one conversation of one project, until `exp`. */
@@ -41,39 +52,28 @@ export interface SocketClaims {
   exp: number;
 }
 
-const keys = new Map<string, Promise<CryptoKey>>();
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-    keys.set(secret, key);
-  }
-  return key;
+/** Signs a socket grant as a JWT (`aud` visitor-socket or agent-socket, `sub` the conversation). */
+export function signSocketToken(secrets: Secrets, claims: Omit<SocketClaims, "exp">, ttlSeconds: number, nowSeconds: number): Promise<string> {
+  const agent =
+    claims.role === "agent"
+      ? { ext: { agentId: claims.agentId ?? "", agentName: claims.agentName ?? "", ...(claims.agentRole ? { agentRole: claims.agentRole } : {}) } }
+      : {};
+  return signClaims(secrets, `${claims.role}-socket`, { sub: claims.conversationId, prj: claims.projectId, ...agent }, ttlSeconds, nowSeconds);
 }
 
-export async function signToken(secret: string, claims: SocketClaims): Promise<string> {
-  const body = base64url(encoder.encode(JSON.stringify(claims)));
-  const signature = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(body));
-  return `${body}.${base64url(new Uint8Array(signature))}`;
+/** The claims of a valid, unexpired socket token for `role`'s socket; null for anything else. Never throws. */
+async function verifyFor(role: Role, secrets: Secrets, token: string, nowSeconds: number): Promise<SocketClaims | null> {
+  const verified = await verifyClaims(secrets, `${role}-socket`, token, nowSeconds);
+  if (!verified) return null;
+  const base = { role, conversationId: verified.sub, projectId: verified.prj, exp: verified.exp };
+  if (role === "visitor") return base;
+  const agentId = verified.ext?.agentId;
+  if (!agentId) return null;
+  const agentRole = verified.ext?.agentRole;
+  return { ...base, agentId, agentName: verified.ext?.agentName ?? "", ...(agentRole ? { agentRole: agentRole as AgentRole } : {}) };
 }
 
-/** Returns the claims of a well-formed, correctly signed, unexpired token; null otherwise. */
-export async function verifyToken(secret: string, token: string, nowSeconds: number): Promise<SocketClaims | null> {
-  const [body, sig, extra] = token.split(".");
-  if (!body || !sig || extra !== undefined) return null;
-  const signature = fromBase64url(sig);
-  if (!signature) return null;
-  // crypto.subtle.verify compares in constant time.
-  const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), signature, encoder.encode(body));
-  if (!valid) return null;
-  const json = fromBase64url(body);
-  if (!json) return null;
-  try {
-    const claims = JSON.parse(new TextDecoder().decode(json)) as SocketClaims;
-    if (typeof claims.exp !== "number" || claims.exp <= nowSeconds) return null;
-    if (claims.role !== "visitor" && claims.role !== "agent") return null;
-    return claims;
-  } catch {
-    return null;
-  }
+/** Verifies a socket token of either role. */
+export async function verifySocketToken(secrets: Secrets, token: string, nowSeconds: number): Promise<SocketClaims | null> {
+  return (await verifyFor("visitor", secrets, token, nowSeconds)) ?? (await verifyFor("agent", secrets, token, nowSeconds));
 }

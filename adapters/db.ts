@@ -66,16 +66,19 @@ export async function findProjectBySecretHash(db: D1Database, secretHash: string
   return row ? toProject(row) : null;
 }
 
-export async function insertAgent(db: D1Database, a: Agent & { tokenHash: string; now: string }): Promise<void> {
+export async function insertAgent(db: D1Database, a: Agent & { tokenHash: string; now: string; expiresAt?: string }): Promise<void> {
   await db
-    .prepare("INSERT INTO agents (id, project_id, name, email, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-    .bind(a.id, a.projectId, a.name, a.email, a.role, a.tokenHash, a.now)
+    .prepare("INSERT INTO agents (id, project_id, name, email, role, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    .bind(a.id, a.projectId, a.name, a.email, a.role, a.tokenHash, a.now, a.expiresAt ?? null)
     .run();
 }
 
+/** The agent holding this token, unless it was revoked or has expired. */
 export async function findAgentByTokenHash(db: D1Database, tokenHash: string): Promise<Agent | null> {
   const row = await db
-    .prepare("SELECT id, project_id, name, email, role FROM agents WHERE token_hash = ?")
+    .prepare(
+      "SELECT id, project_id, name, email, role FROM agents WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+    )
     .bind(tokenHash)
     .first<{ id: string; project_id: string; name: string; email: string; role: string }>();
   return row ? { id: row.id, projectId: row.project_id, name: row.name, email: row.email, role: row.role } : null;
@@ -101,11 +104,19 @@ export async function updateAgent(db: D1Database, projectId: string, id: string,
 
 export async function insertConversation(
   db: D1Database,
-  c: { id: string; projectId: string; visitor: VisitorInfo; page: PageInfo; userAgent: string | null; now: string },
+  c: {
+    id: string;
+    projectId: string;
+    visitor: VisitorInfo;
+    page: PageInfo;
+    userAgent: string | null;
+    now: string;
+    identity?: { userId: string; verified: boolean };
+  },
 ): Promise<void> {
   await db
-    .prepare("INSERT INTO conversations (id, project_id, visitor, page, user_agent, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-    .bind(c.id, c.projectId, JSON.stringify(c.visitor), JSON.stringify(c.page), c.userAgent, c.now)
+    .prepare("INSERT INTO conversations (id, project_id, visitor, page, user_agent, created_at, user_id, user_verified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+    .bind(c.id, c.projectId, JSON.stringify(c.visitor), JSON.stringify(c.page), c.userAgent, c.now, c.identity?.userId ?? null, c.identity?.verified ? 1 : 0)
     .run();
 }
 

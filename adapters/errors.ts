@@ -14,6 +14,16 @@ export class ApiError extends Error {
   }
 }
 
+/** 429: the caller spent a budget; `Retry-After` tells it when to come back. */
+export class TooManyRequestsError extends ApiError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, "rate_limited", message, { retryAfter: retryAfterSeconds });
+  }
+}
+
 /** Worth retrying: network failure, 429 (with its Retry-After) or 5xx. */
 export class RetryableError extends Error {
   constructor(

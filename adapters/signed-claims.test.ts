@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { signClaims, verifyClaims } from "./signed-claims";
+import { signSocketToken, verifySocketToken } from "./crypto";
+import { keyId, signClaims, verifyClaims } from "./signed-claims";
 
 const SECRET = "test-secret-0123456789abcdef";
 const NOW = 1_800_000_000;
@@ -29,5 +31,80 @@ describe("signed, single-purpose claims", () => {
     for (const junk of ["", "a.b", "a.b.c", "x".repeat(5000), "e30.e30.a", `${h}.%%%.${s}`, "a".repeat(4 * 3 + 1)]) {
       expect(await verifyClaims(SECRET, "agent-sign-in", junk, NOW)).toBeNull();
     }
+  });
+});
+
+describe("key rotation", () => {
+  const OLD = "old-secret-0123456789abcdef";
+  const NEW = "new-secret-0123456789abcdef";
+
+  it("names the signing secret in the header's kid, never the secret itself", async () => {
+    const token = await signClaims({ current: NEW, previous: OLD }, "visitor-socket", { sub: "c_1", prj: "p" }, 60, NOW);
+    const header = JSON.parse(atob(token.split(".")[0]!.replace(/-/g, "+").replace(/_/g, "/")));
+    expect(header).toMatchObject({ alg: "HS256", typ: "JWT", kid: await keyId(NEW) });
+    expect(header.kid).not.toContain(NEW);
+    expect(await keyId(NEW)).not.toBe(await keyId(OLD));
+  });
+
+  it("a token signed before the rotation still verifies with the previous secret, and stops once it is dropped", async () => {
+    const before = await signClaims(OLD, "visitor-socket", { sub: "c_1", prj: "p" }, 600, NOW);
+    expect(await verifyClaims({ current: NEW, previous: OLD }, "visitor-socket", before, NOW)).toMatchObject({ sub: "c_1" });
+    expect(await verifyClaims({ current: NEW }, "visitor-socket", before, NOW)).toBeNull();
+    const after = await signClaims({ current: NEW, previous: OLD }, "visitor-socket", { sub: "c_2", prj: "p" }, 600, NOW);
+    expect(await verifyClaims(NEW, "visitor-socket", after, NOW)).toMatchObject({ sub: "c_2" });
+    expect(await verifyClaims(OLD, "visitor-socket", after, NOW)).toBeNull();
+  });
+
+  it("a kid naming no secret of the ring is refused without trying the others", async () => {
+    const foreign = await signClaims("someone-else's-secret", "visitor-socket", { sub: "c", prj: "p" }, 600, NOW);
+    expect(await verifyClaims({ current: NEW, previous: OLD }, "visitor-socket", foreign, NOW)).toBeNull();
+  });
+});
+
+describe("socket tokens", () => {
+  it("carry one role in one conversation; a visitor's is no agent's", async () => {
+    const visitor = await signSocketToken(SECRET, { role: "visitor", conversationId: "c_1", projectId: "p_1" }, 60, NOW);
+    expect(await verifySocketToken(SECRET, visitor, NOW)).toEqual({ role: "visitor", conversationId: "c_1", projectId: "p_1", exp: NOW + 60 });
+    const agent = await signSocketToken(SECRET, { role: "agent", conversationId: "c_1", projectId: "p_1", agentId: "a_1", agentName: "Ada" }, 60, NOW);
+    expect(await verifySocketToken(SECRET, agent, NOW)).toMatchObject({ role: "agent", agentId: "a_1", agentName: "Ada" });
+    // A sign-in link is a JWT under the same secret, for another purpose: never a socket.
+    const link = await signClaims(SECRET, "agent-sign-in", { sub: "c_1", prj: "p_1" }, 60, NOW);
+    expect(await verifySocketToken(SECRET, link, NOW)).toBeNull();
+  });
+});
+
+describe("the verifier, fuzzed", () => {
+  const alphabet = fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=.+/%".split(""));
+  const b64ish = fc.string({ unit: alphabet, maxLength: 300 });
+
+  it("never throws and never accepts: arbitrary strings, base64url-ish parts of any length (1 mod 4 included)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 600 }),
+          fc.tuple(b64ish, b64ish, b64ish).map((p) => p.join(".")),
+          b64ish,
+        ),
+        async (token) => {
+          expect(await verifyClaims(SECRET, "agent-sign-in", token, NOW)).toBeNull();
+          expect(await verifySocketToken({ current: SECRET, previous: "p" }, token, NOW)).toBeNull();
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("any change to a genuine token's header, payload or signature is refused", async () => {
+    const token = await signSocketToken(SECRET, { role: "visitor", conversationId: "c_1", projectId: "p_1" }, 600, NOW);
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: token.length - 1 }), fc.string({ unit: alphabet, minLength: 1, maxLength: 3 }), async (at, insert) => {
+        const tampered = token.slice(0, at) + insert + token.slice(at + 1);
+        fc.pre(tampered !== token);
+        const verified = await verifySocketToken(SECRET, tampered, NOW);
+        // base64url has slack in its last character's low bits: a token that decodes to the same bytes is the same token.
+        if (verified) expect(verified).toEqual(await verifySocketToken(SECRET, token, NOW));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

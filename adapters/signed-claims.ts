@@ -1,14 +1,15 @@
 // Short-lived, single-purpose credentials as standard JWTs (HS256 through Hono's jwt helper): a
-// sign-in link for an agent, an OAuth `state`, a link into one handoff. Each carries its purpose as
-// `aud`, an `exp`, and a `jti` so a single-use one can be spent once. Verification never throws:
-// a malformed, foreign, expired or tampered token is simply null.
-import { sign, verify } from "hono/jwt";
+// sign-in link for an agent, an OAuth `state`, a socket grant. Each carries its purpose as `aud`,
+// an `exp`, a `jti` (so a single-use one can be spent once) and, in its header, the `kid` of the
+// secret that signed it, so secrets rotate: sign with the current one, accept the previous one too.
+// Verification never throws: a malformed, foreign, expired or tampered token is simply null.
+import { decode, sign, verify } from "hono/jwt";
 
 /** What a token may be used for; a token minted for one purpose is refused for every other. */
-export type Purpose = "agent-sign-in" | "slack-oauth-state";
+export type Purpose = "agent-sign-in" | "slack-oauth-state" | "visitor-socket" | "agent-socket";
 
 export interface Claims {
-  /** Who or what the token is about (an agent id, a project id). */
+  /** Who or what the token is about (an agent id, a project id, a conversation id). */
   sub: string;
   /** The project it is scoped to. */
   prj: string;
@@ -21,21 +22,81 @@ export interface Verified extends Claims {
   exp: number;
 }
 
-/** Signs `claims` for `purpose`, valid for `ttlSeconds` from `nowSeconds`. */
-export async function signClaims(secret: string, purpose: Purpose, claims: Claims, ttlSeconds: number, nowSeconds: number): Promise<string> {
+/** The secrets of a deployment: tokens are signed with `current`; `previous` still verifies during a rotation. */
+export interface KeyRing {
+  current: string;
+  previous?: string;
+}
+
+/** A secret, or a ring of them (a plain string is a ring of one). */
+export type Secrets = string | KeyRing;
+
+/** The longest token worth looking at; anything longer is refused unread. */
+export const MAX_TOKEN_LENGTH = 4096;
+
+const encoder = new TextEncoder();
+
+function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+const kids = new Map<string, Promise<string>>();
+
+/** The public name of a secret (`kid`): a short prefix of its SHA-256, which says nothing usable about it. */
+export function keyId(secret: string): Promise<string> {
+  let kid = kids.get(secret);
+  if (!kid) {
+    kid = crypto.subtle.digest("SHA-256", encoder.encode(`baton-kid:${secret}`)).then((d) => base64url(new Uint8Array(d)).slice(0, 12));
+    kids.set(secret, kid);
+  }
+  return kid;
+}
+
+function ringOf(secrets: Secrets): string[] {
+  if (typeof secrets === "string") return [secrets];
+  return secrets.previous && secrets.previous !== secrets.current ? [secrets.current, secrets.previous] : [secrets.current];
+}
+
+/** Signs `claims` for `purpose` with the current secret, valid for `ttlSeconds` from `nowSeconds`. */
+export async function signClaims(secrets: Secrets, purpose: Purpose, claims: Claims, ttlSeconds: number, nowSeconds: number): Promise<string> {
+  const [secret] = ringOf(secrets) as [string];
   const jti = crypto.randomUUID();
-  return sign({ ...claims, aud: purpose, iat: nowSeconds, exp: nowSeconds + ttlSeconds, jti }, secret, "HS256");
+  // A JWK carries the `kid` into the token's header (Hono's sign reads it from the key).
+  const key = { kty: "oct", k: base64url(encoder.encode(secret)), alg: "HS256", kid: await keyId(secret) };
+  return sign({ ...claims, aud: purpose, iat: nowSeconds, exp: nowSeconds + ttlSeconds, jti }, key, "HS256");
+}
+
+/** The secrets that may have signed `token`: the one its `kid` names, or every one for a token without a `kid`. */
+async function candidates(secrets: Secrets, token: string): Promise<string[]> {
+  let kid: unknown;
+  try {
+    kid = decode(token).header.kid;
+  } catch {
+    return [];
+  }
+  const ring = ringOf(secrets);
+  if (kid === undefined) return ring;
+  if (typeof kid !== "string") return [];
+  const named: string[] = [];
+  for (const secret of ring) if ((await keyId(secret)) === kid) named.push(secret);
+  return named;
 }
 
 /** The claims of a well-formed, correctly signed, unexpired token for `purpose`; null otherwise. */
-export async function verifyClaims(secret: string, purpose: Purpose, token: string, nowSeconds: number): Promise<Verified | null> {
-  if (token.length > 4096 || token.split(".").length !== 3) return null;
-  let payload: Record<string, unknown>;
-  try {
-    payload = (await verify(token, secret, { alg: "HS256", aud: purpose, exp: false, iat: false, nbf: false })) as Record<string, unknown>;
-  } catch {
-    return null;
+export async function verifyClaims(secrets: Secrets, purpose: Purpose, token: string, nowSeconds: number): Promise<Verified | null> {
+  if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH || token.split(".").length !== 3) return null;
+  let payload: Record<string, unknown> | null = null;
+  for (const secret of await candidates(secrets, token)) {
+    try {
+      payload = (await verify(token, secret, { alg: "HS256", aud: purpose, exp: false, iat: false, nbf: false })) as Record<string, unknown>;
+      break;
+    } catch {
+      // not this secret (or not a valid token at all)
+    }
   }
+  if (!payload) return null;
   const { sub, prj, jti, exp, ext } = payload;
   if (typeof sub !== "string" || typeof prj !== "string" || typeof jti !== "string" || typeof exp !== "number") return null;
   if (exp <= nowSeconds) return null; // checked here against the caller's clock, not the runtime's

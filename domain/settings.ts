@@ -3,6 +3,7 @@
 // a default that works, and unknown fields are refused.
 import * as z from "zod";
 import { escalationSettingsSchema } from "./escalation/escalation-settings";
+import { securitySettingsSchema } from "./security-settings";
 
 export const knowledgeEntrySchema = z
   .object({
@@ -22,8 +23,30 @@ export const settingsSchema = z
     greeting: z.string().trim().min(1).max(500).default("Hi! Ask me anything — and if you'd rather talk to a person, just say so."),
     knowledgeBase: z.array(knowledgeEntrySchema).max(500).default([]),
     ...escalationSettingsSchema.shape,
+    ...securitySettingsSchema.shape,
   })
   .strict();
+
+/**
+ * The most a settings document may weigh, as stored JSON: D1 and the room's storage refuse rows
+ * over 2 MB, and the room keeps its own copy beside other state. The schema alone allows more
+ * (500 knowledge entries of 4,000 characters), so every write checks this too.
+ */
+export const MAX_SETTINGS_BYTES = 1_000_000;
+
+const utf8Length = (text: string) => new TextEncoder().encode(text).length;
+
+/** The heaviest top-level field of settings over MAX_SETTINGS_BYTES (the one to trim), or null when they fit. */
+export function oversizedSettingsField(settings: Settings): { field: string; bytes: number } | null {
+  const bytes = utf8Length(JSON.stringify(settings));
+  if (bytes <= MAX_SETTINGS_BYTES) return null;
+  let heaviest = { field: "settings", size: 0 };
+  for (const [field, value] of Object.entries(settings)) {
+    const size = utf8Length(JSON.stringify(value) ?? "");
+    if (size > heaviest.size) heaviest = { field, size };
+  }
+  return { field: heaviest.field, bytes };
+}
 
 export type KnowledgeEntry = z.output<typeof knowledgeEntrySchema>;
 export type Settings = z.output<typeof settingsSchema>;

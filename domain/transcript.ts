@@ -12,6 +12,12 @@ export interface VisitorInfo {
   email?: string;
 }
 
+/** Who a logged-in visitor is on the customer's site, and whether the site proved it (identity verification). */
+export interface VisitorIdentity {
+  userId: string;
+  verified: boolean;
+}
+
 export interface PageInfo {
   url?: string;
   title?: string;

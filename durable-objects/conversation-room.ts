@@ -3,27 +3,31 @@
 // decode -> domain transition -> commit -> run effects. The rules live in domain/.
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { hasHumanChannel } from "../adapters/channels";
-import { rateLimitFor } from "../adapters/config";
+import { maxVisitorSockets, rateLimitFor } from "../adapters/config";
 import { rulesEngine, type BotEngine } from "../adapters/llm/engine";
 import { engineFor } from "../adapters/llm/openai";
 import { timersFor } from "../domain/handoff/timers";
 import type { Agent } from "../domain/handoff/handoff-types";
 import type { HandoffCommand } from "../domain/handoff/machine";
 import { frameOf, handoffFrame, welcomeFrame } from "../domain/room/room-messages";
+import { turnAnsweredBy } from "../domain/room/owed-turns";
 import type { CommandOutcome, Effect, NewRoom, RoomContext, RoomEvent } from "../domain/room/room-types";
 import { createRoom, transition } from "../domain/room/transition";
 import type { Settings } from "../domain/settings";
 import type { StoredMessage } from "../domain/transcript";
-import { CloseCode, type RoomFrame } from "../protocol/frames";
+import { CloseCode } from "../protocol/frames";
 import type { Env } from "../worker/env";
-import { askEngine } from "./engine-turns";
+import { askEngine, type EngineEffect } from "./engine-turns";
 import { RoomSettings } from "./room-settings";
 import { authorKey, RoomStorage } from "./room-storage";
 import { readClaims, socketStateFor, tagsFor, type SocketState } from "./socket-claims";
-import { admitFrame, eventForFrame, rejectionFrame, storedCopy } from "./socket-input";
+import { admitFrame, eventForFrame, internalError, refuseExtraSocket, rejectionFrame, sendFrame, storedCopy } from "./socket-input";
+import { flushSyncs } from "./sync";
+import { AgentAccess } from "./agent-access";
 import { RoomAlarm } from "./room-alarm";
 import { roomContext } from "./room-context";
-import { flushSyncs } from "./sync";
+import { purgeRoom, type PurgeOutcome } from "./room-retention";
+import { TurnRunner } from "./turn-runner";
 
 const ENGINE_TRANSCRIPT = 50;
 const NO_CONVERSATION: CommandOutcome = { ok: false, code: "not_found", message: "No such conversation." };
@@ -33,13 +37,19 @@ export class ConversationRoom extends Server<Env> {
   private store!: RoomStorage;
   private roomSettings!: RoomSettings;
   private engine!: BotEngine;
+  private turns!: TurnRunner;
   private alarmClock!: RoomAlarm;
+  private agents!: AgentAccess;
 
   override onStart(): void {
     this.store = new RoomStorage(this.ctx.storage);
-    this.alarmClock = new RoomAlarm(this.ctx.storage, this.store);
     this.roomSettings = new RoomSettings(this.store, this.env);
     this.engine = engineFor(this.env);
+    this.alarmClock = new RoomAlarm(this.ctx.storage, this.store);
+    this.agents = new AgentAccess(this.env.DB);
+    this.turns = new TurnRunner({ store: this.store, ask: (turn) => this.ask(turn), dispatch: (event) => this.dispatch(event) });
+    // Turns a previous instance owed and never answered (it died between the commit and the reply).
+    this.ctx.waitUntil(this.turns.recover());
   }
 
   /** RPC from the worker when the conversation is created. Idempotent. */
@@ -74,6 +84,19 @@ export class ConversationRoom extends Server<Env> {
     return this.dispatch(event);
   }
 
+  /** RPC (retention): drops transcript rows older than `cutoff`, and the whole room once nothing recent is left. */
+  async purgeBefore(cutoff: string): Promise<PurgeOutcome> {
+    return purgeRoom(this.store, cutoff, () => this.erase());
+  }
+
+  /** RPC (erasure): closes every socket and forgets the conversation entirely. */
+  async erase(): Promise<void> {
+    for (const c of this.getConnections()) c.close(CloseCode.unauthorized, "conversation erased");
+    await this.store.eraseAll();
+    this.roomSettings = new RoomSettings(this.store, this.env);
+    this.alarmClock.rang();
+  }
+
   /** RPC: an agent opens a handoff by hand. */
   async openHandoff(agent: Agent, reason: string): Promise<CommandOutcome> {
     return (await this.dispatch({ type: "handoff.manual", agent, reason })) ?? NO_CONVERSATION;
@@ -93,12 +116,13 @@ export class ConversationRoom extends Server<Env> {
     const state = this.store.loadState();
     if (!state || !claims) return connection.close(CloseCode.unauthorized, "unknown conversation");
     const { role } = claims;
+    if (role === "visitor" && refuseExtraSocket(connection, [...this.getConnections("visitor")].length, maxVisitorSockets(this.env))) return;
     connection.setState(socketStateFor(claims));
     const since = Math.max(0, Number(new URL(ctx.request.url).searchParams.get("since") ?? 0) || 0);
     // No await before the replay: a live frame must never reach this socket ahead of its welcome.
-    this.sendTo(connection, welcomeFrame(state, role, this.roomSettings.peek()));
-    for (const message of this.store.messagesSince(since, role === "agent")) this.sendTo(connection, frameOf(message));
-    if (state.handoff) this.sendTo(connection, handoffFrame(state.handoff));
+    sendFrame(connection, welcomeFrame(state, role, this.roomSettings.peek()));
+    for (const message of this.store.messagesSince(since, role === "agent")) sendFrame(connection, frameOf(message));
+    if (state.handoff) sendFrame(connection, handoffFrame(state.handoff));
     if (role === "visitor" && state.handoff?.visitorLeftAt) await this.dispatch({ type: "visitor.presence", present: true });
   }
 
@@ -110,24 +134,24 @@ export class ConversationRoom extends Server<Env> {
 
   override async onMessage(connection: Connection<SocketState>, raw: WSMessage): Promise<void> {
     const socket = connection.state;
-    if (!socket) return;
-    const admitted = admitFrame(socket, raw, Date.now(), rateLimitFor(this.env));
-    connection.setState({ ...socket, bucket: admitted.bucket });
+    if (!socket || connection.readyState !== WebSocket.READY_STATE_OPEN) return; // frames still arriving on a socket the room closed
+    // The budget is the sender's in this conversation, shared by all their sockets: a new socket does not reset it.
+    const admitted = admitFrame(this.store, socket, raw, Date.now(), rateLimitFor(this.env));
     if (!admitted.ok) {
-      this.sendTo(connection, admitted.error);
+      sendFrame(connection, admitted.error);
       return admitted.close && connection.close(admitted.close.code, admitted.close.reason);
     }
     const frame = admitted.frame;
-    if (frame.type === "ping") return this.sendTo(connection, { type: "pong" });
+    if (frame.type === "ping") return sendFrame(connection, { type: "pong" });
     const author = frame.type === "visitor.message" ? undefined : socket.agent;
+    if (author && (await this.agents.refuseIfRevoked(connection, this.store.loadState()?.projectId ?? "", author.id, Date.now()))) return;
     try {
       const rejected = rejectionFrame(await this.dispatch(eventForFrame(frame, author), connection), frame.clientId);
-      if (rejected) this.sendTo(connection, rejected);
+      if (rejected) sendFrame(connection, rejected);
     } catch (error) {
       // The frame was either committed whole or not at all; the client may resend its clientId.
       console.error("dispatch failed", error);
-      const message = "The message could not be processed; please resend it.";
-      this.sendTo(connection, { type: "error", code: "internal", message, ...(frame.clientId ? { clientId: frame.clientId } : {}) });
+      sendFrame(connection, internalError(frame.clientId));
     }
   }
 
@@ -136,22 +160,29 @@ export class ConversationRoom extends Server<Env> {
     const settings = await this.roomSettings.get();
     const state = this.store.loadState(); // read after the await: another event may have run meanwhile
     if (!state) return undefined;
-    // The same clientId may have been stored while we awaited: answer the sender with it, store nothing.
+    // A resend (or the same clientId stored while we awaited): answer the sender with the stored
+    // copy, store nothing, and finish the bot's turn if a crash left it owed (its reply reaches everyone).
     const stored = storedCopy(this.store, event);
     if (stored) {
-      if (sender) this.sendTo(sender, frameOf(stored));
+      if (sender) sendFrame(sender, frameOf(stored));
+      if (stored.from === "visitor") await this.turns.resume(stored.seq);
       return undefined;
     }
+    // An answer to a turn that is no longer owed was already given (or belongs to a dead instance): drop it.
+    const answered = turnAnsweredBy(event);
+    if (answered && this.store.owedTurn(answered.seq)?.type !== answered.stage) return undefined;
     const { state: next, effects, outcome } = transition(state, event, this.context(settings));
-    if (next === state && effects.length === 0) return outcome; // a no-op event: nothing to commit
-    const appended = effects.flatMap((e) => (e.type === "append" ? [e.message] : []));
-    const syncs = effects.flatMap((e) => (e.type === "sync" ? [e.op] : []));
+    if (next === state && effects.length === 0) {
+      if (answered) this.store.settleTurn(answered.seq); // nothing to say, but the turn is done
+      return outcome;
+    }
     // Timers are rows derived from the handoff, rewritten with every commit; one alarm serves them all.
     const timers = next.handoff ? timersFor(next.handoff, settings) : state.handoff ? [] : undefined; // untouched without a handoff
-    this.store.commit(next, appended, syncs, timers);
+    // The turns this commit owes the visitor are stored with it, and the one it answers is cleared with it.
+    const queued = this.store.commitEffects(next, effects, timers, answered?.seq ?? null);
+    await this.alarmClock.arm(); // before any effect: an owed turn's deadline must ring even if the object dies in the turn
     for (const effect of effects) await this.run(effect);
-    await this.alarmClock.arm();
-    if (syncs.length > 0 && !(await flushSyncs(this.store, this.env, Date.now))) await this.alarmClock.arm();
+    if (queued > 0 && !(await flushSyncs(this.store, this.env, Date.now))) await this.alarmClock.arm();
     return outcome;
   }
 
@@ -161,6 +192,15 @@ export class ConversationRoom extends Server<Env> {
     return roomContext(this.store, { now: this.now(), settings, engineWritesReplies: this.engine !== rulesEngine, ...reach });
   }
 
+  /** Asks the engine what an effect needs; the answer comes back as an event (engine-turns.ts). */
+  private async ask(effect: EngineEffect): Promise<RoomEvent> {
+    // Commit the visitor's message first, so its frames leave before the bot's work (workerd holds
+    // outgoing frames until the turn's writes are durable).
+    if (effect.type === "analyze") await this.ctx.storage.sync();
+    const transcript = () => this.store.recentTranscript(ENGINE_TRANSCRIPT);
+    return askEngine(effect, { engine: this.engine, settings: await this.roomSettings.get(), transcript });
+  }
+
   private async run(effect: Effect): Promise<void> {
     switch (effect.type) {
       case "append":
@@ -168,39 +208,27 @@ export class ConversationRoom extends Server<Env> {
         return; // committed in dispatch, before anything was sent
       case "broadcast": {
         const payload = JSON.stringify(effect.frame);
-        for (const c of effect.to === "everyone" ? this.getConnections() : this.getConnections("agent")) this.sendTo(c, payload);
+        for (const c of effect.to === "everyone" ? this.getConnections() : this.getConnections("agent")) sendFrame(c, payload);
         return;
       }
       case "analyze":
       case "bot-turn":
-      case "summarize": {
-        // Commit the visitor's message first, so its frames leave before the bot's work (workerd
-        // holds outgoing frames until the turn's writes are durable).
-        if (effect.type === "analyze") await this.ctx.storage.sync();
-        const transcript = () => this.store.recentTranscript(ENGINE_TRANSCRIPT);
-        await this.dispatch(await askEngine(effect, { engine: this.engine, settings: await this.roomSettings.get(), transcript }));
+        return this.turns.run(effect); // owed until answered: see turn-runner.ts
+      case "summarize":
+        await this.dispatch(await this.ask(effect));
         return;
-      }
       default:
         return effect satisfies never;
     }
   }
 
-  /** The one alarm: due handoff timers fire (idempotently), then any failed outside write is retried. */
+  /** The one alarm: due handoff timers fire (idempotently), overdue owed turns run, failed outside writes are retried. */
   override async onAlarm(): Promise<void> {
-    this.alarmClock.rang();
+    this.alarmClock.rang(); // the alarm that rang is spent
     await this.dispatch({ type: "timers.fire" });
+    await this.turns.recover(Date.now());
     await flushSyncs(this.store, this.env, Date.now);
     await this.alarmClock.arm();
-  }
-
-  /** Sends to one socket; a socket that closed meanwhile just misses it (it resumes by seq). */
-  private sendTo(connection: Connection, frame: RoomFrame | string): void {
-    try {
-      connection.send(typeof frame === "string" ? frame : JSON.stringify(frame));
-    } catch {
-      // closed between our read of the connection list and this send
-    }
   }
 
   override onError(connection: Connection, error: unknown): void {

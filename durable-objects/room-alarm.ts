@@ -1,5 +1,7 @@
-// The room's one alarm, pointed at the earliest row of its timers table (handoff timers and the
-// sync outbox's retry). Setting an alarm is a storage write, so it is skipped when it would not move.
+// The room's one alarm, pointed at the earliest row of its timers table (handoff timers, the sync
+// outbox's retry) or an owed turn's deadline. Setting an alarm is a storage write, so it is skipped
+// when it would not move, and when it would only move later: an alarm that rings early finds
+// nothing due and is re-armed, which costs less than rewriting it on every message.
 import type { RoomStorage } from "./room-storage";
 
 export class RoomAlarm {
@@ -15,6 +17,7 @@ export class RoomAlarm {
   async arm(): Promise<void> {
     const next = this.store.nextTimer();
     if (next === this.armedFor) return;
+    if (typeof this.armedFor === "number" && this.armedFor > Date.now() && (next === null || next > this.armedFor)) return;
     if (next === null) await this.storage.deleteAlarm();
     else await this.storage.setAlarm(next);
     this.armedFor = next;

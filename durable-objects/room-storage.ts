@@ -1,6 +1,9 @@
-// The room's own SQLite: its state snapshot, its transcript and its cached project settings.
-// Only ConversationRoom calls this; every write happens inside one synchronous transaction.
-import type { RoomState, SyncOp } from "../domain/room/room-types";
+// The room's own SQLite: its state snapshot, its transcript, its cached project settings, the
+// turns it owes and its senders' message budgets. Only ConversationRoom calls this; every write
+// of a commit happens inside one synchronous transaction.
+import { isOwedTurn, OWED_TURN_GRACE_MS, type OwedTurn } from "../domain/room/owed-turns";
+import type { Bucket } from "../domain/room/rate-limit";
+import type { Effect, RoomState, SyncOp } from "../domain/room/room-types";
 import type { StoredMessage } from "../domain/transcript";
 import type { Sender } from "../protocol/frames";
 
@@ -25,10 +28,17 @@ CREATE TABLE IF NOT EXISTS sync_outbox (
   attempts   INTEGER NOT NULL DEFAULT 0,
   last_error TEXT
 );
+CREATE TABLE IF NOT EXISTS owed_turns (seq INTEGER PRIMARY KEY, turn TEXT NOT NULL, due_at TEXT NOT NULL);
 `;
 
 /** The timer row for retrying the sync outbox; every other row is a handoff timer. */
 const SYNC_RETRY = "sync_retry";
+
+/** What a commit does to the owed turns: the one it answers (cleared), and the ones it now owes. */
+export interface TurnChanges {
+  answered?: number | null;
+  owed?: readonly OwedTurn[];
+}
 
 /** A pending write to D1 or the queue, in commit order. */
 export interface PendingSync {
@@ -98,8 +108,17 @@ export class RoomStorage {
    * Saves the new state, appends its messages and queues its outside writes atomically: nothing is
    * sent before this returns, and nothing decided is lost if the object dies right after.
    */
-  commit(state: RoomState, messages: readonly StoredMessage[], ops: readonly SyncOp[] = [], timers?: readonly { kind: string; at: string }[]): void {
+  commit(
+    state: RoomState,
+    messages: readonly StoredMessage[],
+    ops: readonly SyncOp[] = [],
+    timers?: readonly { kind: string; at: string }[],
+    turns: TurnChanges = {},
+  ): void {
     this.storage.transactionSync(() => {
+      if (turns.answered != null) this.settleTurn(turns.answered);
+      const due = new Date(Date.now() + OWED_TURN_GRACE_MS).toISOString();
+      for (const t of turns.owed ?? []) this.sql.exec("INSERT OR REPLACE INTO owed_turns (seq, turn, due_at) VALUES (?, ?, ?)", t.seq, JSON.stringify(t), due);
       if (timers) {
         this.sql.exec("DELETE FROM timers WHERE kind != ?", SYNC_RETRY);
         for (const t of timers) this.sql.exec("INSERT OR REPLACE INTO timers (kind, at) VALUES (?, ?)", t.kind, t.at);
@@ -124,10 +143,69 @@ export class RoomStorage {
     this.cached = state;
   }
 
-  /** The earliest timer, in ms since the epoch, or null. */
+  /**
+   * Commits a transition: its state, the messages and outside writes its effects carry, its timers
+   * (when given), the turns it owes and the one it answers. Returns how many outside writes it queued.
+   */
+  commitEffects(state: RoomState, effects: readonly Effect[], timers: readonly { kind: string; at: string }[] | undefined, answered: number | null): number {
+    const appended = effects.flatMap((e) => (e.type === "append" ? [e.message] : []));
+    const syncs = effects.flatMap((e) => (e.type === "sync" ? [e.op] : []));
+    this.commit(state, appended, syncs, timers, { answered, owed: effects.filter(isOwedTurn) });
+    return syncs.length;
+  }
+
+  /** The earliest timer (an owed turn's deadline included), in ms since the epoch, or null. */
   nextTimer(): number | null {
-    const row = this.sql.exec<{ at: string | null }>("SELECT MIN(at) AS at FROM timers").toArray()[0];
+    const row = this.sql
+      .exec<{ at: string | null }>("SELECT MIN(at) AS at FROM (SELECT at FROM timers UNION ALL SELECT due_at AS at FROM owed_turns)")
+      .toArray()[0];
     return row?.at ? Date.parse(row.at) : null;
+  }
+
+  /** The turn still owed to visitor message `seq`, if any. */
+  owedTurn(seq: number): OwedTurn | null {
+    const row = this.sql.exec<{ turn: string }>("SELECT turn FROM owed_turns WHERE seq = ?", seq).toArray()[0];
+    return row ? (JSON.parse(row.turn) as OwedTurn) : null;
+  }
+
+  /** Every owed turn, oldest message first; `dueBy` keeps only those whose deadline has passed. */
+  owedTurns(dueBy?: number): OwedTurn[] {
+    const rows = this.sql.exec<{ turn: string; due_at: string }>("SELECT turn, due_at FROM owed_turns ORDER BY seq").toArray();
+    return rows.filter((r) => dueBy === undefined || Date.parse(r.due_at) <= dueBy).map((r) => JSON.parse(r.turn) as OwedTurn);
+  }
+
+  /** Gives an owed turn another grace period before the alarm runs it (it failed, or is still running). */
+  postponeTurn(seq: number): void {
+    this.sql.exec("UPDATE owed_turns SET due_at = ? WHERE seq = ?", new Date(Date.now() + OWED_TURN_GRACE_MS).toISOString(), seq);
+  }
+
+  /** Clears the turn owed to `seq` (answered, or nothing left to do for it). */
+  settleTurn(seq: number): void {
+    this.sql.exec("DELETE FROM owed_turns WHERE seq = ?", seq);
+  }
+
+  /** A sender's message budget in this conversation (kept here, not in a socket, so a new socket starts from the same one). */
+  readBudget(sender: string): Bucket | null {
+    return this.readMeta<Bucket>(`budget:${sender}`);
+  }
+
+  writeBudget(sender: string, bucket: Bucket): void {
+    this.writeMeta(`budget:${sender}`, bucket);
+  }
+
+  /** Deletes every transcript row written before `cutoff`; returns what is left and the newest row's time. */
+  purgeMessagesBefore(cutoff: string): { remaining: number; newestAt: string | null } {
+    this.sql.exec("DELETE FROM messages WHERE at < ?", cutoff);
+    const row = this.sql.exec<{ n: number; newest: string | null }>("SELECT COUNT(*) AS n, MAX(at) AS newest FROM messages").toArray()[0];
+    return { remaining: row?.n ?? 0, newestAt: row?.newest ?? null };
+  }
+
+  /** Forgets everything (erasure): every table, the alarm, the cached state. The tables are recreated empty. */
+  async eraseAll(): Promise<void> {
+    await this.storage.deleteAlarm();
+    await this.storage.deleteAll();
+    this.storage.sql.exec(SCHEMA);
+    this.cached = null;
   }
 
   /** Schedules (or, with null, clears) the retry of a failed outside write. */

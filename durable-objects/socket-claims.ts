@@ -3,7 +3,6 @@
 // keeps them in the socket's attachment (so they survive hibernation) and tags.
 import type { Agent } from "../domain/handoff/handoff-types";
 import { parseRole } from "../domain/handoff/permissions";
-import type { Bucket } from "../domain/room/rate-limit";
 import type { Role } from "../protocol/frames";
 
 /** Set by the worker on the upgrade request it forwards; the room is reachable only through the worker. */
@@ -17,11 +16,10 @@ export interface ForwardedClaims {
   agentRole?: Agent["role"];
 }
 
-/** What a socket carries across hibernation: its role, its agent, its token bucket. */
+/** What a socket carries across hibernation: its role and its agent. (Budgets are the room's, per sender.) */
 export interface SocketState {
   role: Role;
   agent?: Agent;
-  bucket?: Bucket;
 }
 
 /** The claims the worker forwarded, or null when the header is missing or not for a known role. */

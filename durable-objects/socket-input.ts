@@ -1,14 +1,15 @@
-// What a socket's raw frame becomes before the room acts on it: admitted by the socket's token
-// bucket and decoded, then turned into a room event; and a rejected outcome back into an error frame.
+// What a socket's raw frame becomes before the room acts on it: admitted by its sender's budget
+// (one token bucket per sender and conversation, kept in the room, shared by all of that sender's
+// sockets) and decoded, then turned into a room event; and a rejected outcome back into an error frame.
 import type { RoomEvent } from "../domain/room/room-types";
 import type { CommandOutcome } from "../domain/room/room-types";
 import type { Agent } from "../domain/handoff/handoff-types";
-import type { WSMessage } from "partyserver";
-import { takeToken, type Bucket, type RateLimit } from "../domain/room/rate-limit";
-import { CloseCode, decodeClientFrame, type ClientFrame, type ErrorFrame } from "../protocol/frames";
-import { authorKey, type RoomStorage } from "./room-storage";
-import type { SocketState } from "./socket-claims";
 import type { StoredMessage } from "../domain/transcript";
+import type { Connection, WSMessage } from "partyserver";
+import { takeToken, type Bucket, type RateLimit } from "../domain/room/rate-limit";
+import { CloseCode, decodeClientFrame, type ClientFrame, type ErrorFrame, type RoomFrame } from "../protocol/frames";
+import type { SocketState } from "./socket-claims";
+import { authorKey, type RoomStorage } from "./room-storage";
 
 type MessageFrameIn = Exclude<ClientFrame, { type: "ping" }>;
 
@@ -35,9 +36,19 @@ export type Admission =
   | { ok: true; bucket: Bucket; frame: ClientFrame }
   | { ok: false; bucket: Bucket; error: ErrorFrame; close?: { code: number; reason: string } };
 
-/** The socket's token bucket, then the frame's decoding: what a raw frame from `socket` becomes. */
-export function admitFrame(socket: SocketState, raw: WSMessage, now: number, limit: RateLimit): Admission {
-  const taken = takeToken(socket.bucket, now, limit);
+/** Whose budget a socket's frames spend: the visitor's (all their sockets together), or one agent's. */
+export function senderOf(socket: SocketState): string {
+  return socket.role === "agent" ? `agent:${socket.agent?.id ?? ""}` : "visitor";
+}
+
+/**
+ * The sender's token bucket (read from and written back to the room's storage), then the frame's
+ * decoding: what a raw frame from `socket` becomes.
+ */
+export function admitFrame(store: RoomStorage, socket: SocketState, raw: WSMessage, now: number, limit: RateLimit): Admission {
+  const sender = senderOf(socket);
+  const taken = takeToken(store.readBudget(sender), now, limit);
+  store.writeBudget(sender, taken.bucket);
   if (!taken.allowed) {
     const error: ErrorFrame = { type: "error", code: "rate_limited", message: "Too many messages; slow down." };
     return { ok: false, bucket: taken.bucket, error, ...(taken.abusive ? { close: { code: CloseCode.abusive, reason: "rate limit exceeded" } } : {}) };
@@ -48,7 +59,29 @@ export function admitFrame(socket: SocketState, raw: WSMessage, now: number, lim
   return { ok: false, bucket: taken.bucket, error: { type: "error", code, message, ...(clientId ? { clientId } : {}) } };
 }
 
-/** The message already stored under this event's clientId (a resend), or null. */
+/** Sends to one socket; a socket that closed meanwhile just misses it (it resumes by seq). */
+export function sendFrame(connection: Connection, frame: RoomFrame | string): void {
+  try {
+    connection.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+  } catch {
+    // closed between our read of the connection list and this send
+  }
+}
+
+/** Refuses a visitor socket beyond the conversation's cap with an error frame and a close; true when it did. */
+export function refuseExtraSocket(connection: Connection, openVisitorSockets: number, max: number): boolean {
+  if (openVisitorSockets <= max) return false;
+  sendFrame(connection, { type: "error", code: "too_many_sockets", message: `A conversation holds at most ${max} visitor sockets at once.` });
+  connection.close(CloseCode.tooManySockets, "too many sockets");
+  return true;
+}
+
+/** The answer to a valid frame the room failed to process: the client may resend it (same clientId). */
+export function internalError(clientId: string | undefined): ErrorFrame {
+  return { type: "error", code: "internal", message: "The message could not be processed; please resend it.", ...(clientId ? { clientId } : {}) };
+}
+
+/** The message already stored under this event's clientId (a resend), if any. */
 export function storedCopy(store: RoomStorage, event: RoomEvent): StoredMessage | null {
   if (event.type !== "visitor.message" && event.type !== "agent.message" && event.type !== "agent.note") return null;
   if (event.clientId === undefined) return null;

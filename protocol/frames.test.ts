@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeClientFrame, MAX_FRAME_BYTES, MAX_TEXT_LENGTH } from "./frames";
 
@@ -33,5 +34,57 @@ describe("decoding client frames", () => {
   it("names the offending field", () => {
     const result = decodeClientFrame("visitor", JSON.stringify({ type: "visitor.message", clientId: "c" }));
     expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/^text:/) });
+  });
+});
+
+describe("frame limits are bytes", () => {
+  it("a frame of 11,000 euro signs is 33,000 bytes of UTF-8: too large, though it is 11,000 characters", () => {
+    const text = "€".repeat(11_000);
+    expect(text.length).toBeLessThan(MAX_FRAME_BYTES);
+    expect(decodeClientFrame("visitor", text)).toMatchObject({ ok: false, code: "frame_too_large" });
+    expect(decodeClientFrame("visitor", new TextEncoder().encode(text))).toMatchObject({ ok: false, code: "frame_too_large" });
+  });
+
+  it("exactly the limit in multi-byte characters still decodes as far as JSON goes", () => {
+    const padding = "é".repeat((MAX_FRAME_BYTES - 2) / 2); // 2 bytes each, plus the two quotes
+    expect(new TextEncoder().encode(JSON.stringify(padding)).length).toBe(MAX_FRAME_BYTES);
+    expect(decodeClientFrame("visitor", JSON.stringify(padding))).toMatchObject({ ok: false, code: "unknown_type" });
+  });
+});
+
+describe("the decoder, fuzzed", () => {
+  const CODES = ["bad_json", "frame_too_large", "unknown_type", "forbidden_type", "invalid_frame"];
+  const frameLike = fc.record(
+    {
+      type: fc.oneof(fc.constantFrom("visitor.message", "agent.message", "agent.note", "ping", "room.x", "__proto__"), fc.string(), fc.anything()),
+      clientId: fc.oneof(fc.string({ maxLength: 120 }), fc.anything()),
+      text: fc.oneof(fc.string({ maxLength: 4100 }), fc.string({ unit: "grapheme", maxLength: 50 }), fc.anything()),
+    },
+    { requiredKeys: [] },
+  );
+  const raw = fc.oneof(
+    fc.string({ maxLength: 2000 }),
+    fc.json(),
+    frameLike.map((f) => JSON.stringify(f) ?? "null"),
+    fc.uint8Array({ maxLength: 2000 }),
+    fc.string({ unit: "binary", maxLength: 12_000 }),
+  );
+
+  it("never throws; every result is a frame of the sender's role or an error with a known code and a short message", () => {
+    fc.assert(
+      fc.property(fc.constantFrom("visitor" as const, "agent" as const), raw, (role, input) => {
+        const result = decodeClientFrame(role, input);
+        if (result.ok) {
+          const allowed = role === "visitor" ? ["visitor.message", "ping"] : ["agent.message", "agent.note", "ping"];
+          expect(allowed).toContain(result.frame.type);
+          if ("text" in result.frame) expect(result.frame.text.length).toBeLessThanOrEqual(MAX_TEXT_LENGTH);
+        } else {
+          expect(CODES).toContain(result.code);
+          expect(result.message.length).toBeLessThan(200);
+          if (result.clientId !== undefined) expect(result.clientId.length).toBeLessThanOrEqual(100);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

@@ -7,7 +7,7 @@ import * as z from "zod/mini";
 export const PROTOCOL_VERSION = 1;
 export const MAX_TEXT_LENGTH = 4000;
 export const MAX_CLIENT_ID_LENGTH = 100;
-/** Frames larger than this are refused before parsing. */
+/** Frames larger than this many bytes (UTF-8 for text frames) are refused before parsing. */
 export const MAX_FRAME_BYTES = 32 * 1024;
 
 export type Role = "visitor" | "agent";
@@ -37,6 +37,8 @@ export type ErrorCode =
   | "forbidden_type"
   | "invalid_frame"
   | "rate_limited"
+  | "too_many_sockets"
+  | "unauthorized"
   | "not_claimer"
   | "already_claimed"
   | "invalid_transition"
@@ -54,10 +56,17 @@ const TYPES_BY_ROLE: Record<Role, readonly string[]> = {
 };
 const KNOWN_TYPES = new Set([...TYPES_BY_ROLE.visitor, ...TYPES_BY_ROLE.agent]);
 
+/** Whether a frame is over MAX_FRAME_BYTES: UTF-8 bytes for text (1 to 3 per UTF-16 unit), the buffer's length otherwise. */
+export function isFrameTooLarge(raw: string | ArrayBuffer | ArrayBufferView): boolean {
+  if (typeof raw !== "string") return raw.byteLength > MAX_FRAME_BYTES;
+  if (raw.length > MAX_FRAME_BYTES) return true; // over even at one byte per unit
+  if (raw.length * 3 <= MAX_FRAME_BYTES) return false; // under even at three
+  return new TextEncoder().encode(raw).length > MAX_FRAME_BYTES;
+}
+
 /** Decodes one raw socket frame from a client of the given role. Never throws. */
 export function decodeClientFrame(role: Role, raw: string | ArrayBuffer | ArrayBufferView): DecodeResult {
-  const size = typeof raw === "string" ? raw.length : raw.byteLength;
-  if (size > MAX_FRAME_BYTES) return { ok: false, code: "frame_too_large", message: `frames are limited to ${MAX_FRAME_BYTES} bytes` };
+  if (isFrameTooLarge(raw)) return { ok: false, code: "frame_too_large", message: `frames are limited to ${MAX_FRAME_BYTES} bytes` };
   const source = typeof raw === "string" ? raw : new TextDecoder().decode(raw);
   let value: unknown;
   try {
@@ -139,6 +148,8 @@ export type RoomFrame = WelcomeFrame | MessageFrame | NoteFrame | HandoffFrame |
 export const CloseCode = {
   /** Too many frames after repeated rate-limit warnings. */
   abusive: 4008,
+  /** The conversation already has as many visitor sockets open as it allows. */
+  tooManySockets: 4009,
   /** Token missing, invalid or expired (sent by the worker as HTTP 401 before upgrade). */
   unauthorized: 4001,
 } as const;

@@ -36,6 +36,10 @@ export const contextPacketSchema = z.object({
     name: z.optional(z.string()),
     company: z.optional(z.string()),
     role: z.optional(z.string()),
+    /** The customer site's user id for a logged-in visitor. */
+    userId: z.optional(z.string()),
+    /** True only when the site proved `userId` (identity verification); optional so older jobs still validate. */
+    verified: z.optional(z.boolean()),
   }),
   page: z.object({ url: z.optional(z.string()), title: z.optional(z.string()), referrer: z.optional(z.string()) }),
   userAgent: z.optional(z.string()),
@@ -99,6 +103,8 @@ export const notificationJobSchema = z.object({
   at: z.string(),
   status: z.enum(HANDOFF_STATUSES),
   packet: contextPacketSchema,
+  /** Set by the consumer when the project's alert budget was spent: recorded (outbox, desk), paged to nobody. */
+  throttled: z.optional(z.boolean()),
 });
 export type NotificationJob = z.output<typeof notificationJobSchema>;
 

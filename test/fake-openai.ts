@@ -1,7 +1,9 @@
 // A local, OpenAI-compatible fake for tests: the outside world at its HTTP boundary. It answers
 // /v1/chat/completions with structured outputs derived from the request, and /v1/embeddings with
 // deterministic vectors (hashed character trigrams: similar wording, similar vectors), and
-// misbehaves on demand: model "slow" answers after 3 s, model "broken" answers 500.
+// misbehaves on demand: model "slow" answers after 3 s, model "broken" answers 500, and a
+// conversation whose last message holds "[hang-once:<id>]" gets no answer the first time (the
+// caller is meant to die).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -55,6 +57,7 @@ export interface EmbeddingsRequest {
 export async function startFakeOpenAI(): Promise<{ url: string; server: Server; requests: ChatRequest[]; embeddings: EmbeddingsRequest[] }> {
   const requests: ChatRequest[] = [];
   const embeddings: EmbeddingsRequest[] = [];
+  const hung = new Set<string>();
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
@@ -94,6 +97,12 @@ export async function startFakeOpenAI(): Promise<{ url: string; server: Server; 
             usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
           }),
         );
+      const hang = /\[hang-once:([\w-]+)\]/.exec(request.messages.at(-1)?.content ?? "")?.[1];
+      if (hang && !hung.has(hang)) {
+        hung.add(hang);
+        req.socket.setTimeout(0);
+        return; // never answered: the room that asked is reset while it waits
+      }
       if (request.model === "slow") setTimeout(respond, 3000);
       else respond();
     });

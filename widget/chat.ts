@@ -4,7 +4,7 @@
 import type { ErrorCode } from "../protocol/frames";
 import { handoffLine, receiveHandoff, type HandoffView } from "./handoff";
 import { newClientId } from "./ids";
-import { loadSaved, saveState, socketUrl, startConversation, type BotInfo, type Session } from "./session";
+import { loadSaved, saveState, socketUrl, startConversation, type BotInfo, type Session, type VisitorUser } from "./session";
 import { openRoomSocket, type RoomSocket } from "./socket";
 import {
   checkText,
@@ -29,6 +29,8 @@ export interface WidgetConfig {
   /** From `data-title`; without it the panel shows the bot's name. */
   title?: string;
   accent?: string;
+  /** A logged-in visitor, from `data-user-id` (and `data-user-hash`, `-name`, `-email`). */
+  user?: VisitorUser;
 }
 
 /** Error codes after which the same frame may simply be sent again (see docs/protocol.md). */
@@ -39,7 +41,7 @@ const MAX_START_DELAY_MS = 30_000;
 
 /** Mounts the widget and resumes the visitor's conversation if this browser has one. */
 export function startChat(config: WidgetConfig): void {
-  const saved = loadSaved(config.projectKey);
+  const saved = loadSaved(config.projectKey, config.user?.id);
   let session: Session | undefined = saved.session;
   let readSeq = saved.readSeq;
   let bot: BotInfo | undefined = saved.bot;
@@ -92,7 +94,7 @@ export function startChat(config: WidgetConfig): void {
   }
 
   function persist() {
-    saveState(config.projectKey, { ...(session ? { session } : {}), outbox: [...state.outbox], readSeq, ...(bot ? { bot } : {}) });
+    saveState(config.projectKey, { ...(session ? { session } : {}), outbox: [...state.outbox], readSeq, ...(bot ? { bot } : {}) }, config.user?.id);
   }
 
   function markRead() {
@@ -120,7 +122,7 @@ export function startChat(config: WidgetConfig): void {
     starting = true;
     status = "connecting";
     render();
-    const result = await startConversation(config.api, config.projectKey);
+    const result = await startConversation(config.api, config.projectKey, config.user);
     starting = false;
     if (result.ok) {
       session = result.session;

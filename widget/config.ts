@@ -1,6 +1,24 @@
 // Reads the embed tag: `<script src=".../widget.js" data-project="pk_…" async>` plus the optional
-// `data-api`, `data-title` and `data-accent`. Nothing here trusts the attributes beyond their type.
+// `data-api`, `data-title`, `data-accent` and, for a logged-in visitor, `data-user-id`,
+// `data-user-hash`, `data-user-name`, `data-user-email`. Nothing here trusts the attributes beyond
+// their type; the server verifies the hash.
 import type { WidgetConfig } from "./chat";
+import type { VisitorUser } from "./session";
+
+/** The logged-in visitor the tag describes, or nothing when it names no (usable) user id. */
+export function readUser(data: DOMStringMap): VisitorUser | undefined {
+  const id = data.userId?.trim();
+  if (!id || id.length > 200) return undefined;
+  const hash = data.userHash?.trim();
+  const name = data.userName?.trim().slice(0, 120);
+  const email = data.userEmail?.trim();
+  return {
+    id,
+    ...(hash && /^[0-9a-f]{64}$/i.test(hash) ? { hash } : {}),
+    ...(name ? { name } : {}),
+    ...(email && email.length <= 254 && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) ? { email } : {}),
+  };
+}
 
 /** The tag that loaded this script: `currentScript` while it runs, else the first tag with data-project. */
 export function findEmbedTag(): HTMLScriptElement | null {
@@ -23,6 +41,7 @@ export function readConfig(tag: HTMLScriptElement | null): { ok: true; config: W
   const accent = tag.dataset.accent?.trim();
   // Without data-title the panel is titled with the bot's name from the room's welcome.
   const title = tag.dataset.title?.trim().slice(0, 80);
+  const user = readUser(tag.dataset);
   return {
     ok: true,
     config: {
@@ -30,6 +49,7 @@ export function readConfig(tag: HTMLScriptElement | null): { ok: true; config: W
       api,
       ...(title ? { title } : {}),
       ...(accent && CSS.supports("color", accent) ? { accent } : {}),
+      ...(user ? { user } : {}),
     },
   };
 }

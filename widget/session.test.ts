@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { loadSaved, saveState, socketUrl, type Session } from "./session";
+import { loadSaved, pageInfo, saveState, socketUrl, type Session } from "./session";
 
 const session: Session = { conversationId: "c_1", visitorToken: "tok.sig", socketUrl: "/v1/conversations/c_1/socket?token=tok.sig" };
 
@@ -81,5 +81,36 @@ describe("the saved conversation", () => {
   it("works without storage at all (privacy modes, sandboxed frames)", () => {
     expect(() => saveState("pk_a", { outbox: [], readSeq: 0 })).not.toThrow();
     expect(loadSaved("pk_a")).toEqual({ outbox: [], readSeq: 0 });
+  });
+});
+
+describe("what the widget says about the page", () => {
+  it("sends http(s) URLs only: never javascript:, data:, file: or about:", () => {
+    expect(pageInfo("https://shop.example/p?x=1", "Shop", "http://ref.example/")).toEqual({
+      url: "https://shop.example/p?x=1",
+      title: "Shop",
+      referrer: "http://ref.example/",
+    });
+    for (const bad of ["javascript:alert(1)", "data:text/html,<b>x</b>", "file:///etc/passwd", "about:srcdoc", "", " https://x"]) {
+      expect(pageInfo(bad, "t", bad)).toEqual({ title: "t" });
+    }
+  });
+
+  it("cuts the title and leaves out a URL longer than the server takes", () => {
+    expect(pageInfo(`https://x.example/${"a".repeat(2000)}`, "t".repeat(400), "").title).toHaveLength(300);
+    expect(pageInfo(`https://x.example/${"a".repeat(2000)}`, "t", "").url).toBeUndefined();
+  });
+});
+
+describe("a logged-in visitor's saved conversation", () => {
+  const store = new Map<string, string>();
+  afterEach(() => store.clear());
+
+  it("is kept apart per user: the next person on this browser does not resume it", () => {
+    Object.assign(globalThis, { localStorage: { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) } });
+    saveState("pk_a", { session, outbox: [], readSeq: 1 }, "user-1");
+    expect(loadSaved("pk_a", "user-1").session).toEqual(session);
+    expect(loadSaved("pk_a", "user-2").session).toBeUndefined();
+    expect(loadSaved("pk_a").session).toBeUndefined();
   });
 });

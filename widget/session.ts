@@ -26,12 +26,21 @@ export interface BotInfo {
   greeting: string;
 }
 
-const storageKey = (projectKey: string) => `baton:${projectKey}`;
+/** A logged-in visitor as the site's embed describes them (`data-user-*`); `hash` proves `id` (identity verification). */
+export interface VisitorUser {
+  id: string;
+  hash?: string;
+  name?: string;
+  email?: string;
+}
+
+/** One record per project key, and per logged-in user: a second person on the same browser never resumes the first one's chat. */
+const storageKey = (projectKey: string, userId?: string) => (userId ? `baton:${projectKey}:user:${userId}` : `baton:${projectKey}`);
 
 /** Reads the saved record, tolerating anything (old versions, hand edits, disabled storage). */
-export function loadSaved(projectKey: string): SavedState {
+export function loadSaved(projectKey: string, userId?: string): SavedState {
   try {
-    const raw: unknown = JSON.parse(localStorage.getItem(storageKey(projectKey)) ?? "null");
+    const raw: unknown = JSON.parse(localStorage.getItem(storageKey(projectKey, userId)) ?? "null");
     if (typeof raw !== "object" || raw === null) return { outbox: [], readSeq: 0 };
     const r = raw as Partial<Record<keyof SavedState, unknown>>;
     return {
@@ -45,9 +54,9 @@ export function loadSaved(projectKey: string): SavedState {
   }
 }
 
-export function saveState(projectKey: string, saved: SavedState): void {
+export function saveState(projectKey: string, saved: SavedState, userId?: string): void {
   try {
-    localStorage.setItem(storageKey(projectKey), JSON.stringify(saved));
+    localStorage.setItem(storageKey(projectKey, userId), JSON.stringify(saved));
   } catch {
     // Storage full or disabled: the conversation simply will not survive a reload.
   }
@@ -55,15 +64,39 @@ export function saveState(projectKey: string, saved: SavedState): void {
 
 export type StartResult = { ok: true; session: Session } | { ok: false; retryable: boolean; message: string };
 
-/** Starts a conversation. Refusals (bad key, origin not allowed, bad body) are not worth retrying. */
-export async function startConversation(api: string, projectKey: string): Promise<StartResult> {
-  const page = { url: location.href.slice(0, 2000), title: document.title.slice(0, 300), referrer: document.referrer.slice(0, 2000) };
+/** An http(s) URL as the server accepts it (at most 2,000 characters), or nothing: `file:`, `about:` and the like are not sent. */
+export function httpUrl(value: string): string | undefined {
+  return /^https?:\/\//i.test(value) && value.length <= 2000 ? value : undefined;
+}
+
+/** What the conversation learns about the page it started on. */
+export function pageInfo(href: string, title: string, referrer: string): { url?: string; title: string; referrer?: string } {
+  const url = httpUrl(href);
+  const from = httpUrl(referrer);
+  return { ...(url ? { url } : {}), title: title.slice(0, 300), ...(from ? { referrer: from } : {}) };
+}
+
+/** The `visitor` part of the start request: who the site says the visitor is, when it says so. */
+function visitorOf(user: VisitorUser | undefined) {
+  if (!user) return undefined;
+  return {
+    userId: user.id,
+    ...(user.hash ? { userHash: user.hash } : {}),
+    ...(user.name ? { name: user.name } : {}),
+    ...(user.email ? { email: user.email } : {}),
+  };
+}
+
+/** Starts a conversation. Refusals (bad key, origin not allowed, unverified identity, bad body) are not worth retrying. */
+export async function startConversation(api: string, projectKey: string, user?: VisitorUser): Promise<StartResult> {
+  const page = pageInfo(location.href, document.title, document.referrer);
+  const visitor = visitorOf(user);
   let res: Response;
   try {
     res = await fetch(new URL("/v1/conversations", api), {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ projectKey, page }),
+      body: JSON.stringify({ projectKey, page, ...(visitor ? { visitor } : {}) }),
     });
   } catch {
     return { ok: false, retryable: true, message: "network error" };

@@ -1,10 +1,13 @@
 // Who is calling: the operator (admin token), a project (its secret key) or an agent (agent token).
-// Each resolves a bearer credential by its hash and fails with 401 before any route logic runs; a
-// known agent without the role an action needs gets 403 (the rule is domain/handoff/permissions.ts).
+// Each resolves a bearer credential by its hash and fails with 401 before any route logic runs;
+// every attempt spends the caller address's budget first, every success the caller's own; a known
+// agent without the role an action needs gets 403 (the rule is domain/handoff/permissions.ts). The
+// demo project's published keys work only in development.
 import type { Context } from "hono";
-import { adminToken } from "../adapters/config";
-import { sha256Hex } from "../adapters/crypto";
+import { adminToken, isRefusedDevKey } from "../adapters/config";
+import { sameSecret, sha256Hex } from "../adapters/crypto";
 import { findAgentByTokenHash, findProjectById, findProjectBySecretHash, type Agent, type Project } from "../adapters/db";
+import { clientAddress, spend } from "../adapters/rate-limits";
 import { can, forbiddenMessage, parseRole, type Action } from "../domain/handoff/permissions";
 import type { Env } from "./env";
 import { ApiError } from "../adapters/errors";
@@ -13,35 +16,37 @@ export type AppContext = Context<{ Bindings: Env }>;
 
 function bearer(c: AppContext): string {
   const header = c.req.header("authorization") ?? "";
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  const match = /^Bearer\s+(\S{1,512})$/i.exec(header);
   if (!match?.[1]) throw new ApiError(401, "unauthorized", "Send `Authorization: Bearer <token>`.");
   return match[1];
 }
 
-/** Constant-time comparison of two hex digests. */
-function sameDigest(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-}
+/** Spends the caller address's budget: every authenticated route and socket upgrade pays it, credential or not. */
+export const spendAddressBudget = (c: AppContext) => spend(c.env, "API_PER_IP", clientAddress(c.req.raw.headers), "requests from this address");
 
 export async function requireAdmin(c: AppContext): Promise<void> {
-  const given = await sha256Hex(bearer(c));
-  if (!sameDigest(given, await sha256Hex(adminToken(c.env)))) throw new ApiError(401, "unauthorized", "Invalid admin token.");
+  await spendAddressBudget(c);
+  const expected = await sha256Hex(adminToken(c.env));
+  if (!sameSecret(await sha256Hex(bearer(c)), expected)) throw new ApiError(401, "unauthorized", "Invalid admin token.");
+  // The operator has one token; counted per address so that a leaked one is bounded where it is used.
+  await spend(c.env, "API_PER_CALLER", `admin:${clientAddress(c.req.raw.headers)}`, "admin requests");
 }
 
 export async function requireProject(c: AppContext): Promise<Project> {
+  await spendAddressBudget(c);
   const token = bearer(c);
-  const project = token.startsWith("sk_") ? await findProjectBySecretHash(c.env.DB, await sha256Hex(token)) : null;
+  const project = token.startsWith("sk_") && !isRefusedDevKey(c.env, token) ? await findProjectBySecretHash(c.env.DB, await sha256Hex(token)) : null;
   if (!project) throw new ApiError(401, "unauthorized", "Invalid project secret key.");
+  await spend(c.env, "API_PER_CALLER", `project:${project.id}`, "requests with this secret key");
   return project;
 }
 
 export async function requireAgent(c: AppContext): Promise<Agent> {
+  await spendAddressBudget(c);
   const token = bearer(c);
-  const agent = token.startsWith("at_") ? await findAgentByTokenHash(c.env.DB, await sha256Hex(token)) : null;
-  if (!agent) throw new ApiError(401, "unauthorized", "Invalid agent token.");
+  const agent = token.startsWith("at_") && !isRefusedDevKey(c.env, token) ? await findAgentByTokenHash(c.env.DB, await sha256Hex(token)) : null;
+  if (!agent) throw new ApiError(401, "unauthorized", "Invalid, revoked or expired agent token.");
+  await spend(c.env, "API_PER_CALLER", `agent:${agent.id}`, "requests with this agent token");
   return agent;
 }
 

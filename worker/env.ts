@@ -2,10 +2,12 @@
 // (and wrangler.toml); `Cloudflare.Env` is what partyserver and `cloudflare:test` type against.
 import type { ConfigVars } from "../adapters/config";
 import type { WorkersAiBinding } from "../adapters/llm/embeddings";
+import type { Limiters } from "../adapters/rate-limits";
 import type { ConversationRoom } from "../durable-objects/conversation-room";
 import type { SlackPoster } from "../durable-objects/slack-poster";
 
-export interface Env extends ConfigVars {
+/** The Rate Limiting bindings are named in adapters/rate-limits.ts (LIMITERS) and wrangler.toml. */
+export interface Env extends ConfigVars, Limiters {
   DB: D1Database;
   ConversationRoom: DurableObjectNamespace<ConversationRoom>;
   /** One per Slack channel: paces, orders and retries what Baton posts there. */

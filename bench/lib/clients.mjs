@@ -59,7 +59,8 @@ export function socketIoTarget(base, server) {
 }
 
 async function postJson(url, body, token) {
-  const headers = { "content-type": "application/json" };
+  // The demo project lists its allowed origins, and a project that does refuses a request without one.
+  const headers = { "content-type": "application/json", origin: new URL(url).origin };
   if (token) headers.authorization = `Bearer ${token}`;
   let lastError;
   for (let attempt = 0; attempt < 5; attempt++) {

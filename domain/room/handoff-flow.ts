@@ -168,6 +168,8 @@ export function openHandoff(state: RoomState, decision: EscalationDecision, trig
       ? calendlyLink(settings.calendlyUrl, { ...state.visitor, notes: bookingNotes(state.qualification, state.visitor) })
       : null;
   if (calendly) packet.calendlyUrl = calendly;
+  // A logged-in visitor travels as the site's user id, flagged verified only when the site proved it.
+  if (state.identity) packet.visitor = { ...packet.visitor, userId: state.identity.userId, verified: state.identity.verified };
   const handoff: HandoffState = {
     id: ctx.newId("h_"),
     status: "pending",

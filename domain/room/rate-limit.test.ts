@@ -3,7 +3,7 @@ import { takeToken, type Bucket } from "./rate-limit";
 
 const limit = { burst: 3, perSecond: 1, maxStrikes: 2 };
 
-describe("the per-socket token bucket", () => {
+describe("a sender's token bucket", () => {
   it("allows a burst, then refuses until tokens refill", () => {
     let bucket: Bucket | undefined;
     const results = [0, 1, 2, 3].map(() => {

@@ -1,5 +1,6 @@
-// A token bucket per socket, kept in the socket's attachment so it survives hibernation.
-// Pure: the caller passes the time and stores the returned bucket.
+// A token bucket per sender and conversation (the visitor, each agent), kept in the room's storage
+// so that neither a new socket nor a reconnect resets it. Pure: the caller passes the time and
+// stores the returned bucket.
 
 export interface Bucket {
   tokens: number;

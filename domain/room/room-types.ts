@@ -1,6 +1,6 @@
 // The room's vocabulary: its state snapshot, the events it accepts, the effects it returns and the
 // context the shell passes in. Types only; the rules that use them sit beside this file.
-import type { PageInfo, StoredMessage, VisitorInfo } from "../transcript";
+import type { PageInfo, StoredMessage, VisitorIdentity, VisitorInfo } from "../transcript";
 import type { VisitorData, QualificationState } from "../escalation/qualification";
 import type { EscalationMemory } from "../escalation/decision";
 import type { BotLogEntry } from "../handoff/context-packet";
@@ -19,6 +19,8 @@ export interface RoomState {
   createdAt: string;
   page: PageInfo;
   userAgent?: string;
+  /** The site's user id for a logged-in visitor, verified or not (absent for anonymous visitors). */
+  identity?: VisitorIdentity;
   /** The highest seq stored; every stored message or note takes the next one. */
   lastSeq: number;
   lastVisitorMessageAt: string | null;
@@ -107,6 +109,7 @@ export interface NewRoom {
   visitor?: VisitorInfo;
   page?: PageInfo;
   userAgent?: string;
+  identity?: VisitorIdentity;
 }
 
 /** What a command returns to whoever sent it (an HTTP route, a socket). */

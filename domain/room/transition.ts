@@ -18,6 +18,7 @@ export function createRoom(input: NewRoom, now: Date): RoomState {
     createdAt: now.toISOString(),
     page: input.page ?? {},
     ...(input.userAgent ? { userAgent: input.userAgent } : {}),
+    ...(input.identity ? { identity: { userId: input.identity.userId, verified: input.identity.verified } } : {}),
     lastSeq: 0,
     lastVisitorMessageAt: null,
     visitor: mergeVisitorData({}, { ...input.visitor }),

@@ -1,6 +1,7 @@
 // The widget in Debian's Chromium against `wrangler dev` (started by global-setup.ts): the demo
 // page, the real worker, room and rules bot. The only thing faked is the network itself, via
 // Playwright's WebSocket routing, to drop connections and lose acknowledgements on purpose.
+import fc from "fast-check";
 import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
 import { launchChromium } from "./browser";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
@@ -695,5 +696,72 @@ describe("handing the conversation to a person", () => {
     } finally {
       expect((await api("/v1/settings", { method: "PUT", body: original, token: "sk_demo" })).status).toBe(200);
     }
+  });
+});
+
+describe("hostile text, fuzzed", () => {
+  const fragment = fc.oneof(
+    fc.constantFrom(
+      "<script>alert(1)</script>",
+      "<img src=x onerror=alert(2)>",
+      "<svg onload=alert(3)>",
+      '"><iframe src=javascript:alert(4)>',
+      "javascript:alert(5)",
+      "data:text/html,<b>6</b>",
+      'https://evil.example/"><b>x</b>',
+      "http://ok.example/path?q=<i>y</i>",
+      "&lt;b&gt;&amp;",
+      "<!-- -->",
+      "</div></baton-widget>",
+      "{{7*7}} $" + "{alert(8)}", // a template placeholder, as text
+      "\u202eevil\u202c",
+      "'\"`",
+    ),
+    fc.string({ maxLength: 12 }),
+    fc.string({ unit: "grapheme", maxLength: 6 }),
+  );
+  const hostileText = fc
+    .array(fragment, { minLength: 1, maxLength: 5 })
+    .map((parts) => parts.join(" ").trim())
+    .filter((t) => t.length > 0 && !/\s{2,}|[\r\n]/.test(t));
+
+  it("whatever a visitor or an agent writes shows as text; only http(s) URLs from the team become links", async () => {
+    const page = await newPage();
+    const dialogs: string[] = [];
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await openChat(page);
+    await send(page, "Hello");
+    await expectAnswered(page, "Hello");
+    const { conversationId } = (await savedSession(page))!;
+    const fromAgent = fc.sample(hostileText, { numRuns: 10, seed: 1313 });
+    const fromVisitor = fc.sample(hostileText, { numRuns: 4, seed: 1314 });
+    for (const text of fromAgent) await sendAsAgent(conversationId, text);
+    for (const text of fromVisitor) {
+      await send(page, text);
+      await expectAnswered(page, text);
+    }
+    await expect.poll(async () => (await rows(page)).filter((r) => r.from === "agent").length, { timeout: 10_000 }).toBe(fromAgent.length);
+    const rendered = await page.evaluate(() => {
+      const root = document.querySelector("baton-widget")!.shadowRoot!;
+      const inBubbles = Array.from(root.querySelectorAll(".bubble *"));
+      return {
+        elements: inBubbles.map((el) => el.tagName.toLowerCase()),
+        hrefs: Array.from(root.querySelectorAll<HTMLAnchorElement>(".bubble a"), (a) => a.getAttribute("href") ?? ""),
+        agent: Array.from(root.querySelectorAll<HTMLElement>(".row.agent .bubble"), (b) => b.textContent ?? ""),
+        visitor: Array.from(root.querySelectorAll<HTMLElement>(".row.visitor .bubble"), (b) => b.textContent ?? ""),
+      };
+    });
+    // Inside message bubbles, the only elements ever are links, and only to http(s).
+    expect(new Set(rendered.elements)).toEqual(new Set(rendered.hrefs.length ? ["a"] : []));
+    for (const href of rendered.hrefs) expect(href).toMatch(/^https?:\/\//);
+    // The visitor's text is echoed exactly; the team's too, wherever it holds no URL to shorten.
+    expect(rendered.visitor.slice(-fromVisitor.length)).toEqual(fromVisitor);
+    fromAgent.forEach((text, i) => {
+      if (!/https?:\/\//.test(text)) expect(rendered.agent[i]).toBe(text);
+    });
+    expect(dialogs).toEqual([]);
   });
 });

@@ -10,6 +10,7 @@ export default async function setup(project: TestProject) {
   project.provide("fakeOpenAIUrl", fake.url);
   project.provide("fakeSlackUrl", slack.url);
   return async () => {
+    fake.server.closeAllConnections(); // a request left hanging on purpose must not hold the teardown
     await new Promise<void>((resolve) => fake.server.close(() => resolve()));
     await slack.close();
   };

@@ -7,8 +7,15 @@ import type { RoomFrame } from "../../protocol/frames";
 export const ADMIN = "test-admin";
 const BASE = "http://baton.test";
 
+/**
+ * A client address for one request. Each call comes from its own address unless the test names
+ * one, so the per-address budgets (adapters/rate-limits.ts) bind only the tests about them.
+ */
+export const someAddress = () => `198.51.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}:${crypto.randomUUID().slice(0, 8)}`;
+
 export function call(path: string, init: { method?: string; body?: unknown; token?: string; headers?: Record<string, string> } = {}) {
   const headers = new Headers(init.headers);
+  if (!headers.has("cf-connecting-ip")) headers.set("cf-connecting-ip", someAddress());
   if (init.token) headers.set("authorization", `Bearer ${init.token}`);
   let body: string | undefined;
   if (init.body !== undefined) {
@@ -69,7 +76,7 @@ export class Client {
 
   static async open(socketUrl: string, since?: number): Promise<Client> {
     const url = since === undefined ? socketUrl : `${socketUrl}&since=${since}`;
-    const response = await exports.default.fetch(new Request(BASE + url, { headers: { upgrade: "websocket" } }));
+    const response = await exports.default.fetch(new Request(BASE + url, { headers: { upgrade: "websocket", "cf-connecting-ip": someAddress() } }));
     if (response.status !== 101 || !response.webSocket) {
       throw new Error(`upgrade refused: ${response.status} ${await response.text()}`);
     }

@@ -19,9 +19,8 @@ export interface SlackCall {
 export const channelId = () => `C${crypto.randomUUID().replace(/-/g, "").slice(0, 10).toUpperCase()}`;
 
 /** A project, open around the clock, whose handoffs go to its own Slack channel (and not the dev outbox). */
-export async function slackProject(settings: Record<string, unknown> = {}): Promise<TestProject & { channel: string }> {
+export async function slackProject(settings: Record<string, unknown> = {}, channel = channelId()): Promise<TestProject & { channel: string }> {
   const project = await createProject({ settings: { businessHours: ALWAYS_OPEN, ...settings } });
-  const channel = channelId();
   await json(
     await call("/v1/channels/slack", { method: "PUT", token: project.secretKey, body: { botToken: "xoxb-test-token-0123456789", channelId: channel } }),
     200,

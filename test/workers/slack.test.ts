@@ -400,10 +400,12 @@ describe("delivery: rate limits, failures, bursts", () => {
   });
 
   it("100 handoffs opening at once in one channel: 100 alerts, in order, none twice, at Slack's pace", async () => {
+    // Five projects alerting into one shared channel (each stays under its own alert budget).
     const project = await slackProject();
+    const projects = [project, ...(await Promise.all(Array.from({ length: 4 }, () => slackProject({}, project.channel))))];
     await limitPosts(15); // the fake refuses a second post within 15 ms (a 429), as Slack does within a second
     try {
-      const jobs = Array.from({ length: 100 }, (_, n) => alertJob(project, n));
+      const jobs = Array.from({ length: 100 }, (_, n) => alertJob(projects[n % projects.length]!, n));
       // Each job arrives twice (a redelivery), in batches of ten as the queue sends them.
       for (let i = 0; i < 100; i += 10) await deliver([...jobs.slice(i, i + 10), ...jobs.slice(i, i + 10)]);
       const alerts = await waitForSlack(

@@ -11,6 +11,8 @@ import { PermanentError, RetryableError } from "../../adapters/errors";
 import { notificationJobSchema, type NotificationJob } from "../../protocol/jobs";
 import type { Env } from "../env";
 import { DELIVERERS } from "./channels";
+import { ALERTING_KINDS, takeAlert } from "../../adapters/alert-budget";
+import { alertBudget } from "../../adapters/config";
 
 async function markNotified(env: Env, job: NotificationJob): Promise<void> {
   const room = await getServerByName(env.ConversationRoom, job.conversationId);
@@ -20,6 +22,15 @@ async function markNotified(env: Env, job: NotificationJob): Promise<void> {
 async function recordFailure(env: Env, jobId: string | null, channel: string, error: string, payload: unknown): Promise<void> {
   await env.DB.prepare("INSERT INTO notification_failures (job_id, channel, error, payload, created_at) VALUES (?, ?, ?, ?, ?)")
     .bind(jobId, channel, error.slice(0, 1000), JSON.stringify(payload ?? null).slice(0, 100_000), new Date().toISOString())
+    .run();
+}
+
+/** A job over the alert budget: kept in the outbox table (marked throttled) for the record, sent nowhere. */
+async function recordThrottled(env: Env, job: NotificationJob): Promise<void> {
+  await env.DB.prepare(
+    "INSERT OR IGNORE INTO notifications (id, project_id, handoff_id, kind, channel, payload, created_at) VALUES (?, ?, ?, ?, 'outbox', ?, ?)",
+  )
+    .bind(job.id, job.projectId, job.handoffId, job.kind, JSON.stringify({ ...job, throttled: true }), new Date().toISOString())
     .run();
 }
 
@@ -66,8 +77,15 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
       message.ack();
       continue;
     }
+    const job = parsed.data;
+    // Over the project's alert budget, a flood is recorded but pages nobody (and nobody was notified).
+    if (ALERTING_KINDS.has(job.kind) && !(await takeAlert(env.DB, job, alertBudget(env), new Date()))) {
+      await recordThrottled(env, job);
+      message.ack();
+      continue;
+    }
     try {
-      const retry = await deliverJob(env, parsed.data, message.attempts);
+      const retry = await deliverJob(env, job, message.attempts);
       if (retry) message.retry({ delaySeconds: retry.retryAfterSeconds ?? backoffSeconds(message.attempts) });
       else message.ack();
     } catch (error) {

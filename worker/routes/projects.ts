@@ -5,11 +5,13 @@ import * as z from "zod";
 import { settingsSchema } from "../../domain/settings";
 import { ROLES } from "../../domain/handoff/handoff-types";
 import { requireAdmin, requireProjectAdmin } from "../auth";
+import { expiryFrom } from "../../adapters/access";
+import { agentTokenTtlDays } from "../../adapters/config";
 import { randomToken, sha256Hex } from "../../adapters/crypto";
 import { insertAgent, insertProject, listAgents, updateAgent } from "../../adapters/db";
 import type { Env } from "../env";
 import { ApiError } from "../../adapters/errors";
-import { parseBody } from "../errors";
+import { parseBody, requireStorableSettings } from "../errors";
 
 const origin = z
   .string()
@@ -41,6 +43,7 @@ export const projectRoutes = new Hono<{ Bindings: Env }>()
   .post("/projects", async (c) => {
     await requireAdmin(c);
     const body = await parseBody(c, newProject);
+    requireStorableSettings(body.settings, "settings.");
     const projectId = randomToken("prj_", 12);
     const projectKey = randomToken("pk_", 18);
     const secretKey = randomToken("sk_", 32);
@@ -76,11 +79,13 @@ export const projectRoutes = new Hono<{ Bindings: Env }>()
     const body = await parseBody(c, newAgent);
     const agentId = randomToken("agt_", 12);
     const agentToken = randomToken("at_", 32);
+    const now = new Date();
+    const expiresAt = expiryFrom(now, agentTokenTtlDays(c.env));
     try {
-      await insertAgent(c.env.DB, { id: agentId, projectId: project.id, ...body, tokenHash: await sha256Hex(agentToken), now: new Date().toISOString() });
+      await insertAgent(c.env.DB, { id: agentId, projectId: project.id, ...body, tokenHash: await sha256Hex(agentToken), now: now.toISOString(), expiresAt });
     } catch (error) {
       if (String(error).includes("UNIQUE")) throw new ApiError(409, "agent_exists", `An agent with email ${body.email} already exists.`);
       throw error;
     }
-    return c.json({ agentId, agentToken }, 201);
+    return c.json({ agentId, agentToken, expiresAt }, 201);
   });

@@ -1,12 +1,13 @@
 // A project's settings, read and replaced by the owner (secret key) or an admin (agent token; any
 // other role is a 403). PUT replaces the whole document: fields left out take their defaults;
-// unknown fields and out-of-range values are a 400 that names the field. Rooms pick up changes
+// unknown fields and out-of-range values are a 400 that names the field, and so is a document
+// heavier than storage takes (MAX_SETTINGS_BYTES, naming its heaviest field). Rooms pick up changes
 // within 30 seconds.
 import { Hono } from "hono";
 import { settingsSchema } from "../../domain/settings";
 import { requireProjectAdmin } from "../auth";
 import type { Env } from "../env";
-import { parseBody } from "../errors";
+import { parseBody, requireStorableSettings } from "../errors";
 
 export const settingsRoutes = new Hono<{ Bindings: Env }>()
   .get("/settings", async (c) => {
@@ -16,6 +17,7 @@ export const settingsRoutes = new Hono<{ Bindings: Env }>()
   .put("/settings", async (c) => {
     const { project } = await requireProjectAdmin(c, "manage_settings");
     const settings = await parseBody(c, settingsSchema);
+    requireStorableSettings(settings);
     await c.env.DB.prepare("UPDATE projects SET settings = ? WHERE id = ?").bind(JSON.stringify(settings), project.id).run();
     return c.json({ settings });
   });

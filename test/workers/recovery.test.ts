@@ -1,0 +1,133 @@
+// No reply lost to a crash: a visitor message is committed with the turn it is owed, and a room
+// reset between that commit and the bot's turn answers it when it starts again (or its alarm
+// rings, or the visitor resends), exactly once. The crash is made exact: the room's own
+// transition and commit run, then the object is reset before any effect does.
+import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { transition } from "../../domain/room/transition";
+import type { RoomFrame } from "../../protocol/frames";
+import { agentSession, Client, createAgent, createProject, startConversation } from "./helpers";
+
+const knowledgeBase = [{ question: "Do you offer a free trial?", answer: "Yes — every plan starts with a 14-day free trial.", keywords: ["trial"] }];
+const room = (conversationId: string) => env.ConversationRoom.getByName(conversationId);
+
+/** Commits visitor messages exactly as the room would, arms its alarm, runs none of their effects, and resets the object. */
+async function crashAfterCommit(conversationId: string, ...messages: Array<[clientId: string, text: string]>): Promise<number> {
+  const seq = await runInDurableObject(room(conversationId), async (instance) => {
+    const shell = instance as unknown as {
+      store: { loadState(): any; commitEffects(...args: unknown[]): number };
+      roomSettings: { get(): Promise<any> };
+      alarmClock: { arm(): Promise<void> };
+    };
+    const settings = await shell.roomSettings.get();
+    for (const [clientId, text] of messages) {
+      const ctx = {
+        now: new Date(),
+        newId: (p: string) => `${p}${crypto.randomUUID()}`,
+        settings,
+        hasChannel: true,
+        agentsOnline: 0,
+        engineWritesReplies: false,
+        transcript: [],
+      };
+      const { state: next, effects } = transition(shell.store.loadState(), { type: "visitor.message", clientId, text }, ctx);
+      expect(effects.map((e) => e.type)).toContain("analyze");
+      shell.store.commitEffects(next, effects, undefined, null);
+    }
+    await shell.alarmClock.arm();
+    return shell.store.loadState().lastSeq as number;
+  });
+  await abortAllDurableObjects();
+  return seq;
+}
+
+async function transcriptOf(conversationId: string, agentToken: string) {
+  const agent = await Client.open((await agentSession(conversationId, agentToken)).socketUrl, 0);
+  const welcome = await agent.waitFor((f) => f.find((x): x is Extract<RoomFrame, { type: "welcome" }> => x.type === "welcome"));
+  await agent.waitFor((f) => (f.filter((x) => "seq" in x).length >= welcome.lastSeq ? true : undefined), "replay");
+  agent.close();
+  return agent.messages();
+}
+
+async function setup() {
+  const project = await createProject({ settings: { knowledgeBase } });
+  const agent = await createAgent(project);
+  const conversation = await startConversation(project);
+  return { project, agent, ...conversation };
+}
+
+describe("a crash between a visitor's message and the bot's reply", () => {
+  it("the room answers it when it starts again, exactly once", async () => {
+    const { conversationId, socketUrl, agent } = await setup();
+    const seq = await crashAfterCommit(conversationId, ["lost-1", "Do you offer a free trial?"]);
+    const visitor = await Client.open(socketUrl, seq); // the visitor reconnects; the room starts again
+    const reply = await visitor.waitForMessage((m) => m.from === "bot" && m.seq > seq, "the owed reply");
+    expect(reply.text).toContain("14-day free trial");
+    // Waking it again (its alarm, another reset, another socket) adds nothing.
+    await runDurableObjectAlarm(room(conversationId));
+    await abortAllDurableObjects();
+    await runDurableObjectAlarm(room(conversationId));
+    const messages = await transcriptOf(conversationId, agent.agentToken);
+    expect(messages.map((m) => m.from)).toEqual(["visitor", "bot"]);
+  });
+
+  it("its alarm alone, with nobody reconnecting, brings the answer", async () => {
+    const { conversationId, agent } = await setup();
+    const seq = await crashAfterCommit(conversationId, ["lost-2", "Do you offer a free trial?"]);
+    expect(await runDurableObjectAlarm(room(conversationId))).toBe(true); // the owed turn's deadline was armed with the commit
+    for (let i = 0; i < 50; i++) {
+      const messages = await transcriptOf(conversationId, agent.agentToken);
+      if (messages.some((m) => m.from === "bot" && m.seq > seq)) return expect(messages.map((m) => m.from)).toEqual(["visitor", "bot"]);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error("the owed turn was never answered");
+  });
+
+  it("the visitor's resend of the same clientId gets the stored message and the reply, and nothing is stored twice", async () => {
+    const { conversationId, socketUrl, agent } = await setup();
+    const seq = await crashAfterCommit(conversationId, ["lost-3", "Do you offer a free trial?"]);
+    // The widget never saw its ack: it reconnects from before the message and resends it.
+    const visitor = await Client.open(socketUrl, seq - 1);
+    visitor.send({ type: "visitor.message", clientId: "lost-3", text: "Do you offer a free trial?" });
+    await visitor.waitFor((f) => (f.filter((x) => x.type === "message" && x.clientId === "lost-3").length >= 2 ? true : undefined), "replay and resend ack");
+    const reply = await visitor.waitForMessage((m) => m.from === "bot" && m.seq > seq, "the reply");
+    expect(reply.text).toContain("14-day free trial");
+    expect(
+      visitor
+        .messages()
+        .filter((m) => m.clientId === "lost-3")
+        .every((m) => m.seq === seq),
+    ).toBe(true);
+    const messages = await transcriptOf(conversationId, agent.agentToken);
+    expect(messages.map((m) => m.from)).toEqual(["visitor", "bot"]);
+  });
+
+  it("several turns left owed are all answered, in order, each once", async () => {
+    const { conversationId, socketUrl, agent } = await setup();
+    const last = await crashAfterCommit(conversationId, ["a", "Do you offer a free trial?"], ["b", "What is the airspeed of a swallow?"]);
+    const visitor = await Client.open(socketUrl, last);
+    await visitor.waitFor((f) => (f.filter((x) => x.type === "message" && x.from === "bot").length >= 2 ? true : undefined), "two replies");
+    const messages = await transcriptOf(conversationId, agent.agentToken);
+    expect(messages.map((m) => m.from)).toEqual(["visitor", "visitor", "bot", "bot"]);
+    expect(messages[2]!.text).toContain("14-day free trial");
+    expect(messages[3]!.text).toMatch(/not sure/i);
+    await runInDurableObject(room(conversationId), async (instance) => {
+      expect((instance as unknown as { store: { owedTurns(): unknown[] } }).store.owedTurns()).toEqual([]);
+    });
+  });
+});
+
+describe("owed turns in a healthy room", () => {
+  it("every answered message leaves no owed turn behind", async () => {
+    const { conversationId, socketUrl } = await setup();
+    const visitor = await Client.open(socketUrl);
+    for (const [i, text] of ["Do you offer a free trial?", "hmm", "ok"].entries()) {
+      visitor.send({ type: "visitor.message", clientId: `m${i}`, text });
+      const mine = await visitor.waitForMessage((m) => m.clientId === `m${i}`);
+      await visitor.waitForMessage((m) => m.from === "bot" && m.seq > mine.seq);
+    }
+    await runInDurableObject(room(conversationId), async (instance) => {
+      expect((instance as unknown as { store: { owedTurns(): unknown[] } }).store.owedTurns()).toEqual([]);
+    });
+  });
+});
