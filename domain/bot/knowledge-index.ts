@@ -72,8 +72,9 @@ export class KnowledgeIndex {
       processTerm: (term) => conceptOf(term),
       searchOptions: {
         boost: BOOST,
-        // Typos in longer words ("integratoin", "secuirty"); short words must match exactly.
-        fuzzy: (term) => (term.length >= 6 ? 0.2 : false),
+        // Typos in longer words ("integratoin", "secuirty"); short words and words the knowledge
+        // base already uses must match exactly (fuzzy search is the costly part of a query).
+        fuzzy: (term) => (term.length >= 6 && !this.documentFrequency.has(term) ? 0.2 : false),
         weights: { fuzzy: 0.6, prefix: 0.3 },
         combineWith: "OR",
       },

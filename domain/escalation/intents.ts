@@ -330,7 +330,9 @@ export function maxPriority(a: Priority, b: Priority): Priority {
  * `refundLimitUsd` is always sensitive and suggests a manager, even if no category keyword matched.
  */
 export function detectCategory(text: string, categories: readonly Category[], refundLimitUsd: number): CategoryMatch | null {
-  const hits = categories.flatMap((c) => {
+  // One test over every category's keywords first: most messages match none of them.
+  const any = findPhrase(text, allKeywords(categories)) !== null;
+  const hits = (any ? categories : []).flatMap((c) => {
     const hit = findPhrase(text, c.keywords);
     return hit ? [{ category: c, keyword: hit.phrase }] : [];
   });
@@ -364,6 +366,18 @@ export function detectCategory(text: string, categories: readonly Category[], re
   if (refund && over) reasons.push(`refund_over_limit:${refund.amount}>${refundLimitUsd}`);
   const alsoMatched = ranked.slice(1).map((h) => h.category.id);
   return { ...base, reasons, alsoMatched };
+}
+
+const keywordLists = new WeakMap<readonly Category[], string[]>();
+
+/** Every keyword of every category, as one list kept with the settings (so its matcher compiles once). */
+function allKeywords(categories: readonly Category[]): string[] {
+  let list = keywordLists.get(categories);
+  if (!list) {
+    list = categories.flatMap((c) => c.keywords);
+    keywordLists.set(categories, list);
+  }
+  return list;
 }
 
 function kindRank(kind: CategoryKind): number {
