@@ -69,7 +69,7 @@ export async function insertAgent(db: D1Database, a: Agent & { tokenHash: string
 
 export async function findAgentByTokenHash(db: D1Database, tokenHash: string): Promise<Agent | null> {
   const row = await db
-    .prepare("SELECT id, project_id, name, email, role FROM agents WHERE token_hash = ?")
+    .prepare("SELECT id, project_id, name, email, role FROM agents WHERE token_hash = ? AND disabled_at IS NULL")
     .bind(tokenHash)
     .first<{ id: string; project_id: string; name: string; email: string; role: string }>();
   return row ? { id: row.id, projectId: row.project_id, name: row.name, email: row.email, role: row.role } : null;

@@ -12,6 +12,8 @@ import { handoffActionRoutes } from "./routes/handoff-actions";
 import { handoffRoutes } from "./routes/handoffs";
 import { settingsRoutes } from "./routes/settings";
 import { projectRoutes } from "./routes/projects";
+import { agentRoutes } from "./routes/agents";
+import { agentPageRoutes } from "./routes/agent-pages";
 
 export { ConversationRoom } from "../durable-objects/conversation-room";
 
@@ -27,6 +29,8 @@ app.route("/v1", settingsRoutes);
 app.route("/v1", handoffRoutes);
 app.route("/v1", handoffActionRoutes);
 app.route("/v1", auditRoutes);
+app.route("/v1", agentRoutes);
+app.route("/", agentPageRoutes);
 app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 app.onError((error, c) => errorResponse(c, error));
 

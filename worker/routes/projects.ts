@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { settingsSchema } from "../../domain/settings";
-import { requireAdmin, requireProject } from "../auth";
+import { requireAdmin, requireProjectAdmin } from "../auth";
 import { randomToken, sha256Hex } from "../../adapters/crypto";
 import { insertAgent, insertProject } from "../../adapters/db";
 import type { Env } from "../env";
@@ -49,7 +49,7 @@ export const projectRoutes = new Hono<{ Bindings: Env }>()
     return c.json({ projectId, projectKey, secretKey }, 201);
   })
   .post("/agents", async (c) => {
-    const project = await requireProject(c);
+    const { project } = await requireProjectAdmin(c);
     const body = await parseBody(c, newAgent);
     const agentId = randomToken("agt_", 12);
     const agentToken = randomToken("at_", 32);
