@@ -189,9 +189,12 @@ export async function findHandoff(db: D1Database, projectId: string, id: string)
   return row ? toHandoff(row) : null;
 }
 
-export async function listHandoffs(db: D1Database, projectId: string, status: string | undefined, limit: number): Promise<HandoffRow[]> {
-  const query = status
-    ? db.prepare("SELECT * FROM handoffs WHERE project_id = ? AND status = ? ORDER BY created_at DESC LIMIT ?").bind(projectId, status, limit)
+/** The project's handoffs, newest first; with `statuses`, only those in one of them. */
+export async function listHandoffs(db: D1Database, projectId: string, statuses: readonly string[] | undefined, limit: number): Promise<HandoffRow[]> {
+  const query = statuses?.length
+    ? db
+        .prepare(`SELECT * FROM handoffs WHERE project_id = ? AND status IN (${statuses.map(() => "?").join(", ")}) ORDER BY created_at DESC LIMIT ?`)
+        .bind(projectId, ...statuses, limit)
     : db.prepare("SELECT * FROM handoffs WHERE project_id = ? ORDER BY created_at DESC LIMIT ?").bind(projectId, limit);
   const { results } = await query.all<Record<string, unknown>>();
   return results.map(toHandoff);

@@ -1,7 +1,9 @@
-// A project's settings: how the bot presents itself, the knowledge it answers from, and the
-// handoff rules (domain/escalation/escalation-settings.ts). Validated with zod at every edge; every field has
-// a default that works, and unknown fields are refused.
+// A project's settings: how the bot presents itself, the knowledge it answers from, the handoff
+// rules (domain/escalation/escalation-settings.ts) and the desk's templates and SLA targets
+// (domain/desk/desk-settings.ts). Validated with zod at every edge; every field has a default that
+// works, and unknown fields are refused.
 import { z } from "zod";
+import { deskSettingsSchema } from "./desk/desk-settings";
 import { escalationSettingsSchema } from "./escalation/escalation-settings";
 
 export const knowledgeEntrySchema = z
@@ -20,6 +22,7 @@ export const settingsSchema = z
     greeting: z.string().trim().min(1).max(500).default("Hi! Ask me anything — and if you'd rather talk to a person, just say so."),
     knowledgeBase: z.array(knowledgeEntrySchema).max(500).default([]),
     ...escalationSettingsSchema.shape,
+    ...deskSettingsSchema.shape,
   })
   .strict();
 

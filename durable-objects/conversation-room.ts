@@ -9,13 +9,15 @@ import { engineFor } from "../adapters/llm/openai";
 import { timersFor } from "../domain/handoff/timers";
 import type { Agent } from "../domain/handoff/handoff-types";
 import type { HandoffCommand } from "../domain/handoff/machine";
-import { frameOf, handoffFrame, welcomeFrame } from "../domain/room/room-messages";
+import { frameOf, handoffFrame, packetFrame, welcomeFrame } from "../domain/room/room-messages";
+import { typingRelay } from "../domain/room/typing";
 import type { CommandOutcome, Effect, NewRoom, RoomContext, RoomEvent } from "../domain/room/room-types";
 import { createRoom, transition } from "../domain/room/transition";
 import type { Settings } from "../domain/settings";
 import type { StoredMessage } from "../domain/transcript";
 import { CloseCode, type RoomFrame } from "../protocol/frames";
 import type { Env } from "../worker/env";
+import { DeskPresence } from "./desk-presence";
 import { askEngine } from "./engine-turns";
 import { RoomSettings } from "./room-settings";
 import { authorKey, RoomStorage } from "./room-storage";
@@ -31,6 +33,7 @@ export class ConversationRoom extends Server<Env> {
   static override options = { hibernate: true };
   private store!: RoomStorage;
   private roomSettings!: RoomSettings;
+  private desk!: DeskPresence;
   private engine!: BotEngine;
   /** What the alarm was last set to by this instance (undefined after a wake: set it once). */
   private armedFor: number | null | undefined;
@@ -38,6 +41,7 @@ export class ConversationRoom extends Server<Env> {
   override onStart(): void {
     this.store = new RoomStorage(this.ctx.storage);
     this.roomSettings = new RoomSettings(this.store, this.env.DB);
+    this.desk = new DeskPresence(this.store, this.env);
     this.engine = engineFor(this.env);
   }
 
@@ -92,6 +96,7 @@ export class ConversationRoom extends Server<Env> {
     this.sendTo(connection, welcomeFrame(state, role, this.roomSettings.peek()));
     for (const message of this.store.messagesSince(since, role === "agent")) this.sendTo(connection, frameOf(message));
     if (state.handoff) this.sendTo(connection, handoffFrame(state.handoff));
+    if (state.handoff && role === "agent") this.sendTo(connection, packetFrame(state.handoff));
     if (role === "visitor" && state.handoff?.visitorLeftAt) await this.dispatch({ type: "visitor.presence", present: true });
   }
 
@@ -112,6 +117,11 @@ export class ConversationRoom extends Server<Env> {
     }
     const frame = admitted.frame;
     if (frame.type === "ping") return this.sendTo(connection, { type: "pong" });
+    if (frame.type === "visitor.typing" || frame.type === "agent.typing") {
+      const relay = typingRelay(this.store.loadState(), socket.role, frame.typing, socket.agent);
+      for (const c of relay ? this.getConnections(relay.to === "visitor" ? "visitor" : "agent") : []) if (c.id !== connection.id) this.sendTo(c, relay!.frame);
+      return;
+    }
     const author = frame.type === "visitor.message" ? undefined : socket.agent;
     if (frame.clientId !== undefined) {
       const from = frame.type === "visitor.message" ? "visitor" : "agent";
@@ -133,12 +143,15 @@ export class ConversationRoom extends Server<Env> {
   /** Loads state, runs the domain transition, commits, then performs the effects. */
   private async dispatch(event: RoomEvent): Promise<CommandOutcome | undefined> {
     const settings = await this.roomSettings.get();
-    const state = this.store.loadState(); // read after the await: another event may have run meanwhile
+    // Whether agents are at their desks decides live or capture: refreshed (cached) only where a handoff may open.
+    if (event.type === "visitor.analyzed" || event.type === "handoff.manual") await this.desk.refresh();
+    const state = this.store.loadState(); // read after the awaits: another event may have run meanwhile
     if (!state) return undefined;
     const { state: next, effects, outcome } = transition(state, event, this.context(settings));
     if (next === state && effects.length === 0) return outcome; // a no-op event: nothing to commit
     const appended = effects.flatMap((e) => (e.type === "append" ? [e.message] : []));
-    const syncs = effects.flatMap((e) => (e.type === "sync" ? [e.op] : []));
+    // The desk's events go after this commit's D1 rows and jobs (each keeps its own order): readers of D1 never wait on the desk.
+    const syncs = effects.flatMap((e) => (e.type === "sync" ? [e.op] : [])).sort((a, b) => Number(a.kind === "desk") - Number(b.kind === "desk"));
     // Timers are rows derived from the handoff, rewritten with every commit; one alarm serves them all.
     const timers = next.handoff ? timersFor(next.handoff, settings) : state.handoff ? [] : undefined; // untouched without a handoff
     this.store.commit(next, appended, syncs, timers);
@@ -157,7 +170,7 @@ export class ConversationRoom extends Server<Env> {
       newId: (prefix) => randomToken(prefix, 12),
       settings,
       hasChannel: this.env.BATON_ENV !== "production",
-      agentsOnline: [...this.getConnections("agent")].length,
+      agentsOnline: Math.max([...this.getConnections("agent")].length, this.desk.available()),
       engineWritesReplies: this.engine !== rulesEngine,
       // Read only if the rules ask for it (a packet, a resource pick): most messages never do.
       get transcript() {

@@ -8,7 +8,7 @@ import { takeToken, type Bucket, type RateLimit } from "../domain/room/rate-limi
 import { CloseCode, decodeClientFrame, type ClientFrame, type ErrorFrame } from "../protocol/frames";
 import type { SocketState } from "./socket-claims";
 
-type MessageFrameIn = Exclude<ClientFrame, { type: "ping" }>;
+type MessageFrameIn = Exclude<ClientFrame, { type: "ping" | "visitor.typing" | "agent.typing" }>;
 
 /** The room event for a visitor or agent frame (`agent` is the socket's verified agent). */
 export function eventForFrame(frame: MessageFrameIn, agent: Author | undefined): RoomEvent {

@@ -1,5 +1,5 @@
 // The room's writes to the outside world, executed from its durable sync outbox in commit order:
-// the audit row first, then D1 rows, then queue jobs. Each op is idempotent, so a retry after a
+// the audit row first, then D1 rows, the desk's event, then queue jobs. Each op is idempotent, so a retry after a
 // partial failure never writes twice.
 import { insertDecision, insertTicket, setTicketEmail, upsertHandoff } from "../adapters/db";
 import type { SyncOp } from "../domain/room/room-types";
@@ -21,6 +21,9 @@ export async function performSync(env: Env, op: SyncOp): Promise<void> {
     case "enqueue":
       await env.NOTIFICATIONS.send(op.job);
       return;
+    case "desk":
+      // The inbox stores each event id once, so a retry after a lost answer does not double it.
+      return env.ProjectInbox.getByName(op.projectId).publish(op.event);
   }
 }
 

@@ -14,8 +14,10 @@ import { settingsRoutes } from "./routes/settings";
 import { projectRoutes } from "./routes/projects";
 import { agentRoutes } from "./routes/agents";
 import { agentPageRoutes } from "./routes/agent-pages";
+import { deskRoutes } from "./routes/desk";
 
 export { ConversationRoom } from "../durable-objects/conversation-room";
+export { ProjectInbox } from "../durable-objects/project-inbox";
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -30,6 +32,7 @@ app.route("/v1", handoffRoutes);
 app.route("/v1", handoffActionRoutes);
 app.route("/v1", auditRoutes);
 app.route("/v1", agentRoutes);
+app.route("/v1", deskRoutes);
 app.route("/", agentPageRoutes);
 app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 app.onError((error, c) => errorResponse(c, error));
