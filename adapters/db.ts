@@ -315,15 +315,23 @@ export async function metricRows(db: D1Database, projectId: string, from: string
     .all<{ created_at: string }>();
   const handoffs = await db
     .prepare(
-      "SELECT created_at, status, first_human_reply_at, resolved_at, satisfaction FROM handoffs WHERE project_id = ? AND created_at >= ? AND created_at < ?",
+      "SELECT created_at, status, claimed_at, first_human_reply_at, resolved_at, satisfaction FROM handoffs WHERE project_id = ? AND created_at >= ? AND created_at < ?",
     )
     .bind(projectId, from, to)
-    .all<{ created_at: string; status: string; first_human_reply_at: string | null; resolved_at: string | null; satisfaction: number | null }>();
+    .all<{
+      created_at: string;
+      status: string;
+      claimed_at: string | null;
+      first_human_reply_at: string | null;
+      resolved_at: string | null;
+      satisfaction: number | null;
+    }>();
   return {
     conversations: conversations.results.map((r) => ({ createdAt: r.created_at })),
     handoffs: handoffs.results.map((r) => ({
       createdAt: r.created_at,
       status: r.status,
+      ...(r.claimed_at ? { claimedAt: r.claimed_at } : {}),
       ...(r.first_human_reply_at ? { firstHumanReplyAt: r.first_human_reply_at } : {}),
       ...(r.resolved_at ? { resolvedAt: r.resolved_at } : {}),
       ...(r.satisfaction !== null ? { satisfaction: r.satisfaction } : {}),

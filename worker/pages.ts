@@ -40,6 +40,7 @@ export function appShell(boot: BootData): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Baton desk</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/app/app.css">
 <script type="module" src="/app/main.js"></script>
 </head>
@@ -61,6 +62,7 @@ export function messagePage(title: string, paragraphs: readonly string[], link?:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · Baton</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/app/app.css">
 </head>
 <body class="message-page">
