@@ -118,9 +118,8 @@ export class ConversationRoom extends Server<Env> {
     const frame = admitted.frame;
     if (frame.type === "ping") return this.sendTo(connection, { type: "pong" });
     if (frame.type === "visitor.typing" || frame.type === "agent.typing") {
-      const relay = typingRelay(this.store.loadState(), socket.role, frame.typing, socket.agent);
-      for (const c of relay ? this.getConnections(relay.to === "visitor" ? "visitor" : "agent") : []) if (c.id !== connection.id) this.sendTo(c, relay!.frame);
-      return;
+      const relay = typingRelay(this.store.loadState(), socket.role, frame.typing, socket.agent); // relayed, never stored
+      return relay ? void [...this.getConnections(relay.to === "visitor" ? "visitor" : "agent")].map((c) => this.sendTo(c, relay.frame)) : undefined;
     }
     const author = frame.type === "visitor.message" ? undefined : socket.agent;
     if (frame.clientId !== undefined) {

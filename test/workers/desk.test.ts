@@ -260,3 +260,47 @@ describe("the desk's settings", () => {
     }
   });
 });
+
+describe("typing indicators", () => {
+  it("the visitor's reach the agents; the claimer's reach the visitor; nobody else's do", async () => {
+    const project = await createProject({ settings });
+    const ana = await createAgent(project, "Ana Agent");
+    const bob = await createAgent(project, "Bob Agent");
+    const { conversationId, visitor, handoffId } = await askForPerson(project);
+    const session = (token: string) =>
+      call(`/v1/conversations/${conversationId}/agent-session`, { method: "POST", token, body: {} }).then((r) => json<{ socketUrl: string }>(r, 200));
+    const anaSocket = await Client.open((await session(ana.agentToken)).socketUrl);
+    const bobSocket = await Client.open((await session(bob.agentToken)).socketUrl);
+    visitor.send({ type: "visitor.typing", typing: true });
+    await anaSocket.waitFor((f) => f.find((x) => x.type === "typing" && x.from === "visitor" && x.typing), "visitor typing at Ana's");
+    await bobSocket.waitFor((f) => f.find((x) => x.type === "typing" && x.from === "visitor"), "visitor typing at Bob's");
+
+    bobSocket.send({ type: "agent.typing", typing: true }); // not the claimer: goes nowhere
+    await json(await post(`/v1/handoffs/${handoffId}/claim`, ana.agentToken), 200);
+    anaSocket.send({ type: "agent.typing", typing: true });
+    const typing = await visitor.waitFor((f) => f.find((x) => x.type === "typing"), "Ana typing at the visitor's");
+    expect(typing).toEqual({ type: "typing", from: "agent", typing: true, author: { id: ana.agentId, name: "Ana Agent" } });
+    expect(visitor.frames.filter((f) => f.type === "typing")).toHaveLength(1);
+    // Never stored: the transcript has no trace of it.
+    const detail = await json(await call(`/v1/handoffs/${handoffId}`, { token: ana.agentToken }), 200);
+    expect(JSON.stringify(detail.transcript)).not.toContain("typing");
+    anaSocket.send({ type: "agent.typing", typing: "yes" });
+    await anaSocket.waitForError("invalid_frame");
+  });
+
+  it("an agent socket gets the packet on connect", async () => {
+    const project = await createProject({ settings });
+    const ana = await createAgent(project, "Ana Agent");
+    const { conversationId, handoffId } = await askForPerson(project);
+    const socket = await Client.open(
+      (
+        await json<{ socketUrl: string }>(
+          await call(`/v1/conversations/${conversationId}/agent-session`, { method: "POST", token: ana.agentToken, body: {} }),
+          200,
+        )
+      ).socketUrl,
+    );
+    const packet = await socket.waitFor((f) => f.find((x): x is Extract<RoomFrame, { type: "packet" }> => x.type === "packet"), "packet");
+    expect(packet).toMatchObject({ handoffId, packet: { trigger: "explicit_request", suggestedReply: expect.any(String) } });
+  });
+});
