@@ -196,7 +196,12 @@ export function startChat(config: WidgetConfig): void {
           case "typing":
             clearTimeout(agentTypingClear);
             agentTyping = frame.typing ? frame.name : undefined;
-            if (frame.typing) agentTypingClear = setTimeout(() => ((agentTyping = undefined), render()), AGENT_TYPING_MS);
+            if (frame.typing) {
+              agentTypingClear = setTimeout(() => {
+                agentTyping = undefined;
+                render();
+              }, AGENT_TYPING_MS);
+            }
             return render();
           case "message": {
             if (frame.from === "agent") agentTyping = undefined;

@@ -304,3 +304,29 @@ describe("typing indicators", () => {
     expect(packet).toMatchObject({ handoffId, packet: { trigger: "explicit_request", suggestedReply: expect.any(String) } });
   });
 });
+
+describe("the desk's metrics", () => {
+  it("default to the last 7 days, for agents and the owner alike, with a series and the time to first action", async () => {
+    const project = await createProject({ settings });
+    const ana = await createAgent(project, "Ana Agent");
+    const { handoffId } = await askForPerson(project);
+    await json(await post(`/v1/handoffs/${handoffId}/claim`, ana.agentToken), 200);
+    await json(await post(`/v1/handoffs/${handoffId}/messages`, ana.agentToken, { text: "Hi!", clientId: "m1" }), 200);
+    await expect.poll(async () => (await json(await call("/v1/metrics", { token: ana.agentToken }), 200)).metrics.firstActionSeconds.count).toBe(1);
+    for (const token of [ana.agentToken, project.secretKey]) {
+      const body = await json(await call("/v1/metrics", { token }), 200);
+      expect(Date.parse(body.to) - Date.parse(body.from)).toBe(7 * 86_400_000);
+      expect(Math.abs(Date.parse(body.to) - Date.now())).toBeLessThan(60_000);
+      expect(body.bucket).toBe("day");
+      expect(body.metrics).toMatchObject({ conversations: 1, handoffs: 1, firstReplySeconds: { count: 1 }, firstActionSeconds: { count: 1 } });
+      expect(body.series.reduce((n: number, p: { handoffs: number }) => n + p.handoffs, 0)).toBe(1);
+    }
+    const day = await json(await call(`/v1/metrics?to=${encodeURIComponent(new Date().toISOString())}&from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}`, { token: ana.agentToken }), 200);
+    expect(day.bucket).toBe("hour");
+    expect(day.series.length).toBeGreaterThanOrEqual(24);
+    for (const query of ["?from=yesterday", "?bucket=minute", `?from=${new Date(Date.now() - 30 * 86_400_000).toISOString()}&bucket=hour`, `?from=${new Date().toISOString()}&to=2000-01-01`]) {
+      expect((await json(await call(`/v1/metrics${query}`, { token: ana.agentToken }), 400)).error.code).toBe("invalid_query");
+    }
+    expect((await call("/v1/metrics")).status).toBe(401);
+  });
+});
