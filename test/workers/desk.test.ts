@@ -321,10 +321,20 @@ describe("the desk's metrics", () => {
       expect(body.metrics).toMatchObject({ conversations: 1, handoffs: 1, firstReplySeconds: { count: 1 }, firstActionSeconds: { count: 1 } });
       expect(body.series.reduce((n: number, p: { handoffs: number }) => n + p.handoffs, 0)).toBe(1);
     }
-    const day = await json(await call(`/v1/metrics?to=${encodeURIComponent(new Date().toISOString())}&from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}`, { token: ana.agentToken }), 200);
+    const day = await json(
+      await call(`/v1/metrics?to=${encodeURIComponent(new Date().toISOString())}&from=${encodeURIComponent(new Date(Date.now() - 86_400_000).toISOString())}`, {
+        token: ana.agentToken,
+      }),
+      200,
+    );
     expect(day.bucket).toBe("hour");
     expect(day.series.length).toBeGreaterThanOrEqual(24);
-    for (const query of ["?from=yesterday", "?bucket=minute", `?from=${new Date(Date.now() - 30 * 86_400_000).toISOString()}&bucket=hour`, `?from=${new Date().toISOString()}&to=2000-01-01`]) {
+    for (const query of [
+      "?from=yesterday",
+      "?bucket=minute",
+      `?from=${new Date(Date.now() - 30 * 86_400_000).toISOString()}&bucket=hour`,
+      `?from=${new Date().toISOString()}&to=2000-01-01`,
+    ]) {
       expect((await json(await call(`/v1/metrics${query}`, { token: ana.agentToken }), 400)).error.code).toBe("invalid_query");
     }
     expect((await call("/v1/metrics")).status).toBe(401);
