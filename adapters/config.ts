@@ -20,6 +20,23 @@ export interface ConfigVars {
   OPENAI_MODEL?: string;
   /** Milliseconds an LLM call may take before the rules engine answers instead (default 5000). */
   LLM_TIMEOUT_MS?: string;
+  /** Key for secrets stored in D1 (Slack bot tokens…); TOKEN_SECRET when unset. */
+  SECRETS_KEY?: string;
+  /** Single-workspace Slack from configuration (every project without its own install uses it). */
+  SLACK_BOT_TOKEN?: string;
+  /** Verifies /slack/interactions and /slack/events; without it both endpoints refuse. */
+  SLACK_SIGNING_SECRET?: string;
+  /** The channel alerts go to (single-workspace mode). */
+  SLACK_CHANNEL_ID?: string;
+  /** Slack's Web API base (default https://slack.com/api/): point it at a fake or a proxy. */
+  SLACK_API_URL?: string;
+  /** Per-project install through OAuth v2 (`GET /slack/install`). */
+  SLACK_CLIENT_ID?: string;
+  SLACK_CLIENT_SECRET?: string;
+  /** Slack's authorize page (default https://slack.com/oauth/v2/authorize). */
+  SLACK_OAUTH_URL?: string;
+  /** Milliseconds between two posts to one Slack channel (default 1000: Slack's one message a second). */
+  SLACK_POST_INTERVAL_MS?: string;
   /** Where Baton is reachable (`https://baton.example.com`): the base of links in Slack, email and the desk. */
   PUBLIC_URL?: string;
 }
@@ -29,6 +46,11 @@ const DEV_TOKEN_SECRET = "baton-dev-token-secret-not-for-production";
 
 export function isDevelopment(env: ConfigVars): boolean {
   return env.BATON_ENV === "development";
+}
+
+/** Anywhere but a deployment: `npm start` and the test runs. The dev outbox exists only here. */
+export function isDevelopmentLike(env: ConfigVars): boolean {
+  return env.BATON_ENV === "development" || env.BATON_ENV === "test";
 }
 
 function required(env: ConfigVars, value: string | undefined, devDefault: string, name: string): string {

@@ -4,6 +4,7 @@ import type { Settings } from "../domain/settings";
 import { parseStoredSettings } from "../domain/settings";
 import type { PageInfo, VisitorInfo } from "../domain/transcript";
 import type { HandoffRecord } from "../domain/handoff/handoff-types";
+import type { ContextPacket } from "../protocol/jobs";
 import type { DecisionRecord, TicketRecord } from "../domain/handoff/handoff-types";
 
 export interface Project {
@@ -155,7 +156,7 @@ export interface HandoffRow {
   priority: string;
   leadLevel: string;
   visitorEmail: string | null;
-  packet: unknown;
+  packet: ContextPacket;
   createdAt: string;
   updatedAt: string;
 }

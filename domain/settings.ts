@@ -2,7 +2,7 @@
 // rules (domain/escalation/escalation-settings.ts) and the desk's templates and SLA targets
 // (domain/desk/desk-settings.ts). Validated with zod at every edge; every field has a default that
 // works, and unknown fields are refused.
-import { z } from "zod";
+import * as z from "zod";
 import { deskSettingsSchema } from "./desk/desk-settings";
 import { escalationSettingsSchema } from "./escalation/escalation-settings";
 

@@ -2,8 +2,8 @@
 // and the holder of its visitor and agent sockets (hibernation API, via partyserver). A thin shell:
 // decode -> domain transition -> commit -> run effects. The rules live in domain/.
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
+import { hasHumanChannel } from "../adapters/channels";
 import { rateLimitFor } from "../adapters/config";
-import { randomToken } from "../adapters/crypto";
 import { rulesEngine, type BotEngine } from "../adapters/llm/engine";
 import { engineFor } from "../adapters/llm/openai";
 import { timersFor } from "../domain/handoff/timers";
@@ -22,10 +22,11 @@ import { askEngine } from "./engine-turns";
 import { RoomSettings } from "./room-settings";
 import { authorKey, RoomStorage } from "./room-storage";
 import { readClaims, socketStateFor, tagsFor, type SocketState } from "./socket-claims";
-import { admitFrame, eventForFrame, rejectionFrame } from "./socket-input";
+import { admitFrame, eventForFrame, rejectionFrame, storedCopy } from "./socket-input";
+import { RoomAlarm } from "./room-alarm";
+import { roomContext } from "./room-context";
 import { flushSyncs } from "./sync";
 
-const TRANSCRIPT_CONTEXT = 40;
 const ENGINE_TRANSCRIPT = 50;
 const NO_CONVERSATION: CommandOutcome = { ok: false, code: "not_found", message: "No such conversation." };
 
@@ -35,12 +36,12 @@ export class ConversationRoom extends Server<Env> {
   private roomSettings!: RoomSettings;
   private desk!: DeskPresence;
   private engine!: BotEngine;
-  /** What the alarm was last set to by this instance (undefined after a wake: set it once). */
-  private armedFor: number | null | undefined;
+  private alarmClock!: RoomAlarm;
 
   override onStart(): void {
     this.store = new RoomStorage(this.ctx.storage);
-    this.roomSettings = new RoomSettings(this.store, this.env.DB);
+    this.alarmClock = new RoomAlarm(this.ctx.storage, this.store);
+    this.roomSettings = new RoomSettings(this.store, this.env);
     this.desk = new DeskPresence(this.store, this.env);
     this.engine = engineFor(this.env);
   }
@@ -48,7 +49,8 @@ export class ConversationRoom extends Server<Env> {
   /** RPC from the worker when the conversation is created. Idempotent. */
   async init(input: NewRoom & { settings: Settings }): Promise<void> {
     if (this.store.loadState()) return;
-    this.roomSettings.prime(input.settings);
+    // Known before the first message, so no visitor message ever waits on D1 for it.
+    this.roomSettings.prime(input.settings, await hasHumanChannel(this.env, this.env.DB, input.projectId));
     this.store.commit(createRoom(input, new Date()), []);
   }
 
@@ -69,6 +71,11 @@ export class ConversationRoom extends Server<Env> {
     if (this.store.findByClientId(authorKey({ from: "agent", author: agent }), clientId)) return { ok: true, handoff };
     const outcome = await this.dispatch({ type: "agent.message", clientId, text, agent, requireClaim: true });
     return outcome ?? { ok: false, code: "invalid_transition", message: "This handoff is closed." };
+  }
+
+  /** RPC: a message or note an agent wrote elsewhere (a Slack thread); a resend of its clientId is stored once. */
+  async agentEvent(event: Extract<RoomEvent, { type: "agent.message" | "agent.note" }>): Promise<CommandOutcome | undefined> {
+    return this.dispatch(event);
   }
 
   /** RPC: an agent opens a handoff by hand. */
@@ -122,14 +129,8 @@ export class ConversationRoom extends Server<Env> {
       return relay ? void [...this.getConnections(relay.to === "visitor" ? "visitor" : "agent")].map((c) => this.sendTo(c, relay.frame)) : undefined;
     }
     const author = frame.type === "visitor.message" ? undefined : socket.agent;
-    if (frame.clientId !== undefined) {
-      const from = frame.type === "visitor.message" ? "visitor" : "agent";
-      const existing = this.store.findByClientId(authorKey({ from, ...(author ? { author } : {}) }), frame.clientId);
-      // A resend after a lost ack: answer the sender with what was stored, store nothing.
-      if (existing) return this.sendTo(connection, frameOf(existing));
-    }
     try {
-      const rejected = rejectionFrame(await this.dispatch(eventForFrame(frame, author)), frame.clientId);
+      const rejected = rejectionFrame(await this.dispatch(eventForFrame(frame, author), connection), frame.clientId);
       if (rejected) this.sendTo(connection, rejected);
     } catch (error) {
       // The frame was either committed whole or not at all; the client may resend its clientId.
@@ -140,12 +141,18 @@ export class ConversationRoom extends Server<Env> {
   }
 
   /** Loads state, runs the domain transition, commits, then performs the effects. */
-  private async dispatch(event: RoomEvent): Promise<CommandOutcome | undefined> {
+  private async dispatch(event: RoomEvent, sender?: Connection): Promise<CommandOutcome | undefined> {
     const settings = await this.roomSettings.get();
     // Whether agents are at their desks decides live or capture: refreshed (cached) only where a handoff may open.
     if (event.type === "visitor.analyzed" || event.type === "handoff.manual") await this.desk.refresh();
     const state = this.store.loadState(); // read after the awaits: another event may have run meanwhile
     if (!state) return undefined;
+    // The same clientId may have been stored while we awaited: answer the sender with it, store nothing.
+    const stored = storedCopy(this.store, event);
+    if (stored) {
+      if (sender) this.sendTo(sender, frameOf(stored));
+      return undefined;
+    }
     const { state: next, effects, outcome } = transition(state, event, this.context(settings));
     if (next === state && effects.length === 0) return outcome; // a no-op event: nothing to commit
     const appended = effects.flatMap((e) => (e.type === "append" ? [e.message] : []));
@@ -155,36 +162,17 @@ export class ConversationRoom extends Server<Env> {
     const timers = next.handoff ? timersFor(next.handoff, settings) : state.handoff ? [] : undefined; // untouched without a handoff
     this.store.commit(next, appended, syncs, timers);
     for (const effect of effects) await this.run(effect);
-    await this.armAlarm();
-    if (syncs.length > 0 && !(await flushSyncs(this.store, this.env, Date.now))) await this.armAlarm();
+    await this.alarmClock.arm();
+    if (syncs.length > 0 && !(await flushSyncs(this.store, this.env, Date.now))) await this.alarmClock.arm();
     return outcome;
   }
 
   /** What the transition needs besides the state: time, ids, settings, and what only the shell sees. */
   private context(settings: Settings): RoomContext {
-    const store = this.store;
-    let transcript: StoredMessage[] | undefined;
-    return {
-      now: this.now(),
-      newId: (prefix) => randomToken(prefix, 12),
-      settings,
-      hasChannel: this.env.BATON_ENV !== "production",
-      agentsOnline: Math.max([...this.getConnections("agent")].length, this.desk.available()),
-      engineWritesReplies: this.engine !== rulesEngine,
-      // Read only if the rules ask for it (a packet, a resource pick): most messages never do.
-      get transcript() {
-        return (transcript ??= store.recentTranscript(TRANSCRIPT_CONTEXT));
-      },
-    };
-  }
-
-  /** Points the one alarm at the earliest timer row (skipped when it already does). */
-  private async armAlarm(): Promise<void> {
-    const next = this.store.nextTimer();
-    if (next === this.armedFor) return;
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(next);
-    this.armedFor = next;
+    // Agents count as reachable when connected to this room or available at their desk (the inbox's cached count).
+    const agentsOnline = Math.max([...this.getConnections("agent")].length, this.desk.available());
+    const reach = { hasChannel: this.roomSettings.humanChannel(), agentsOnline };
+    return roomContext(this.store, { now: this.now(), settings, engineWritesReplies: this.engine !== rulesEngine, ...reach });
   }
 
   private async run(effect: Effect): Promise<void> {
@@ -214,10 +202,10 @@ export class ConversationRoom extends Server<Env> {
 
   /** The one alarm: due handoff timers fire (idempotently), then any failed outside write is retried. */
   override async onAlarm(): Promise<void> {
-    this.armedFor = undefined; // the alarm that rang is spent
+    this.alarmClock.rang();
     await this.dispatch({ type: "timers.fire" });
     await flushSyncs(this.store, this.env, Date.now);
-    await this.armAlarm();
+    await this.alarmClock.arm();
   }
 
   /** Sends to one socket; a socket that closed meanwhile just misses it (it resumes by seq). */

@@ -1,6 +1,9 @@
-// The project's settings as one room sees them: read from D1 at most every 30 seconds, kept in
-// the room's storage (so a woken room does not wait on D1) and parsed in memory between messages.
+// The project's settings as one room sees them, and whether a person can be reached through a
+// channel: read from D1 at most every 30 seconds, kept in the room's storage (so a woken room does
+// not wait on D1) and parsed in memory between messages.
+import { hasHumanChannel } from "../adapters/channels";
 import { parseStoredSettings, type Settings } from "../domain/settings";
+import type { Env } from "../worker/env";
 import type { RoomStorage } from "./room-storage";
 
 const TTL_MS = 30_000;
@@ -8,6 +11,8 @@ const TTL_MS = 30_000;
 interface Cached {
   settings: Settings;
   loadedAt: number;
+  /** A human-facing channel (Slack, or the dev outbox locally) is configured and healthy. */
+  humanChannel?: boolean;
 }
 
 export class RoomSettings {
@@ -15,12 +20,12 @@ export class RoomSettings {
 
   constructor(
     private readonly store: RoomStorage,
-    private readonly db: D1Database,
+    private readonly env: Env,
   ) {}
 
   /** Seeds the cache with the settings the conversation was created with. */
-  prime(settings: Settings): void {
-    this.cached = { settings, loadedAt: Date.now() };
+  prime(settings: Settings, humanChannel?: boolean): void {
+    this.cached = { settings, loadedAt: Date.now(), ...(humanChannel !== undefined ? { humanChannel } : {}) };
     this.store.writeMeta("settings", this.cached);
   }
 
@@ -30,16 +35,24 @@ export class RoomSettings {
     return this.cached?.settings ?? parseStoredSettings(null);
   }
 
+  /** Whether a channel reaches a person, as of the last `get()` (false until one says otherwise). */
+  humanChannel(): boolean {
+    return this.cached?.humanChannel ?? false;
+  }
+
   async get(): Promise<Settings> {
     const cached = this.cached ?? this.store.readMeta<Cached>("settings");
-    if (cached && Date.now() - cached.loadedAt < TTL_MS) {
+    if (cached && cached.humanChannel !== undefined && Date.now() - cached.loadedAt < TTL_MS) {
       this.cached = cached;
       return cached.settings;
     }
     const projectId = this.store.loadState()?.projectId ?? "";
-    const row = await this.db.prepare("SELECT settings FROM projects WHERE id = ?").bind(projectId).first<{ settings: string }>();
+    const [row, humanChannel] = await Promise.all([
+      this.env.DB.prepare("SELECT settings FROM projects WHERE id = ?").bind(projectId).first<{ settings: string }>(),
+      hasHumanChannel(this.env, this.env.DB, projectId),
+    ]);
     // A project that vanished keeps its last known settings rather than falling back to defaults.
-    this.prime(row ? parseStoredSettings(row.settings) : (cached?.settings ?? parseStoredSettings(null)));
+    this.prime(row ? parseStoredSettings(row.settings) : (cached?.settings ?? parseStoredSettings(null)), humanChannel);
     return this.cached!.settings;
   }
 }

@@ -6,7 +6,9 @@ import type { Author } from "../domain/transcript";
 import type { WSMessage } from "partyserver";
 import { takeToken, type Bucket, type RateLimit } from "../domain/room/rate-limit";
 import { CloseCode, decodeClientFrame, type ClientFrame, type ErrorFrame } from "../protocol/frames";
+import { authorKey, type RoomStorage } from "./room-storage";
 import type { SocketState } from "./socket-claims";
+import type { StoredMessage } from "../domain/transcript";
 
 type MessageFrameIn = Exclude<ClientFrame, { type: "ping" | "visitor.typing" | "agent.typing" }>;
 
@@ -44,4 +46,12 @@ export function admitFrame(socket: SocketState, raw: WSMessage, now: number, lim
   if (decoded.ok) return { ok: true, bucket: taken.bucket, frame: decoded.frame };
   const { code, message, clientId } = decoded;
   return { ok: false, bucket: taken.bucket, error: { type: "error", code, message, ...(clientId ? { clientId } : {}) } };
+}
+
+/** The message already stored under this event's clientId (a resend), or null. */
+export function storedCopy(store: RoomStorage, event: RoomEvent): StoredMessage | null {
+  if (event.type !== "visitor.message" && event.type !== "agent.message" && event.type !== "agent.note") return null;
+  if (event.clientId === undefined) return null;
+  const author = event.type === "visitor.message" ? {} : { author: event.agent };
+  return store.findByClientId(authorKey({ from: event.type === "visitor.message" ? "visitor" : "agent", ...author }), event.clientId);
 }

@@ -60,6 +60,8 @@ export const JOB_KINDS = [
   "handoff.reopened",
   "handoff.ticket_created",
   "handoff.abandoned",
+  /** A transcript line while the handoff is open, for the channels that mirror the conversation (a Slack thread). */
+  "handoff.message",
 ] as const;
 
 export const notificationJobSchema = z.object({
@@ -74,6 +76,20 @@ export const notificationJobSchema = z.object({
       level: z.optional(z.enum(["lead", "manager"])),
       note: z.optional(z.string()),
       until: z.optional(z.string()),
+    }),
+  ),
+  /**
+   * With `handoff.message`: the line, and the seq of the line mirrored before it in this handoff
+   * (0 for the first), so a mirroring channel posts them in order whatever order the queue delivers.
+   */
+  message: z.optional(
+    z.object({
+      seq: z.number(),
+      prevSeq: z.number(),
+      kind: z.enum(["message", "note"]),
+      from: z.enum(["visitor", "agent", "bot", "system"]),
+      text: z.string(),
+      author: z.optional(z.object({ id: z.string(), name: z.string() })),
     }),
   ),
   projectId: z.string(),

@@ -5,6 +5,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
 import { deskLink } from "./desk-link.mjs";
+import { configFromEnvironment } from "./config-env.mjs";
 import { DEMO, seedDemo } from "./seed-demo.mjs";
 
 const arg = (name, fallback) => {
@@ -16,6 +17,7 @@ const persistTo = path.resolve(arg("--persist-to", ".wrangler/state"));
 const dashdash = process.argv.indexOf("--");
 const passthrough = dashdash > 0 ? process.argv.slice(dashdash + 1) : [];
 const wrangler = path.resolve("node_modules/.bin/wrangler");
+const fromEnvironment = configFromEnvironment();
 const step = (label, fn) => {
   process.stdout.write(`• ${label}… `);
   fn();
@@ -40,6 +42,9 @@ const dev = spawn(
     persistTo,
     "--var",
     "BATON_ENV:development",
+    "--var",
+    `PUBLIC_URL:${process.env.PUBLIC_URL || `http://127.0.0.1:${port}`}`,
+    ...fromEnvironment,
     "--show-interactive-dev-session=false",
     ...passthrough,
   ],

@@ -3,11 +3,14 @@
 import type { ConfigVars } from "../adapters/config";
 import type { ConversationRoom } from "../durable-objects/conversation-room";
 import type { ProjectInbox } from "../durable-objects/project-inbox";
+import type { SlackPoster } from "../durable-objects/slack-poster";
 
 export interface Env extends ConfigVars {
   DB: D1Database;
   ConversationRoom: DurableObjectNamespace<ConversationRoom>;
   ProjectInbox: DurableObjectNamespace<ProjectInbox>;
+  /** One per Slack channel: paces, orders and retries what Baton posts there. */
+  SlackPoster: DurableObjectNamespace<SlackPoster>;
   ASSETS?: Fetcher;
   NOTIFICATIONS: Queue<unknown>;
 }

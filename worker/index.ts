@@ -15,8 +15,12 @@ import { projectRoutes } from "./routes/projects";
 import { agentRoutes } from "./routes/agents";
 import { agentPageRoutes } from "./routes/agent-pages";
 import { deskRoutes } from "./routes/desk";
+import { channelRoutes } from "./routes/channels";
+import { slackRoutes } from "./routes/slack";
+import { slackApiRoutes } from "./routes/slack-install";
 
 export { ConversationRoom } from "../durable-objects/conversation-room";
+export { SlackPoster } from "../durable-objects/slack-poster";
 export { ProjectInbox } from "../durable-objects/project-inbox";
 
 export const app = new Hono<{ Bindings: Env }>();
@@ -34,6 +38,10 @@ app.route("/v1", auditRoutes);
 app.route("/v1", agentRoutes);
 app.route("/v1", deskRoutes);
 app.route("/", agentPageRoutes);
+app.route("/v1", channelRoutes);
+app.route("/v1", slackApiRoutes);
+// Slack calls these itself (signed, not CORS): events, interactivity, and the OAuth install.
+app.route("/", slackRoutes);
 app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 app.onError((error, c) => errorResponse(c, error));
 

@@ -1,12 +1,11 @@
 // The OpenAI engine: answers from the knowledge base and writes handoff summaries through any
 // OpenAI-compatible API (OPENAI_BASE_URL), with structured outputs validated by zod. It never
 // decides a handoff, and every call is bounded: on timeout or error the rules engine answers.
-import OpenAI from "openai";
-import { zodResponseFormat } from "openai/helpers/zod";
-import { z } from "zod";
+import * as z from "zod";
 import { UNKNOWN_ANSWER, type BotReply } from "../../domain/bot/rules-bot";
 import type { LlmHints } from "../../domain/bot/llm-hints";
 import type { ConfigVars } from "../config";
+import { ChatCompletions, type ChatClientOptions, type ChatMessage } from "./chat-completions";
 import { rulesEngine, type BotEngine, type BotTurnInput, type SummaryInput } from "./engine";
 
 const replySchema = z.object({
@@ -28,45 +27,24 @@ const classificationSchema = z.object({
   role: z.string(),
 });
 
-type ChatMessage = { role: "system" | "user" | "assistant"; content: string };
-
 /** The last `n` transcript messages as chat turns (visitor = user, everyone else = assistant). */
 const history = (transcript: BotTurnInput["transcript"], n: number): ChatMessage[] =>
   transcript.slice(-n).map((m) => ({ role: m.from === "visitor" ? "user" : "assistant", content: m.text }));
 
-export interface OpenAIEngineOptions {
-  apiKey: string;
-  baseURL?: string;
-  model?: string;
-  fetch?: typeof fetch;
-}
+export type OpenAIEngineOptions = ChatClientOptions;
 
 export class OpenAIEngine implements BotEngine {
   readonly name = "openai";
   readonly usesTranscript = true;
-  private readonly client: OpenAI;
-  private readonly model: string;
+  // Retries and timeouts are the fallback wrapper's job: one bounded attempt per call.
+  private readonly client: ChatCompletions;
 
   constructor(options: OpenAIEngineOptions) {
-    this.client = new OpenAI({
-      apiKey: options.apiKey,
-      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-      // Retries and timeouts are the fallback wrapper's job: one bounded attempt here.
-      maxRetries: 0,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
-    this.model = options.model ?? "gpt-4o-mini";
+    this.client = new ChatCompletions(options);
   }
 
-  /** One bounded-by-caller chat completion whose answer must parse against `schema`. */
-  private async structured<S extends z.ZodType>(schema: S, name: string, messages: ChatMessage[], signal?: AbortSignal): Promise<z.output<S>> {
-    const completion = await this.client.chat.completions.parse(
-      { model: this.model, temperature: 0, messages, response_format: zodResponseFormat(schema, name) },
-      { ...(signal ? { signal } : {}) },
-    );
-    const parsed = completion.choices[0]?.message.parsed;
-    if (!parsed) throw new Error(`the model returned no parsable ${name}`);
-    return parsed as z.output<S>;
+  private structured<S extends z.ZodType>(schema: S, name: string, messages: ChatMessage[], signal?: AbortSignal): Promise<z.output<S>> {
+    return this.client.structured(schema, name, messages, signal);
   }
 
   async reply(input: BotTurnInput, signal?: AbortSignal): Promise<BotReply> {

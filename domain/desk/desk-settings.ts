@@ -1,7 +1,7 @@
 // The desk part of a project's settings: the reply templates agents pick from and the SLA target
 // per priority the queue is sorted by. Schemas and defaults only; reply-templates.ts and sla.ts
 // hold the rules (and stay free of zod, for the browser).
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_REPLY_TEMPLATES, unknownPlaceholders } from "./reply-templates";
 import { DEFAULT_SLA_MINUTES } from "./sla";
 

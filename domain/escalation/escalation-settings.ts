@@ -1,7 +1,7 @@
 // The escalation part of a project's settings: what makes the bot hand over, where it routes, when
 // the team is open and what the bot may promise. Schema and defaults only; the decision lives in
 // decision.ts, the clock math in business-hours.ts. `escalationSettingsSchema.parse({})` works.
-import { z } from "zod";
+import * as z from "zod";
 
 export const ROUTES = ["sales", "account_management", "legal", "support"] as const;
 export const CATEGORY_KINDS = ["sensitive", "out_of_scope"] as const;

@@ -46,6 +46,8 @@ export interface LifecycleFields {
   satisfaction?: number;
   /** Until then a model may still replace the rules' summary (the desk shows it as being written); cleared when it answers. */
   summaryPendingUntil?: string;
+  /** The seq of the last transcript line queued for mirroring channels (a Slack thread). */
+  mirroredSeq?: number;
 }
 
 export type Lifecycle = HandoffState & LifecycleFields;

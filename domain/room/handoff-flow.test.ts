@@ -62,7 +62,8 @@ function play(
     apply({ type: "visitor.message", clientId: `v${i}`, text });
   });
   const bot = all.flatMap((e) => (e.type === "append" && e.message.from === "bot" ? [e.message.text] : []));
-  const jobs = all.flatMap((e) => (e.type === "sync" && e.op.kind === "enqueue" ? [e.op.job] : []));
+  // Handoff notifications; the transcript lines mirrored to channels are covered in mirror.test.ts.
+  const jobs = all.flatMap((e) => (e.type === "sync" && e.op.kind === "enqueue" && e.op.job.kind !== "handoff.message" ? [e.op.job] : []));
   return { state, effects: all, bot, jobs };
 }
 
@@ -107,6 +108,13 @@ describe("opening a handoff", () => {
   it("with no notification channel the handoff becomes a capture even inside hours", () => {
     const { state } = play(["Can I talk to a person?"], { hasChannel: false });
     expect(state.handoff).toMatchObject({ mode: "capture", availability: { reason: "no_channel" } });
+  });
+
+  it("inside open hours with nobody reachable the bot says so, never that the team is offline", () => {
+    const { bot } = play(["Can I talk to a person?"], { hasChannel: false });
+    expect(bot[0]).toContain("Nobody from the team can join the chat right now.");
+    expect(bot[0]).not.toMatch(/offline|we're available/);
+    expect(bot[0]).toMatch(/If you leave your email, someone will get back to you .*What's the best email/);
   });
 });
 

@@ -46,9 +46,12 @@ export type RoomEvent =
   /** The visitor's last socket closed, or a visitor socket connected. */
   | { type: "visitor.presence"; present: boolean }
   /** `requireClaim`: refuse instead of claiming an unclaimed handoff (the REST API's rule). */
-  | { type: "agent.message"; clientId: string; text: string; agent: Author; requireClaim?: boolean }
-  | { type: "agent.note"; clientId?: string; text: string; agent: Author }
+  | { type: "agent.message"; clientId: string; text: string; agent: Author; requireClaim?: boolean; via?: AgentSurface }
+  | { type: "agent.note"; clientId?: string; text: string; agent: Author; via?: AgentSurface }
   | { type: "bot.reply"; reply: BotReply; inReplyTo: number; question: string; append?: string };
+
+/** Where an agent wrote from: a line written in Slack is not mirrored back into Slack. */
+export type AgentSurface = "slack" | "browser" | "api";
 
 export type Audience = "everyone" | "agents";
 
@@ -85,7 +88,7 @@ export interface RoomContext {
   now: Date;
   newId: (prefix: string) => string;
   settings: Settings;
-  /** A notification channel is configured (the dev outbox counts outside production). */
+  /** A human-facing channel (Slack; the dev outbox in development and tests) is configured and healthy. */
   hasChannel: boolean;
   agentsOnline: number;
   /**

@@ -9,6 +9,7 @@ import { parseRating } from "../handoff/satisfaction";
 import { applyLifecycle, commandHandoff, fireTimers } from "./room-lifecycle";
 import { initialQualification, mergeVisitorData } from "../escalation/qualification";
 import type { NewRoom, RoomState, RoomEvent, RoomContext, Transition, Effect } from "./room-types";
+import { mirrorLines } from "./mirror";
 import { store, botReplies, botSays } from "./room-messages";
 
 export function createRoom(input: NewRoom, now: Date): RoomState {
@@ -29,6 +30,12 @@ export function createRoom(input: NewRoom, now: Date): RoomState {
 }
 
 export function transition(state: RoomState, event: RoomEvent, ctx: RoomContext): Transition {
+  const next = step(state, event, ctx);
+  const fromSlack = (event.type === "agent.message" || event.type === "agent.note") && event.via === "slack";
+  return fromSlack || !state.handoff ? next : mirrorLines(state, next, ctx);
+}
+
+function step(state: RoomState, event: RoomEvent, ctx: RoomContext): Transition {
   const at = ctx.now.toISOString();
   switch (event.type) {
     case "visitor.message": {
@@ -123,7 +130,8 @@ function agentWrites(state: RoomState, event: Extract<RoomEvent, { type: "agent.
   };
   const handoff = state.handoff;
   if (!handoff || isTerminal(handoff)) {
-    if (event.requireClaim) return { state, effects: [], outcome: { ok: false, code: "invalid_transition", message: "This handoff is closed." } };
+    if (event.requireClaim || event.via === "slack")
+      return { state, effects: [], outcome: { ok: false, code: "invalid_transition", message: "This handoff is closed." } };
     return store(state, message);
   }
   let current = state;
@@ -142,7 +150,15 @@ function agentWrites(state: RoomState, event: Extract<RoomEvent, { type: "agent.
     { type: "agent_message", agent: event.agent, text: event.text, clientId: event.clientId },
     { now: ctx.now, settings: ctx.settings },
   );
-  if (!result.ok) return { state, effects: [], outcome: result };
+  if (!result.ok) {
+    // A reply in the Slack thread by someone other than the holder never reaches the visitor: it is
+    // kept as an internal note, and the caller is told who holds the conversation.
+    if (event.via === "slack" && result.code === "not_claimer") {
+      const note = store(current, { ...message, kind: "note", text: `(reply in Slack, not sent to the visitor) ${event.text}` });
+      return { state: note.state, effects: [...effects, ...note.effects], outcome: result };
+    }
+    return { state, effects: [], outcome: result };
+  }
   const stored = store(current, message);
   const lifecycle = applyLifecycle(stored.state, result.handoff, result.effects, ctx);
   return { state: lifecycle.state, effects: [...effects, ...stored.effects, ...lifecycle.effects], outcome: { ok: true, handoff: result.handoff } };

@@ -15,7 +15,7 @@ export function call(path: string, init: { method?: string; body?: unknown; toke
     headers.set("content-type", "application/json");
     body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
   }
-  return exports.default.fetch(new Request(BASE + path, { method: init.method ?? (body ? "POST" : "GET"), headers, body }));
+  return exports.default.fetch(new Request(BASE + path, { method: init.method ?? (body ? "POST" : "GET"), headers, body, redirect: "manual" }));
 }
 
 export async function json<T = any>(response: Response, status: number): Promise<T> {

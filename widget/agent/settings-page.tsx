@@ -466,33 +466,69 @@ function Embed({ publicKey }: { publicKey: string }) {
   );
 }
 
-/** Where alerts go. The desk is always one; Slack appears once its app is configured on this deployment. */
+interface ChannelRow {
+  kind: string;
+  configured: boolean;
+  enabled: boolean;
+  humanFacing: boolean;
+  health: "ok" | "failing" | null;
+  lastError: string | null;
+  config: { channelId?: string };
+}
+
+/** Where alerts go: the desk always; Slack through its install (OAuth) once the Slack app is configured here. */
 function Channels() {
-  const [slack, setSlack] = useState<{ connected?: boolean; channel?: string; installUrl?: string } | null | "none">(null);
+  const app = useApp();
+  const [channels, setChannels] = useState<ChannelRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api<{ connected?: boolean; channel?: string; installUrl?: string }>("/slack").then(setSlack, () => setSlack("none"));
+    api<{ channels: ChannelRow[] }>("/channels").then(
+      (b) => setChannels(b.channels),
+      (e) => setError((e as Error).message),
+    );
   }, []);
+  const slack = channels?.find((c) => c.kind === "slack");
+  const connect = async () => {
+    try {
+      const { url } = await api<{ url: string }>("/slack/install-link", { method: "POST", body: {} });
+      location.assign(url);
+    } catch (e) {
+      app.toast((e as Error).message, "error");
+    }
+  };
   return (
     <section class="section panel">
       <h2>Channels</h2>
+      {error && <p class="error">{error}</p>}
       <ul class="channels">
         <li>
           <strong>Team desk</strong> — always on: handoffs go live while an agent is available here.
         </li>
-        <li>
-          <strong>Slack</strong> —{" "}
-          {slack === null
-            ? "checking…"
-            : slack === "none"
-              ? "the Slack app is not set up on this deployment (see the README's Slack section)."
-              : slack.connected
-                ? `connected${slack.channel ? ` to ${slack.channel}` : ""}.`
-                : slack.installUrl && (
-                    <a class="button" href={slack.installUrl}>
-                      Connect Slack
-                    </a>
-                  )}
-        </li>
+        {channels && (
+          <li>
+            <strong>Slack</strong> —{" "}
+            {slack?.configured ? (
+              <>
+                {slack.enabled ? "connected" : "connected, paused"}
+                {slack.config.channelId ? ` to channel ${slack.config.channelId}` : ""}
+                {slack.health === "failing" ? `; failing: ${slack.lastError ?? "unknown error"}` : ""}.{" "}
+              </>
+            ) : (
+              "not connected. "
+            )}
+            <button type="button" class="secondary" onClick={connect}>
+              {slack?.configured ? "Reconnect Slack" : "Connect Slack"}
+            </button>
+          </li>
+        )}
+        {channels
+          ?.filter((c) => c.kind !== "slack" && c.configured)
+          .map((c) => (
+            <li key={c.kind}>
+              <strong>{c.kind === "outbox" ? "Dev outbox" : c.kind}</strong> — {c.enabled ? "on" : "off"}
+              {c.health === "failing" ? `, failing: ${c.lastError ?? ""}` : ""}
+            </li>
+          ))}
       </ul>
     </section>
   );

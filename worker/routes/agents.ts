@@ -2,7 +2,7 @@
 // a signed-in agent with role "admin"): list, change a role, revoke, and mint a sign-in link.
 // Any agent lists and revokes its own browser sessions.
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import {
   disableAgent,
   findActiveAgent,

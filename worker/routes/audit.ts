@@ -1,7 +1,7 @@
 // Compliance and reporting for the project owner (secret key): the audit log of every operator
 // decision, as JSON or NDJSON, the tickets created when nobody answered live, and the metrics.
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { bucketFor, computeMetrics, metricSeries } from "../../domain/handoff/metrics";
 import { requireAgent, requireProject } from "../auth";
 import { listDecisions, listTickets, metricRows } from "../../adapters/db";

@@ -2,7 +2,7 @@
 // and the socket upgrade itself, admitted only with a signed token for that very conversation.
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
-import { z } from "zod";
+import * as z from "zod";
 import { CLAIMS_HEADER } from "../../durable-objects/socket-claims";
 import { requireAgent } from "../auth";
 import { AGENT_TOKEN_TTL_SECONDS, tokenSecret, VISITOR_TOKEN_TTL_SECONDS } from "../../adapters/config";

@@ -3,7 +3,7 @@
 // writes the audit row first, and answers; two simultaneous claims can never both win.
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
-import { z } from "zod";
+import * as z from "zod";
 import { REJECTION_STATUS, SNOOZE_MINUTES, suggestEscalationLevel, type HandoffCommand } from "../../domain/handoff/machine";
 import type { CommandOutcome } from "../../domain/room/room-types";
 import { MAX_CLIENT_ID_LENGTH, MAX_TEXT_LENGTH } from "../../protocol/frames";

@@ -2,10 +2,11 @@
 // handoff is a 404), and the dev outbox of notifications (project secret key).
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
-import { z } from "zod";
+import * as z from "zod";
 import { HANDOFF_STATUSES } from "../../protocol/jobs";
 import { requireAgent, requireProject } from "../auth";
 import { findHandoff, listHandoffs, listNotifications } from "../../adapters/db";
+import { listDeliveries } from "../../adapters/deliveries";
 import type { Env } from "../env";
 import { ApiError } from "../../adapters/errors";
 import { parseQuery } from "../errors";
@@ -32,7 +33,8 @@ export const handoffRoutes = new Hono<{ Bindings: Env }>()
     const handoff = await findHandoff(c.env.DB, agent.projectId, c.req.param("id"));
     if (!handoff) throw new ApiError(404, "not_found", "No such handoff in your project.");
     const room = await getServerByName(c.env.ConversationRoom, handoff.conversationId);
-    return c.json({ handoff, transcript: await room.transcript() });
+    const [transcript, deliveries] = await Promise.all([room.transcript(), listDeliveries(c.env.DB, agent.projectId, handoff.id)]);
+    return c.json({ handoff, transcript, deliveries });
   })
   .get("/notifications", async (c) => {
     const project = await requireProject(c);

@@ -1,6 +1,6 @@
 // Creating projects (operator) and agents (project owner). Secrets are returned once, stored hashed.
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { settingsSchema } from "../../domain/settings";
 import { requireAdmin, requireProjectAdmin } from "../auth";
 import { randomToken, sha256Hex } from "../../adapters/crypto";
