@@ -40,7 +40,8 @@ async function api<T = any>(route: string, init: { method?: string; body?: unkno
 }
 
 async function newContext(setup?: (context: BrowserContext) => Promise<void>): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: VIEWPORT });
+  // No motion: cards must not slide in while a screenshot is taken (and the reduced-motion path is the one shot).
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: VIEWPORT, reducedMotion: "reduce" });
   contexts.push(context);
   await setup?.(context);
   return context;
@@ -81,17 +82,25 @@ async function say(page: Page, text: string) {
 }
 const widgetTexts = (page: Page) =>
   page.evaluate(() => Array.from(document.querySelector("baton-widget")?.shadowRoot?.querySelectorAll(".row .bubble") ?? [], (b) => b.textContent ?? ""));
-const conversationOf = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem("baton:pk_demo") ?? "{}").session?.conversationId as string);
+/** The visitor's conversation id, once the widget has started one. */
+async function conversationOf(page: Page): Promise<string> {
+  const read = () => page.evaluate(() => JSON.parse(localStorage.getItem("baton:pk_demo") ?? "{}").session?.conversationId as string | undefined);
+  await expect.poll(read, { timeout: 10_000 }).toEqual(expect.any(String));
+  return (await read())!;
+}
 
 /** The handoff of a visitor's conversation, once the room has written it. */
 async function handoffOf(conversationId: string): Promise<{ id: string; status: string; mode: string; satisfaction: number | null }> {
   let found: { id: string; status: string; mode: string; satisfaction: number | null; conversationId: string } | undefined;
   await expect
-    .poll(async () => {
-      const { handoffs } = await api<{ handoffs: Array<NonNullable<typeof found>> }>("/v1/handoffs?limit=200", { token: "at_demo" });
-      found = handoffs.find((h) => h.conversationId === conversationId);
-      return found !== undefined;
-    })
+    .poll(
+      async () => {
+        const { handoffs } = await api<{ handoffs: Array<NonNullable<typeof found>> }>("/v1/handoffs?limit=200", { token: "at_demo" });
+        found = handoffs.find((h) => h.conversationId === conversationId);
+        return found !== undefined;
+      },
+      { timeout: 15_000 },
+    )
     .toBe(true);
   return found!;
 }
@@ -115,8 +124,6 @@ describe("the agent's desk and room", () => {
     expect(await card(desk, handoffId).locator(".unread").count()).toBe(1);
     expect(await card(desk, handoffId).locator(".trigger").textContent()).toBe("Asked for a person");
     await expect.poll(() => desk.locator('[role="status"].sr-only').textContent()).toMatch(/^New handoff from Visitor/);
-    await desk.screenshot({ path: path.join(SHOTS, "desk.png") });
-    await visitor.screenshot({ path: path.join(SHOTS, "widget.png") });
 
     // The context screen first, then claim.
     await card(desk, handoffId).locator("a.card-link").click();
@@ -155,6 +162,7 @@ describe("the agent's desk and room", () => {
     await expect.poll(() => desk.locator(".room-bar .status").textContent()).toBe("Resolved");
     const rate = widget(visitor).getByRole("button", { name: "5 out of 5, excellent" });
     await expect.poll(() => rate.isVisible()).toBe(true);
+    await visitor.screenshot({ path: path.join(SHOTS, "widget.png") });
     await rate.click();
     await expect.poll(async () => (await handoffOf(conversationId)).satisfaction).toBe(5);
     await expect.poll(() => rate.isVisible()).toBe(false);
@@ -259,6 +267,14 @@ describe("the agent's desk and room", () => {
     await desk.locator("a.card-link").first().focus();
     await desk.keyboard.press("ArrowDown");
     expect(await desk.evaluate(() => document.activeElement?.closest("li")?.dataset.handoff)).toBe(ids[1]);
+
+    // The team's numbers, with their chart.
+    await desk.locator("details.metrics summary").click();
+    await expect.poll(() => desk.locator(".figure").count(), { timeout: 10_000 }).toBe(6);
+    await expect.poll(() => desk.locator(".chart canvas").count()).toBe(1);
+    expect(await desk.locator(".figure").first().textContent()).toMatch(/^Escalation rate\d+ %/);
+    await desk.mouse.move(0, 0);
+    await desk.screenshot({ path: path.join(SHOTS, "desk.png") });
   });
 
   it("outside business hours the visitor leaves an email, and the desk shows an offline capture with it", async () => {
