@@ -156,8 +156,7 @@ export class ConversationRoom extends Server<Env> {
     const { state: next, effects, outcome } = transition(state, event, this.context(settings));
     if (next === state && effects.length === 0) return outcome; // a no-op event: nothing to commit
     const appended = effects.flatMap((e) => (e.type === "append" ? [e.message] : []));
-    // The desk's events go after this commit's D1 rows and jobs (each keeps its own order): readers of D1 never wait on the desk.
-    const syncs = effects.flatMap((e) => (e.type === "sync" ? [e.op] : [])).sort((a, b) => Number(a.kind === "desk") - Number(b.kind === "desk"));
+    const syncs = effects.flatMap((e) => (e.type === "sync" ? [e.op] : []));
     // Timers are rows derived from the handoff, rewritten with every commit; one alarm serves them all.
     const timers = next.handoff ? timersFor(next.handoff, settings) : state.handoff ? [] : undefined; // untouched without a handoff
     this.store.commit(next, appended, syncs, timers);
