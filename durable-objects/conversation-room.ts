@@ -190,6 +190,9 @@ export class ConversationRoom extends Server<Env> {
         // Commit the visitor's message first, so its frames leave before the bot's work (workerd
         // holds outgoing frames until the turn's writes are durable).
         if (effect.type === "analyze") await this.ctx.storage.sync();
+        // A new handoff's row, alert and desk card leave before the model writes its better summary
+        // (the alarm is armed first, so a write cut short is retried).
+        if (effect.type === "summarize") await this.alarmClock.arm().then(() => flushSyncs(this.store, this.env, Date.now));
         const transcript = () => this.store.recentTranscript(ENGINE_TRANSCRIPT);
         await this.dispatch(await askEngine(effect, { engine: this.engine, settings: await this.roomSettings.get(), transcript }));
         return;

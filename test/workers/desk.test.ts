@@ -164,8 +164,9 @@ describe("the desk socket", () => {
     expect(
       frames(socket)
         .filter((f) => f.type === "error")
-        .map((f) => (f as { code: string }).code),
-    ).toEqual(["bad_json", "unknown_type", "invalid_frame", "frame_too_large"]);
+        .map((f) => (f as { code: string }).code)
+        .sort(), // a burst may be handed over out of order when the inbox wakes from hibernation
+    ).toEqual(["bad_json", "frame_too_large", "invalid_frame", "unknown_type"]);
     socket.send({ type: "ping" });
     await socket.waitFor((f) => (f as unknown as DeskServerFrame[]).some((x) => x.type === "pong"), "pong");
     expect(socket.closed).toBeNull();
@@ -223,12 +224,28 @@ describe("presence", () => {
     expect(await inbox.availableAgents()).toBe(0);
   });
 
-  it("feeds the room's live-or-capture decision: the room asks the inbox when a handoff may open", async () => {
+  it("feeds the live-or-capture decision: with no human channel, an available desk makes a handoff live", async () => {
     const project = await createProject({ settings });
     const ana = await createAgent(project, "Ana Agent");
+    // No Slack and no dev outbox: nobody would hear of a handoff but the desk.
+    await json(await call("/v1/channels/outbox", { method: "PUT", token: project.secretKey, body: { enabled: false } }), 200);
+    const alone = await askForPerson(project);
+    // The D1 row follows the room's frame by a moment.
+    const mode = async (handoffId: string) => {
+      const res = await call(`/v1/handoffs/${handoffId}`, { token: ana.agentToken });
+      return res.status === 200 ? ((await res.json()) as { handoff: { mode: string } }).handoff.mode : null;
+    };
+    await expect.poll(() => mode(alone.handoffId)).toBe("capture");
+
+    const away = await desk(ana.agentToken, "?status=away");
+    const stillAlone = await askForPerson(project);
+    await expect.poll(() => mode(stillAlone.handoffId)).toBe("capture");
+    away.close();
+
     await desk(ana.agentToken);
-    const { conversationId } = await askForPerson(project);
-    const available = await runInDurableObject(env.ConversationRoom.getByName(conversationId), (instance) =>
+    const watched = await askForPerson(project);
+    await expect.poll(() => mode(watched.handoffId)).toBe("live");
+    const available = await runInDurableObject(env.ConversationRoom.getByName(watched.conversationId), (instance) =>
       (instance as unknown as { desk: { available(): number } }).desk.available(),
     );
     expect(available).toBe(1);
