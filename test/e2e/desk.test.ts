@@ -173,6 +173,11 @@ describe("the agent's desk and room", () => {
     await desk.getByRole("tab", { name: /Resolved today/ }).click();
     await expect.poll(() => card(desk, handoffId).locator(".card-meta").textContent()).toMatch(/^Resolved/);
     expect(await card(desk, handoffId).locator(".unread").count()).toBe(0);
+    // Read stays read after a reload (remembered for this agent in this browser).
+    await desk.reload();
+    await desk.getByRole("tab", { name: /Resolved today/ }).click();
+    await expect.poll(() => card(desk, handoffId).count()).toBe(1);
+    expect(await card(desk, handoffId).locator(".unread").count()).toBe(0);
   });
 
   it("two agents race to claim: one wins, the other is told who has it and goes back to the queue", async () => {
@@ -333,6 +338,33 @@ describe("the agent's desk and room", () => {
     expect(await card(desk, handoffId).locator(".card-summary").textContent()).toContain("<img src=x");
     expect(await desk.locator("main img, main b").count()).toBe(0);
     expect(dialogs).toEqual([]);
+  });
+
+  it("the settings show the API's own message beside the field it names, and invite an agent by link", async () => {
+    const page = await (await newContext()).newPage();
+    await page.goto(await signInLink("agt_demo", "/settings"));
+    await expect.poll(() => page.locator("h1").textContent()).toMatch(/^Settings/);
+    expect(await page.locator(".snippet").textContent()).toContain('data-project="pk_demo"');
+    const urgent = page.getByRole("spinbutton", { name: "urgent" });
+    await urgent.fill("0");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect.poll(() => page.locator(".banner").textContent()).toMatch(/^slaMinutes\.urgent: /);
+    expect(await urgent.getAttribute("aria-invalid")).toBe("true");
+    await urgent.fill("7");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect.poll(() => page.getByRole("button", { name: "Saved" }).isVisible()).toBe(true);
+    expect((await api<{ settings: { slaMinutes: { urgent: number } } }>("/v1/settings")).settings.slaMinutes.urgent).toBe(7);
+
+    const invite = page.locator("form.invite");
+    await invite.getByRole("textbox", { name: "Name" }).fill("Cara Invited");
+    await invite.getByRole("textbox", { name: "Email" }).fill(`cara.${Date.now()}@example.com`);
+    await invite.getByRole("button", { name: /Invite/ }).click();
+    const link = await page.getByRole("textbox", { name: "Sign-in link for Cara Invited" }).inputValue();
+    expect(link).toContain("/agent/sign-in?token=");
+    const cara = await (await newContext()).newPage();
+    await cara.goto(link.replace(/^https?:\/\/[^/]+/, baseUrl));
+    await expect.poll(() => cara.locator(".me").textContent()).toBe("Cara Invited");
+    expect(await cara.getByRole("link", { name: "Settings" }).count()).toBe(0);
   });
 
   it("a sign-in link used twice gets a clear page the second time", async () => {

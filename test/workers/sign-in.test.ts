@@ -233,6 +233,13 @@ describe("a session", () => {
     });
     expect((await json(await browser.send(`/v1/agents/${admin.agentId}`, { method: "PATCH", body: { role: "agent" } }), 409)).error.code).toBe("last_admin");
     expect((await json(await browser.send(`/v1/agents/${admin.agentId}`, { method: "DELETE" }), 409)).error.code).toBe("self_revoke");
+    for (const body of [{ role: "owner" }, { role: 1 }, {}, { role: "lead", name: "x" }]) {
+      expect((await json(await browser.send(`/v1/agents/${invited.agentId}`, { method: "PATCH", body }), 400)).error.code).toBe("invalid_body");
+    }
+    const stranger = await createAgent(await createProject(), "Stranger");
+    expect((await browser.send(`/v1/agents/${stranger.agentId}`, { method: "PATCH", body: { role: "lead" } })).status).toBe(404);
+    expect((await browser.send(`/v1/agents/${stranger.agentId}`, { method: "DELETE" })).status).toBe(404);
+    expect((await browser.send(`/v1/agents/${stranger.agentId}/sign-in-link`, { method: "POST", body: {} })).status).toBe(404);
   });
 
   it("pages without a session say how to sign in", async () => {
