@@ -56,6 +56,9 @@ export default defineConfig(async () => {
       globalSetup: ["./test/e2e/global-setup.ts"],
       testTimeout: 60_000,
       hookTimeout: 120_000,
+      // One `npm start` serves every file, and some tests change the demo project's settings (hours):
+      // files run one after the other so no test sees another's settings.
+      fileParallelism: false,
     },
   };
 

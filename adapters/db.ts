@@ -77,7 +77,7 @@ export async function insertAgent(db: D1Database, a: Agent & { tokenHash: string
 export async function findAgentByTokenHash(db: D1Database, tokenHash: string): Promise<Agent | null> {
   const row = await db
     .prepare(
-      "SELECT id, project_id, name, email, role FROM agents WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+      "SELECT id, project_id, name, email, role FROM agents WHERE token_hash = ? AND revoked_at IS NULL AND disabled_at IS NULL AND (expires_at IS NULL OR expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
     )
     .bind(tokenHash)
     .first<{ id: string; project_id: string; name: string; email: string; role: string }>();
@@ -224,9 +224,12 @@ export async function findHandoff(db: D1Database, projectId: string, id: string)
   return row ? toHandoff(row) : null;
 }
 
-export async function listHandoffs(db: D1Database, projectId: string, status: string | undefined, limit: number): Promise<HandoffRow[]> {
-  const query = status
-    ? db.prepare("SELECT * FROM handoffs WHERE project_id = ? AND status = ? ORDER BY created_at DESC LIMIT ?").bind(projectId, status, limit)
+/** The project's handoffs, newest first; with `statuses`, only those in one of them. */
+export async function listHandoffs(db: D1Database, projectId: string, statuses: readonly string[] | undefined, limit: number): Promise<HandoffRow[]> {
+  const query = statuses?.length
+    ? db
+        .prepare(`SELECT * FROM handoffs WHERE project_id = ? AND status IN (${statuses.map(() => "?").join(", ")}) ORDER BY created_at DESC LIMIT ?`)
+        .bind(projectId, ...statuses, limit)
     : db.prepare("SELECT * FROM handoffs WHERE project_id = ? ORDER BY created_at DESC LIMIT ?").bind(projectId, limit);
   const { results } = await query.all<Record<string, unknown>>();
   return results.map(toHandoff);
@@ -347,15 +350,23 @@ export async function metricRows(db: D1Database, projectId: string, from: string
     .all<{ created_at: string }>();
   const handoffs = await db
     .prepare(
-      "SELECT created_at, status, first_human_reply_at, resolved_at, satisfaction FROM handoffs WHERE project_id = ? AND created_at >= ? AND created_at < ?",
+      "SELECT created_at, status, claimed_at, first_human_reply_at, resolved_at, satisfaction FROM handoffs WHERE project_id = ? AND created_at >= ? AND created_at < ?",
     )
     .bind(projectId, from, to)
-    .all<{ created_at: string; status: string; first_human_reply_at: string | null; resolved_at: string | null; satisfaction: number | null }>();
+    .all<{
+      created_at: string;
+      status: string;
+      claimed_at: string | null;
+      first_human_reply_at: string | null;
+      resolved_at: string | null;
+      satisfaction: number | null;
+    }>();
   return {
     conversations: conversations.results.map((r) => ({ createdAt: r.created_at })),
     handoffs: handoffs.results.map((r) => ({
       createdAt: r.created_at,
       status: r.status,
+      ...(r.claimed_at ? { claimedAt: r.claimed_at } : {}),
       ...(r.first_human_reply_at ? { firstHumanReplyAt: r.first_human_reply_at } : {}),
       ...(r.resolved_at ? { resolvedAt: r.resolved_at } : {}),
       ...(r.satisfaction !== null ? { satisfaction: r.satisfaction } : {}),

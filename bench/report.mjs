@@ -165,6 +165,32 @@ export function renderReport(results) {
     }
   }
 
+  if (results.desk) {
+    const d = results.desk;
+    const s = summarize(d.samples);
+    const rows = [
+      ["Handoff opened → card on a connected desk, p50 / p99", `${ms(s.p50)} / ${ms(s.p99)} ms (${d.samples.length} deliveries)`],
+      ["Desks connected, handoffs opened (asked within)", `${d.desks}, ${d.openedCount} of ${d.handoffs} (${(d.askedInMs / 1000).toFixed(1)} s)`],
+      ["Cards missing / doubled on a desk", `${d.missing} / ${d.doubles}`],
+    ];
+    const t = table(["Team desk (ProjectInbox)", "result"], rows);
+    sections.push(
+      `## Team desk
+
+${t.md}
+
+From the visitor's socket receiving the room's \`handoff\` frame (sent right after the room committed the handoff) to each desk socket receiving the card's \`created\` event: the room's sync outbox publishes it to the project's ProjectInbox, which numbers it and pushes it to every desk. All sockets of one agent, over the loopback.`,
+    );
+    text.push(`DESK\n${t.text}`);
+    goal(
+      `Card on ${d.desks} desks, ${d.handoffs} handoffs in ${d.windowMs / 1000} s: p99 ≤ 250 ms, none missing or doubled`,
+      "≤ 250 ms, 0 / 0",
+      `${ms(s.p99)} ms, ${d.missing} / ${d.doubles}`,
+      s.p99 <= 250 && d.missing === 0 && d.doubles === 0,
+      s.p99 <= 250 ? `${ms(250 - s.p99)} ms to spare` : `over by ${ms(s.p99 - 250)} ms`,
+    );
+  }
+
   if (results.handoff) {
     const h = results.handoff;
     const lat = summarize(h.latency.samples);

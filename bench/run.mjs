@@ -11,6 +11,7 @@ import { batonTarget, pathRoomTarget, socketIoTarget } from "./lib/clients.mjs";
 import { freePort, groupPids, installCleanup, startGroup, stopAll, stopGroup, workerdPids } from "./lib/proc.mjs";
 import { summarize } from "./lib/stats.mjs";
 import { chaosRun } from "./scenarios/chaos.mjs";
+import { deskRun } from "./scenarios/desk.mjs";
 import { handoffRun } from "./scenarios/handoff.mjs";
 import { concurrencyRun } from "./scenarios/concurrency.mjs";
 import { latencyRun } from "./scenarios/latency.mjs";
@@ -34,6 +35,7 @@ const PRESETS = {
     concurrency: { conversations: 100, intervalMs: 5000, durationMs: 10_000, windows: 2 },
     chaos: { conversations: 10, durationMs: 20_000, killsPerMinute: 10 },
     handoff: { latencyCount: 20, burst: 10 },
+    desk: { desks: 5, handoffs: 20, windowMs: 4000 },
   },
   full: {
     latency: { runs: 5, warmup: 150, count: 600 },
@@ -41,10 +43,11 @@ const PRESETS = {
     concurrency: { conversations: 1000, intervalMs: 5000, durationMs: 60_000, windows: 3 },
     chaos: { conversations: 100, durationMs: 75_000, killsPerMinute: 10 },
     handoff: { latencyCount: 50, burst: 100 },
+    desk: { desks: 20, handoffs: 100, windowMs: 10_000 },
   },
 };
 const preset = PRESETS[quick ? "quick" : "full"];
-const SCENARIOS = ["widget", "latency", "throughput", "concurrency", "chaos", "handoff"];
+const SCENARIOS = ["widget", "latency", "throughput", "concurrency", "chaos", "handoff", "desk"];
 const only = option("--only", SCENARIOS.join(",")).split(",");
 const wanted = option("--targets", "baton,minimal-do,ws,socketio").split(",");
 const seed = Number(option("--seed", "20261127"));
@@ -351,6 +354,14 @@ async function main() {
     log(`handoff: ${cfg.latencyCount} handoffs one by one, then ${cfg.burst} at once in one channel at Slack's pace`);
     results.handoff = await handoffRun({ http: baton.http, fake: fakeSlack, ...cfg, log: (m) => log(`  ${m}`) });
   }
+  if (only.includes("desk") && baton) {
+    const cfg = preset.desk;
+    log(`desk: ${cfg.desks} desks connected, ${cfg.handoffs} handoffs within ${cfg.windowMs / 1000} s`);
+    results.desk = await deskRun({ http: baton.http, ...cfg, log: (m) => log(`  ${m}`) });
+    const s = summarize(results.desk.samples);
+    log(`  card on a desk p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms; missing ${results.desk.missing}, doubled ${results.desk.doubles}`);
+  }
+
   if (fakeSlack) await fakeSlack.close();
 
   results.finishedAt = new Date();

@@ -1,7 +1,9 @@
-// A project's settings: how the bot presents itself, the knowledge it answers from, and the
-// handoff rules (domain/escalation/escalation-settings.ts). Validated with zod at every edge; every field has
-// a default that works, and unknown fields are refused.
+// A project's settings: how the bot presents itself, the knowledge it answers from, the handoff
+// rules (domain/escalation/escalation-settings.ts) and the desk's templates and SLA targets
+// (domain/desk/desk-settings.ts). Validated with zod at every edge; every field has a default that
+// works, and unknown fields are refused.
 import * as z from "zod";
+import { deskSettingsSchema } from "./desk/desk-settings";
 import { escalationSettingsSchema } from "./escalation/escalation-settings";
 import { securitySettingsSchema } from "./security-settings";
 
@@ -24,6 +26,7 @@ export const settingsSchema = z
     knowledgeBase: z.array(knowledgeEntrySchema).max(500).default([]),
     ...escalationSettingsSchema.shape,
     ...securitySettingsSchema.shape,
+    ...deskSettingsSchema.shape,
   })
   .strict();
 

@@ -11,7 +11,7 @@ import { CloseCode, decodeClientFrame, type ClientFrame, type ErrorFrame, type R
 import type { SocketState } from "./socket-claims";
 import { authorKey, type RoomStorage } from "./room-storage";
 
-type MessageFrameIn = Exclude<ClientFrame, { type: "ping" }>;
+type MessageFrameIn = Exclude<ClientFrame, { type: "ping" | "visitor.typing" | "agent.typing" }>;
 
 /** The room event for a visitor or agent frame (`agent` is the socket's verified agent). */
 export function eventForFrame(frame: MessageFrameIn, agent: Agent | undefined): RoomEvent {

@@ -1,5 +1,6 @@
 // Seeds (or refreshes) the local demo project: projectKey pk_demo, secretKey sk_demo and one agent
-// "Demo Agent" with token at_demo. Local development only: these keys are public by design.
+// "Demo Agent" (an admin, so the settings page opens too) with token at_demo. Local development
+// only: these keys are public by design.
 // Usage: node scripts/seed-demo.mjs --persist-to DIR --port N
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -22,8 +23,8 @@ VALUES (${quote(DEMO.projectId)}, ${quote(demo.name)}, ${quote(DEMO.projectKey)}
         ${quote(JSON.stringify(origins))}, ${quote(JSON.stringify(demo.settings))}, ${quote(now)})
 ON CONFLICT(id) DO UPDATE SET name = excluded.name, allowed_origins = excluded.allowed_origins, settings = excluded.settings;
 INSERT INTO agents (id, project_id, name, email, role, token_hash, created_at)
-VALUES (${quote(DEMO.agentId)}, ${quote(DEMO.projectId)}, 'Demo Agent', 'demo.agent@example.com', 'agent', ${quote(sha256(DEMO.agentToken))}, ${quote(now)})
-ON CONFLICT(id) DO UPDATE SET name = excluded.name, token_hash = excluded.token_hash;
+VALUES (${quote(DEMO.agentId)}, ${quote(DEMO.projectId)}, 'Demo Agent', 'demo.agent@example.com', 'admin', ${quote(sha256(DEMO.agentToken))}, ${quote(now)})
+ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role, token_hash = excluded.token_hash, disabled_at = NULL;
 `;
 }
 

@@ -4,6 +4,7 @@
 // `wrangler dev` (e.g. `-- --var RATE_LIMIT_BURST:1000`).
 import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
+import { deskLink } from "./desk-link.mjs";
 import { configFromEnvironment } from "./config-env.mjs";
 import { DEMO, seedDemo } from "./seed-demo.mjs";
 
@@ -60,10 +61,13 @@ for (let i = 0; i < 600; i++) {
   await new Promise((r) => setTimeout(r, 200));
   try {
     if ((await fetch(`${base}/v1/health`)).ok) {
+      const link = await deskLink({ base }).catch((error) => `(no link: ${error.message})`);
       console.log(`
   Baton ready on ${base}
 
-  Demo page      ${base}/
+  Agent desk     ${link}
+                 (signs you in as "Demo Agent"; works once, for 24 h: \`npm run desk-link\` makes another)
+  Demo page      ${base}/   (ask for a person there, in another tab)
   Project key    ${DEMO.projectKey}   (public, goes in the embed tag)
   Secret key     ${DEMO.secretKey}    (server-side API: agents, settings)
   Agent token    ${DEMO.agentToken}    (agent API and sockets: "Demo Agent")

@@ -4,12 +4,14 @@ import type { ConfigVars } from "../adapters/config";
 import type { WorkersAiBinding } from "../adapters/llm/embeddings";
 import type { Limiters } from "../adapters/rate-limits";
 import type { ConversationRoom } from "../durable-objects/conversation-room";
+import type { ProjectInbox } from "../durable-objects/project-inbox";
 import type { SlackPoster } from "../durable-objects/slack-poster";
 
 /** The Rate Limiting bindings are named in adapters/rate-limits.ts (LIMITERS) and wrangler.toml. */
 export interface Env extends ConfigVars, Limiters {
   DB: D1Database;
   ConversationRoom: DurableObjectNamespace<ConversationRoom>;
+  ProjectInbox: DurableObjectNamespace<ProjectInbox>;
   /** One per Slack channel: paces, orders and retries what Baton posts there. */
   SlackPoster: DurableObjectNamespace<SlackPoster>;
   ASSETS?: Fetcher;

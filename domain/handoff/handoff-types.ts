@@ -69,6 +69,8 @@ export interface LifecycleFields {
   convertedAt?: string;
   /** The visitor's answer to the one question asked after a resolve (1–5); the latest answer wins. */
   satisfaction?: number;
+  /** Until then a model may still replace the rules' summary (the desk shows it as being written); cleared when it answers. */
+  summaryPendingUntil?: string;
   /** The seq of the last transcript line queued for mirroring channels (a Slack thread). */
   mirroredSeq?: number;
   /** Present once the handoff reached the manager rung: its deadlines run from here. */

@@ -10,6 +10,7 @@ export interface ConversationRow {
 export interface HandoffRow {
   createdAt: string;
   status: HandoffStatus;
+  claimedAt?: string | null;
   firstHumanReplyAt?: string | null;
   resolvedAt?: string | null;
   satisfaction?: number | null;
@@ -30,6 +31,8 @@ export interface HandoffMetrics {
   escalationRate: number | null;
   /** Seconds from handoff to the first human reply, over the handoffs that got one. */
   firstReplySeconds: { count: number; median: number | null; p90: number | null };
+  /** Seconds from the claim to the claimer's first action (a reply or the resolve), over claimed handoffs that had one. */
+  firstActionSeconds: { count: number; median: number | null; p90: number | null };
   /** Share of the window's handoffs now in each outcome; open ones stay in the denominator. */
   resolutionRate: number | null;
   abandonmentRate: number | null;
@@ -55,6 +58,14 @@ export function computeMetrics(rows: { conversations: readonly ConversationRow[]
       return Number.isFinite(seconds) && seconds >= 0 ? [seconds] : [];
     })
     .sort((a, b) => a - b);
+  const actions = handoffs
+    .flatMap((h) => {
+      if (!h.claimedAt) return [];
+      const claimed = Date.parse(h.claimedAt);
+      const firsts = [h.firstHumanReplyAt, h.resolvedAt].map((t) => Date.parse(t ?? "")).filter((t) => Number.isFinite(t) && t >= claimed);
+      return firsts.length ? [(Math.min(...firsts) - claimed) / 1000] : [];
+    })
+    .sort((a, b) => a - b);
   const scores = handoffs.flatMap((h) =>
     typeof h.satisfaction === "number" && Number.isInteger(h.satisfaction) && h.satisfaction >= 1 && h.satisfaction <= 5 ? [h.satisfaction] : [],
   );
@@ -65,6 +76,7 @@ export function computeMetrics(rows: { conversations: readonly ConversationRow[]
     handoffs: handoffs.length,
     escalationRate: ratio(handoffs.length, conversations),
     firstReplySeconds: { count: waits.length, median: percentile(waits, 50), p90: percentile(waits, 90) },
+    firstActionSeconds: { count: actions.length, median: percentile(actions, 50), p90: percentile(actions, 90) },
     resolutionRate: ratio(count("resolved"), handoffs.length),
     abandonmentRate: ratio(count("abandoned"), handoffs.length),
     ticketConversionRate: ratio(count("converted_to_ticket"), handoffs.length),
@@ -88,4 +100,45 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 
 function ratio(part: number, whole: number): number | null {
   return whole > 0 ? part / whole : null;
+}
+
+export type MetricsBucket = "hour" | "day";
+
+/** One point of the time series: the metrics of the rows created in [from, from + bucket). */
+export interface MetricsPoint {
+  from: string;
+  conversations: number;
+  handoffs: number;
+  escalationRate: number | null;
+  firstReplyMedian: number | null;
+  satisfaction: number | null;
+}
+
+/** Hours for a window of two days or less, days otherwise. */
+export function bucketFor(window: MetricsWindow): MetricsBucket {
+  return window.to.getTime() - window.from.getTime() <= 2 * 86_400_000 ? "hour" : "day";
+}
+
+/** The window cut into UTC hours or days (at most 400 points), each with its own metrics. */
+export function metricSeries(
+  rows: { conversations: readonly ConversationRow[]; handoffs: readonly HandoffRow[] },
+  window: MetricsWindow,
+  bucket: MetricsBucket = bucketFor(window),
+): MetricsPoint[] {
+  const step = bucket === "hour" ? 3_600_000 : 86_400_000;
+  const start = Math.floor(window.from.getTime() / step) * step;
+  const points: MetricsPoint[] = [];
+  for (let t = start; t < window.to.getTime() && points.length < 400; t += step) {
+    const slice = { from: new Date(Math.max(t, window.from.getTime())), to: new Date(Math.min(t + step, window.to.getTime())) };
+    const m = computeMetrics(rows, slice);
+    points.push({
+      from: new Date(t).toISOString(),
+      conversations: m.conversations,
+      handoffs: m.handoffs,
+      escalationRate: m.escalationRate,
+      firstReplyMedian: m.firstReplySeconds.median,
+      satisfaction: m.satisfaction.average,
+    });
+  }
+  return points;
 }

@@ -4,7 +4,8 @@
 import type { NotificationJob, Trigger } from "../../protocol/jobs";
 import { decideAvailability } from "../escalation/availability";
 import { bookingNotes, buildContextPacket, type BotLogEntry } from "../handoff/context-packet";
-import { botReplies, botSays, handoffFrame } from "./room-messages";
+import { botReplies, botSays, handoffFrame, packetFrame } from "./room-messages";
+import { deskCard, deskEventKind } from "../desk/desk-card";
 import type { Effect, RoomContext, RoomState, Transition } from "./room-types";
 import { decideEscalation, detectSignals, manualEscalation, type EscalationDecision } from "../escalation/decision";
 import type { Resource } from "../escalation/escalation-settings";
@@ -15,7 +16,7 @@ import { extractVisitorData, leadLevel, mergeVisitorData, updateQualification } 
 import { calendlyLink, emailReceivedReply, handoffReply, INVALID_EMAIL_REPLY, OFFER_HUMAN_REPLY, softResourceReply } from "../bot/replies";
 import { replyFromKnowledge, terms } from "../bot/rules-bot";
 import { sentimentLabel } from "../escalation/sentiment";
-import type { HandoffRecord, HandoffState } from "../handoff/handoff-types";
+import type { HandoffRecord } from "../handoff/handoff-types";
 import { type LlmHints, signalsFromHints } from "../bot/llm-hints";
 
 type Message = { seq: number; text: string };
@@ -69,12 +70,33 @@ export function notificationJob(
   };
 }
 
-/** The D1 row, the notification and the frame for a handoff that opened or changed. */
-export function publishHandoff(kind: NotificationJob["kind"], state: RoomState, handoff: HandoffState, ctx: RoomContext): Effect[] {
+/** How long the desk shows a summary as "being written" while a model works on it (its calls are bounded alike). */
+export const SUMMARY_WAIT_MS = 5_000;
+
+/** The desk's event for a handoff that changed from `before` (null: it just opened) to `after`. */
+export function deskSync(state: RoomState, before: Lifecycle | null, after: Lifecycle, ctx: Pick<RoomContext, "newId">): Effect {
+  const event = { id: ctx.newId("dev_"), kind: deskEventKind(before, after), card: deskCard(handoffRecord(state, after), after.summaryPendingUntil) };
+  return { type: "sync", op: { kind: "desk", projectId: state.projectId, event } };
+}
+
+/**
+ * The D1 row, the desk's event, the notification (unless `notify` is false) and the frames for a
+ * handoff that opened (`before` null) or whose packet changed.
+ */
+export function publishHandoff(
+  kind: NotificationJob["kind"],
+  state: RoomState,
+  handoff: Lifecycle,
+  ctx: RoomContext,
+  before: Lifecycle | null = null,
+  notify = true,
+): Effect[] {
   return [
     { type: "sync", op: { kind: "upsert-handoff", handoff: handoffRecord(state, handoff) } },
-    { type: "sync", op: { kind: "enqueue", job: notificationJob(kind, state, handoff, ctx) } },
+    deskSync(state, before, handoff, ctx),
+    ...(notify ? [{ type: "sync", op: { kind: "enqueue", job: notificationJob(kind, state, handoff, ctx) } } satisfies Effect] : []),
     { type: "broadcast", to: "everyone", frame: handoffFrame(handoff) },
+    { type: "broadcast", to: "agents", frame: packetFrame(handoff) },
   ];
 }
 
@@ -170,7 +192,7 @@ export function openHandoff(state: RoomState, decision: EscalationDecision, trig
   if (calendly) packet.calendlyUrl = calendly;
   // A logged-in visitor travels as the site's user id, flagged verified only when the site proved it.
   if (state.identity) packet.visitor = { ...packet.visitor, userId: state.identity.userId, verified: state.identity.verified };
-  const handoff: HandoffState = {
+  const handoff: Lifecycle = {
     id: ctx.newId("h_"),
     status: "pending",
     mode: availability.mode,
@@ -183,6 +205,8 @@ export function openHandoff(state: RoomState, decision: EscalationDecision, trig
     updatedAt: now.toISOString(),
     availability,
     packet,
+    // A model rewrites the rules' summary right after this exchange: the desk says so meanwhile.
+    ...(ctx.engineWritesReplies ? { summaryPendingUntil: new Date(now.getTime() + SUMMARY_WAIT_MS).toISOString() } : {}),
   };
   const opened = { ...state, handoff };
   const problem = state.qualification.problemFit.evidence[0]?.quote;
@@ -228,7 +252,7 @@ export function continueHandoff(state: RoomState, message: Message, ctx: RoomCon
   const next: RoomState = { ...state, handoff, visitor, qualification: updateQualification(state.qualification, message) };
   if (data.email && !handoff.packet.visitor.email) {
     const { email, name, company, role } = visitor;
-    const updated: HandoffState = {
+    const updated: Lifecycle = {
       ...handoff,
       updatedAt: ctx.now.toISOString(),
       packet: {
@@ -244,7 +268,7 @@ export function continueHandoff(state: RoomState, message: Message, ctx: RoomCon
     };
     const withEmail = { ...next, handoff: updated };
     const said = botSays(withEmail, emailReceivedReply(data.email, handoff.availability), ctx);
-    return { state: said.state, effects: [...publishHandoff("handoff.updated", withEmail, updated, ctx), ...said.effects] };
+    return { state: said.state, effects: [...publishHandoff("handoff.updated", withEmail, updated, ctx, handoff), ...said.effects] };
   }
   if (data.invalidEmail && !handoff.packet.visitor.email) return botSays(next, INVALID_EMAIL_REPLY, ctx);
   // The bot never talks over a human: once someone has claimed the conversation it stays quiet.

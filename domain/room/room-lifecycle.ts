@@ -5,7 +5,7 @@ import { botSays, handoffFrame, store } from "./room-messages";
 import type { Effect, RoomContext, RoomState, Transition } from "./room-types";
 import { applyCommand, fireDueTimers, type CommandResult, type HandoffCommand, type HandoffEffect } from "../handoff/machine";
 import type { Lifecycle } from "../handoff/handoff-types";
-import { handoffRecord, notificationJob } from "./handoff-flow";
+import { deskSync, handoffRecord, notificationJob } from "./handoff-flow";
 import type { DecisionRecord } from "../handoff/handoff-types";
 
 /** The room after `handoff` changed through `effects`: every lifecycle effect turned into room effects. */
@@ -34,6 +34,7 @@ export function applyLifecycle(state: RoomState, handoff: Lifecycle, effects: re
       }
       case "sync-handoff":
         out.push({ type: "sync", op: { kind: "upsert-handoff", handoff: handoffRecord(current, handoff) } });
+        out.push(deskSync(current, state.handoff, handoff, ctx));
         out.push({ type: "broadcast", to: "everyone", frame: handoffFrame(handoff) });
         break;
       case "system-message":

@@ -10,6 +10,7 @@ import type { HandoffCommand, Rejection } from "../handoff/machine";
 import type { BotReply } from "../bot/rules-bot";
 import type { VectorHit } from "../bot/knowledge-index";
 import type { NotificationJob } from "../../protocol/jobs";
+import type { DeskEvent } from "../../protocol/desk";
 import type { RoomFrame } from "../../protocol/frames";
 import type { Settings } from "../settings";
 
@@ -63,7 +64,9 @@ export type SyncOp =
   | { kind: "upsert-handoff"; handoff: HandoffRecord }
   | { kind: "insert-ticket"; ticket: TicketRecord }
   | { kind: "ticket-email"; handoffId: string; email: string }
-  | { kind: "enqueue"; job: NotificationJob };
+  | { kind: "enqueue"; job: NotificationJob }
+  /** A change of the handoff for the project's desk (its ProjectInbox), in order, once per event id. */
+  | { kind: "desk"; projectId: string; event: DeskEvent };
 
 export type Effect =
   | { type: "append"; message: StoredMessage }

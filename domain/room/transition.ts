@@ -5,6 +5,7 @@ import { initialEscalationMemory } from "../escalation/decision";
 import { continueHandoff, decideTurn, openManualHandoff, publishHandoff } from "./handoff-flow";
 import type { LlmHints } from "../bot/llm-hints";
 import { applyCommand, canReopen, isTerminal, isUnclaimed, routeVisitorMessage } from "../handoff/machine";
+import { parseRating } from "../handoff/satisfaction";
 import { applyLifecycle, commandHandoff, fireTimers } from "./room-lifecycle";
 import { initialQualification, mergeVisitorData } from "../escalation/qualification";
 import type { NewRoom, RoomState, RoomEvent, RoomContext, Transition, Effect } from "./room-types";
@@ -66,10 +67,14 @@ function step(state: RoomState, event: RoomEvent, ctx: RoomContext): Transition 
     }
     case "handoff.summarized": {
       const handoff = state.handoff;
-      if (!handoff || handoff.id !== event.handoffId || handoff.packet.summary === event.summary) return { state, effects: [] };
-      const updated = { ...handoff, updatedAt: at, packet: { ...handoff.packet, summary: event.summary } };
+      if (!handoff || handoff.id !== event.handoffId) return { state, effects: [] };
+      const changed = handoff.packet.summary !== event.summary;
+      if (!changed && handoff.summaryPendingUntil === undefined) return { state, effects: [] };
+      // The model answered (or fell back to the rules' words): the summary is final either way.
+      const { summaryPendingUntil: _done, ...settled } = handoff;
+      const updated = { ...settled, updatedAt: at, packet: changed ? { ...handoff.packet, summary: event.summary } : handoff.packet };
       const next = { ...state, handoff: updated };
-      return { state: next, effects: publishHandoff("handoff.updated", next, updated, ctx) };
+      return { state: next, effects: publishHandoff("handoff.updated", next, updated, ctx, handoff, changed) };
     }
     case "agent.message":
       return agentWrites(state, event, ctx);
@@ -92,14 +97,12 @@ function authorOf(agent: { id: string; name: string }): { id: string; name: stri
   return { id: agent.id, name: agent.name };
 }
 
-const RATING = /^\s*([1-5])\s*(?:\/\s*5)?\s*[.!]?\s*$/;
-
 /** The decision after a stored visitor message: a rating, a reopen, the handoff's flow, or the bot. */
 function afterVisitorMessage(state: RoomState, message: { seq: number; text: string }, hints: LlmHints | null, ctx: RoomContext): Transition {
   const handoff = state.handoff;
-  const rating = RATING.exec(message.text);
-  if (handoff?.status === "resolved" && handoff.satisfaction === undefined && rating) {
-    const rated = commandHandoff(state, handoff.id, { type: "satisfaction", score: Number(rating[1]) }, ctx);
+  const rating = handoff?.status === "resolved" && handoff.satisfaction === undefined ? parseRating(message.text) : null;
+  if (handoff && rating !== null) {
+    const rated = commandHandoff(state, handoff.id, { type: "satisfaction", score: rating }, ctx);
     const thanks = botSays(rated.state, "Thank you for the feedback!", ctx);
     return { state: thanks.state, effects: [...rated.effects, ...thanks.effects] };
   }

@@ -74,9 +74,9 @@ export class Client {
     });
   }
 
-  static async open(socketUrl: string, since?: number): Promise<Client> {
-    const url = since === undefined ? socketUrl : `${socketUrl}&since=${since}`;
-    const response = await exports.default.fetch(new Request(BASE + url, { headers: { upgrade: "websocket", "cf-connecting-ip": someAddress() } }));
+  static async open(socketUrl: string, since?: number, headers: Record<string, string> = {}): Promise<Client> {
+    const url = since === undefined ? socketUrl : `${socketUrl}${socketUrl.includes("?") ? "&" : "?"}since=${since}`;
+    const response = await exports.default.fetch(new Request(BASE + url, { headers: { upgrade: "websocket", "cf-connecting-ip": someAddress(), ...headers } }));
     if (response.status !== 101 || !response.webSocket) {
       throw new Error(`upgrade refused: ${response.status} ${await response.text()}`);
     }

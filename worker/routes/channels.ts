@@ -1,10 +1,10 @@
-// The project's channels through the settings API (secret key): what is configured, its health,
+// The project's channels through the settings API (secret key, or an admin's session): what is configured, its health,
 // secrets only as set / not set. Slack here; the CRM, email and Teams join the same routes.
 import { Hono } from "hono";
 import * as z from "zod";
 import { deleteChannel, describeChannels, saveChannel } from "../../adapters/channels";
 import { ApiError } from "../../adapters/errors";
-import { requireProject } from "../auth";
+import { requireProjectAdmin } from "../auth";
 import type { Env } from "../env";
 import { parseBody } from "../errors";
 
@@ -21,11 +21,11 @@ const outboxBody = z.strictObject({ enabled: z.boolean() });
 
 export const channelRoutes = new Hono<{ Bindings: Env }>()
   .get("/channels", async (c) => {
-    const project = await requireProject(c);
+    const { project } = await requireProjectAdmin(c);
     return c.json({ channels: await describeChannels(c.env, c.env.DB, project.id) });
   })
   .put("/channels/:kind", async (c) => {
-    const project = await requireProject(c);
+    const { project } = await requireProjectAdmin(c);
     const now = new Date().toISOString();
     switch (c.req.param("kind")) {
       case "slack": {
@@ -56,7 +56,7 @@ export const channelRoutes = new Hono<{ Bindings: Env }>()
     return c.json({ channels: await describeChannels(c.env, c.env.DB, project.id) });
   })
   .delete("/channels/:kind", async (c) => {
-    const project = await requireProject(c);
+    const { project } = await requireProjectAdmin(c);
     const kind = c.req.param("kind");
     if (kind !== "slack" && kind !== "outbox") throw new ApiError(404, "not_found", "No such channel kind (slack, outbox).");
     await deleteChannel(c.env.DB, project.id, kind);

@@ -11,8 +11,14 @@ import type { Env } from "../env";
 import { ApiError } from "../../adapters/errors";
 import { parseQuery } from "../errors";
 
+/** Besides one status: "unclaimed" (pending or notified: a handoff is notified about a second after it opens) and "open". */
+const STATUS_GROUPS: Record<string, readonly string[]> = {
+  unclaimed: ["pending", "notified"],
+  open: ["pending", "notified", "claimed", "active"],
+};
+
 const listQuery = z.object({
-  status: z.enum(HANDOFF_STATUSES).optional(),
+  status: z.enum([...HANDOFF_STATUSES, "unclaimed", "open"]).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -20,7 +26,7 @@ export const handoffRoutes = new Hono<{ Bindings: Env }>()
   .get("/handoffs", async (c) => {
     const agent = await requireAgent(c);
     const { status, limit } = parseQuery(listQuery, c.req.query());
-    return c.json({ handoffs: await listHandoffs(c.env.DB, agent.projectId, status, limit) });
+    return c.json({ handoffs: await listHandoffs(c.env.DB, agent.projectId, status ? (STATUS_GROUPS[status] ?? [status]) : undefined, limit) });
   })
   .get("/handoffs/:id", async (c) => {
     const agent = await requireAgent(c);

@@ -8,7 +8,7 @@ import { requireAdmin, requireProjectAdmin } from "../auth";
 import { expiryFrom } from "../../adapters/access";
 import { agentTokenTtlDays } from "../../adapters/config";
 import { randomToken, sha256Hex } from "../../adapters/crypto";
-import { insertAgent, insertProject, listAgents, updateAgent } from "../../adapters/db";
+import { insertAgent, insertProject, updateAgent } from "../../adapters/db";
 import type { Env } from "../env";
 import { ApiError } from "../../adapters/errors";
 import { parseBody, requireStorableSettings } from "../errors";
@@ -57,10 +57,6 @@ export const projectRoutes = new Hono<{ Bindings: Env }>()
       now: new Date().toISOString(),
     });
     return c.json({ projectId, projectKey, secretKey }, 201);
-  })
-  .get("/agents", async (c) => {
-    const { project } = await requireProjectAdmin(c, "manage_agents");
-    return c.json({ agents: await listAgents(c.env.DB, project.id) });
   })
   .patch("/agents/:id", async (c) => {
     const { project, by } = await requireProjectAdmin(c, "manage_agents");

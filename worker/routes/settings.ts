@@ -1,5 +1,5 @@
-// A project's settings, read and replaced by the owner (secret key) or an admin (agent token; any
-// other role is a 403). PUT replaces the whole document: fields left out take their defaults;
+// A project's settings, read and replaced by the owner (secret key) or an admin (agent token or the
+// desk's session; any other role is a 403). PUT replaces the whole document: fields left out take their defaults;
 // unknown fields and out-of-range values are a 400 that names the field, and so is a document
 // heavier than storage takes (MAX_SETTINGS_BYTES, naming its heaviest field). Rooms pick up changes
 // within 30 seconds.

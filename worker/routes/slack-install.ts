@@ -7,7 +7,7 @@ import { saveChannel } from "../../adapters/channels";
 import { publicUrl, tokenSecret } from "../../adapters/config";
 import { callSlack, slackClient } from "../../adapters/slack/client";
 import { signClaims, verifyClaims } from "../../adapters/signed-claims";
-import { requireProject } from "../auth";
+import { requireProjectAdmin } from "../auth";
 import type { Env } from "../env";
 
 export const SLACK_SCOPES = ["chat:write", "chat:write.public", "channels:history", "groups:history", "users:read", "users:read.email", "incoming-webhook"];
@@ -24,7 +24,7 @@ const redirectUri = (env: Env, origin: string) => `${publicUrl(env, origin)}/sla
 
 /** Mounted under /v1: the install link for the calling project (secret key). */
 export const slackApiRoutes = new Hono<{ Bindings: Env }>().post("/slack/install-link", async (c) => {
-  const project = await requireProject(c);
+  const { project } = await requireProjectAdmin(c);
   const state = await signClaims(
     tokenSecret(c.env),
     "slack-oauth-state",
