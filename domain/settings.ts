@@ -3,6 +3,7 @@
 // a default that works, and unknown fields are refused.
 import { z } from "zod";
 import { escalationSettingsSchema } from "./escalation/escalation-settings";
+import { DEFAULT_TICKET_WARNING_MINUTES } from "./handoff/ticket";
 
 export const knowledgeEntrySchema = z
   .object({
@@ -20,6 +21,8 @@ export const settingsSchema = z
     greeting: z.string().trim().min(1).max(500).default("Hi! Ask me anything — and if you'd rather talk to a person, just say so."),
     knowledgeBase: z.array(knowledgeEntrySchema).max(500).default([]),
     ...escalationSettingsSchema.shape,
+    /** Minutes before a ticket's promise falls due that the team is warned (domain/handoff/ticket.ts). */
+    ticketWarningMinutes: z.int().min(5).max(1440).default(DEFAULT_TICKET_WARNING_MINUTES),
   })
   .strict();
 

@@ -13,6 +13,7 @@ import { handoffRoutes } from "./routes/handoffs";
 import { settingsRoutes } from "./routes/settings";
 import { projectRoutes } from "./routes/projects";
 import { channelRoutes } from "./routes/channels";
+import { ticketRoutes } from "./routes/tickets";
 import { slackRoutes } from "./routes/slack";
 import { slackApiRoutes } from "./routes/slack-install";
 
@@ -31,6 +32,7 @@ app.route("/v1", settingsRoutes);
 app.route("/v1", handoffRoutes);
 app.route("/v1", handoffActionRoutes);
 app.route("/v1", auditRoutes);
+app.route("/v1", ticketRoutes);
 app.route("/v1", channelRoutes);
 app.route("/v1", slackApiRoutes);
 // Slack calls these itself (signed, not CORS): events, interactivity, and the OAuth install.

@@ -3,8 +3,9 @@
 // What happens when one fires lives in machine.ts; here: when, and the honest words.
 import { z } from "zod";
 import type { Lifecycle } from "./handoff-types";
+import { TICKET_TIMER_KINDS, ticketTimers, type TicketSettings } from "./ticket";
 
-export const TIMER_KINDS = ["response_timeout", "reminder_grace", "snooze_end", "abandon"] as const;
+export const TIMER_KINDS = ["response_timeout", "reminder_grace", "snooze_end", "abandon", ...TICKET_TIMER_KINDS] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
 /** One deadline of a handoff: at `at` (ISO) the room fires `{type: "timer", kind}`. */
@@ -14,7 +15,7 @@ export interface Timer {
 }
 
 /** The settings the timers read. `Settings` satisfies it; `abandonAfterMinutes` is optional until it exists there. */
-export interface TimerSettings {
+export interface TimerSettings extends TicketSettings {
   responseTimeoutMinutes: number;
   reminderGraceMinutes: number;
   abandonAfterMinutes?: number;
@@ -44,7 +45,9 @@ export function isAwaitingHuman(handoff: Lifecycle): boolean {
  * - `response_timeout` at (last alert ?? opening) + `responseTimeoutMinutes` → reminder;
  * - `reminder_grace` at reminder + `reminderGraceMinutes` → capture ticket, held while the visitor
  *   is away (the honest message and the email question need someone to read them);
- * - `abandon` at `visitorLeftAt` + `abandonAfterMinutes` while a human reply is owed.
+ * - `abandon` at `visitorLeftAt` + `abandonAfterMinutes` while a human reply is owed;
+ * - the ticket's `ticket_due_soon` and `ticket_overdue` while it is open (ticket.ts), whatever the
+ *   handoff's status: a promise outlives the conversation.
  */
 export function timersFor(handoff: Lifecycle, settings: TimerSettings): Timer[] {
   const timers: Timer[] = [];
@@ -62,6 +65,7 @@ export function timersFor(handoff: Lifecycle, settings: TimerSettings): Timer[] 
       timers.push({ kind: "abandon", at: plusMinutes(handoff.visitorLeftAt, settings.abandonAfterMinutes ?? DEFAULT_ABANDON_AFTER_MINUTES) });
     }
   }
+  timers.push(...ticketTimers(handoff, settings));
   return timers.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 

@@ -1,10 +1,10 @@
 // Compliance and reporting for the project owner (secret key): the audit log of every operator
-// decision, as JSON or NDJSON, the tickets created when nobody answered live, and the metrics.
+// decision, as JSON or NDJSON, and the metrics (with the commitments kept and missed). Tickets: tickets.ts.
 import { Hono } from "hono";
 import { z } from "zod";
-import { computeMetrics } from "../../domain/handoff/metrics";
+import { commitmentMetrics, computeMetrics } from "../../domain/handoff/metrics";
 import { requireProject } from "../auth";
-import { listDecisions, listTickets, metricRows } from "../../adapters/db";
+import { listDecisions, metricRows, ticketMetricRows } from "../../adapters/db";
 import type { Env } from "../env";
 import { ApiError } from "../../adapters/errors";
 import { parseQuery } from "../errors";
@@ -29,18 +29,21 @@ export const auditRoutes = new Hono<{ Bindings: Env }>()
     if (query.format === "json") return c.json({ decisions });
     return c.body(decisions.map((d) => JSON.stringify(d)).join("\n") + (decisions.length ? "\n" : ""), 200, { "content-type": "application/x-ndjson" });
   })
-  .get("/tickets", async (c) => {
-    const project = await requireProject(c);
-    return c.json({ tickets: await listTickets(c.env.DB, project.id, 200) });
-  })
   .get("/metrics", async (c) => {
     const project = await requireProject(c);
     const query = parseQuery(z.object({ from: instant, to: instant }), c.req.query());
     if (query.from >= query.to) throw new ApiError(400, "invalid_query", "from must be before to", { field: "from" });
-    const rows = await metricRows(c.env.DB, project.id, query.from, query.to);
+    const [rows, tickets] = await Promise.all([
+      metricRows(c.env.DB, project.id, query.from, query.to),
+      ticketMetricRows(c.env.DB, project.id, query.from, query.to),
+    ]);
+    const window = { from: new Date(query.from), to: new Date(query.to) };
     return c.json({
       from: query.from,
       to: query.to,
-      metrics: computeMetrics(rows as Parameters<typeof computeMetrics>[0], { from: new Date(query.from), to: new Date(query.to) }),
+      metrics: {
+        ...computeMetrics(rows as Parameters<typeof computeMetrics>[0], window),
+        commitments: commitmentMetrics(tickets, window, new Date()),
+      },
     });
   });
