@@ -199,23 +199,28 @@ export async function listHandoffs(db: D1Database, projectId: string, status: st
   return results.map(toHandoff);
 }
 
+/** The dev outbox, newest first: handoff events (`job`) and, with channel "email", every email sent (`email`). */
 export async function listNotifications(
   db: D1Database,
   projectId: string,
   limit: number,
-): Promise<Array<{ id: string; kind: string; channel: string; handoffId: string | null; job: unknown; createdAt: string }>> {
-  const { results } = await db
-    .prepare("SELECT * FROM notifications WHERE project_id = ? ORDER BY created_at DESC, id LIMIT ?")
-    .bind(projectId, limit)
-    .all<Record<string, string | null>>();
-  return results.map((r) => ({
-    id: String(r.id),
-    kind: String(r.kind),
-    channel: String(r.channel),
-    handoffId: r.handoff_id ?? null,
-    job: JSON.parse(String(r.payload)),
-    createdAt: String(r.created_at),
-  }));
+  channel?: "outbox" | "email",
+): Promise<Array<{ id: string; kind: string; channel: string; handoffId: string | null; job?: unknown; email?: unknown; createdAt: string }>> {
+  const query = channel
+    ? db.prepare("SELECT * FROM notifications WHERE project_id = ? AND channel = ? ORDER BY created_at DESC, id LIMIT ?").bind(projectId, channel, limit)
+    : db.prepare("SELECT * FROM notifications WHERE project_id = ? ORDER BY created_at DESC, id LIMIT ?").bind(projectId, limit);
+  const { results } = await query.all<Record<string, string | null>>();
+  return results.map((r) => {
+    const payload = JSON.parse(String(r.payload)) as unknown;
+    return {
+      id: String(r.id),
+      kind: String(r.kind),
+      channel: String(r.channel),
+      handoffId: r.handoff_id ?? null,
+      ...(r.channel === "email" ? { email: payload } : { job: payload }),
+      createdAt: String(r.created_at),
+    };
+  });
 }
 
 export async function insertDecision(db: D1Database, d: DecisionRecord): Promise<void> {

@@ -3,6 +3,8 @@
 // one per alarm, in order, each exactly once: a 429 holds the whole channel for its Retry-After,
 // a 5xx backs off and retries the same post, a permanent refusal is recorded and skipped. Thread
 // lines are chained by seq (see domain/room/mirror.ts) and wait for their alert and predecessor.
+// When Slack is down (a 5xx, no answer) or refuses an alert or notice the team must see, the job
+// goes back on the queue marked `fallbackFor: "slack"`, and the email channel sends it instead.
 import { DurableObject } from "cloudflare:workers";
 import { getServerByName } from "partyserver";
 import { projectChannels, recordChannelHealth } from "../adapters/channels";
@@ -13,6 +15,7 @@ import type { NotificationJob } from "../protocol/jobs";
 import type { Env } from "../worker/env";
 import { markDelivery } from "../adapters/deliveries";
 import { slackOpsFor, type SlackOp } from "./slack-ops";
+import { TEAM_EMAIL_KINDS } from "../adapters/email-content";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS posts (
@@ -50,6 +53,8 @@ interface Post extends Record<string, SqlStorageValue> {
 
 export class SlackPoster extends DurableObject<Env> {
   private readonly sql = this.ctx.storage.sql;
+  /** Posts given up in this alarm whose job the email fallback should carry (sent after the alarm's work). */
+  private givenUp: Post[] = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -88,6 +93,7 @@ export class SlackPoster extends DurableObject<Env> {
     if (holdUntil > now) return this.ctx.storage.setAlarm(holdUntil);
     const post = this.nextEligible(now);
     if (post) await this.attempt(post, now);
+    for (const gone of this.givenUp.splice(0)) await this.fallback(gone);
     await this.rearm();
   }
 
@@ -133,11 +139,15 @@ export class SlackPoster extends DurableObject<Env> {
         if (error.retryAfterSeconds !== undefined) this.setMeta("next_post_at", now + wait);
         this.sql.exec("UPDATE posts SET attempts = attempts + 1, not_before = ? WHERE id = ?", now + wait, post.id);
         await markDelivery(this.env.DB, job, "slack", "retrying", error.message, post.attempts + 1);
+        // Down, not pacing us: whoever is waiting hears by email meanwhile (the post still goes when Slack is back).
+        if (error.retryAfterSeconds === undefined && post.attempts === 0) await this.fallback(post);
         return;
       }
       const reason = error instanceof PermanentError ? error.message : String(error);
       this.give(post, reason);
+      this.givenUp.pop(); // handled here, in order: the record first, then the fallback
       await markDelivery(this.env.DB, job, "slack", "failed", reason, post.attempts + 1);
+      await this.fallback(post);
       if (post.op === "alert") await recordChannelHealth(this.env.DB, job.projectId, "slack", reason, new Date(now).toISOString());
     }
   }
@@ -205,10 +215,18 @@ export class SlackPoster extends DurableObject<Env> {
   /** Drops a post that can never go; an alert that fails marks its thread failed so its lines do not wait. */
   private give(post: Post, _reason: string): void {
     this.finish(post, Date.now());
+    this.givenUp.push(post);
     if (post.op === "alert") {
       const packet = (JSON.parse(post.job) as NotificationJob).packet;
       this.sql.exec("INSERT OR REPLACE INTO threads (handoff_id, ts, failed, packet) VALUES (?, NULL, 1, ?)", post.handoff_id, JSON.stringify(packet));
     }
+  }
+
+  /** The job of a post Slack did not take goes to the email fallback, if it is one the team must see. */
+  private async fallback(post: Post): Promise<void> {
+    const job = JSON.parse(post.job) as NotificationJob;
+    if ((post.op !== "alert" && post.op !== "notice") || !TEAM_EMAIL_KINDS.has(job.kind) || job.fallbackFor) return;
+    await this.env.NOTIFICATIONS.send({ ...job, fallbackFor: "slack" } satisfies NotificationJob);
   }
 
   /** A post leaves the outbox for good; its key is remembered (a week) so a redelivery is not posted again. */

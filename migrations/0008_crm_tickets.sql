@@ -25,6 +25,8 @@ CREATE TABLE crm_records (
   note_id     TEXT,
   task_id     TEXT,
   timeline    TEXT NOT NULL DEFAULT '[]',  -- JSON [{jobId, at, text}]
+  lock_owner  TEXT,                        -- the job syncing this handoff now (one at a time, so nothing is created twice)
+  lock_until  TEXT,
   updated_at  TEXT NOT NULL,
   PRIMARY KEY (provider, handoff_id)
 );

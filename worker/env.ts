@@ -10,6 +10,8 @@ export interface Env extends ConfigVars {
   /** One per Slack channel: paces, orders and retries what Baton posts there. */
   SlackPoster: DurableObjectNamespace<SlackPoster>;
   ASSETS?: Fetcher;
+  /** Cloudflare's email sending (`[[send_email]]`); simulated locally (logged and written to a file). */
+  EMAIL?: SendEmail;
   NOTIFICATIONS: Queue<unknown>;
 }
 

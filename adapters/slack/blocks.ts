@@ -196,10 +196,22 @@ export function noticeLine(job: NotificationJob): string | null {
       return `✅ Resolved by ${agent}${n?.note ? `: ${mrkdwn(cut(n.note, 1000))}` : "."}`;
     case "handoff.reopened":
       return "↩️ The visitor wrote again: the conversation is open again.";
-    case "handoff.ticket_created":
-      return `🎫 Nobody answered in time: a ticket was created${job.packet.commitment ? ` (promised ${mrkdwn(job.packet.commitment.label)})` : ""}.`;
+    case "handoff.ticket_created": {
+      const promise = job.ticket?.commitment ?? job.packet.commitment;
+      return `🎫 Nobody answered in time: a ticket was created${promise ? ` (promised ${mrkdwn(promise.label)})` : ""}.`;
+    }
     case "handoff.abandoned":
       return "👋 The visitor left before anyone answered.";
+    case "handoff.ticket_due_soon": {
+      const c = job.ticket?.commitment;
+      return `⏳ The follow-up promised to the visitor is due${c ? ` ${slackDate(c.by, "{time} ({ago})")} (“${mrkdwn(c.label)}”)` : " soon"}. Nobody has answered yet.`;
+    }
+    case "handoff.ticket_overdue":
+      return `🚨 Promise missed: nobody answered the visitor${job.ticket?.commitment ? ` ${mrkdwn(job.ticket.commitment.label)}` : " in time"}. The ticket is overdue.`;
+    case "handoff.ticket_closed":
+      return `🗂️ Ticket closed by ${agent}${n?.note ? `: ${mrkdwn(cut(n.note, 1000))}` : "."}`;
+    case "handoff.ticket_reopened":
+      return `↩️ Ticket reopened by ${agent}.`;
     default:
       return null;
   }

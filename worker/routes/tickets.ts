@@ -4,7 +4,7 @@
 // state and its deadline timers; the answer is emailed to the visitor and stored in the transcript.
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
-import { z } from "zod";
+import * as z from "zod";
 import { findHandoff, findTicket, listTickets, type Agent } from "../../adapters/db";
 import { listDeliveries } from "../../adapters/deliveries";
 import { ApiError } from "../../adapters/errors";
