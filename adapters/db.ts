@@ -353,7 +353,7 @@ function toTicket(r: Record<string, string | number | null>, now: Date): TicketR
     reason: String(r.reason),
     status,
     overdue: status === "open" && !answeredAt && (Boolean(str("overdue_at")) || (dueAt !== null && Date.parse(dueAt) < now.getTime())),
-    commitmentOutcome: commitmentOutcome({ commitment, answeredAt, closedAt, status }, now),
+    commitmentOutcome: commitmentOutcome({ commitment, answeredAt, closedAt, overdueAt: str("overdue_at"), status }, now),
     email: str("email"),
     commitment,
     dueAt,
@@ -398,15 +398,18 @@ export async function findTicket(db: D1Database, projectId: string, id: string, 
 /** Tickets created in [from, to), for the commitments kept and missed. */
 export async function ticketMetricRows(db: D1Database, projectId: string, from: string, to: string) {
   const { results } = await db
-    .prepare("SELECT created_at, status, commitment, answered_at, closed_at FROM tickets WHERE project_id = ? AND created_at >= ? AND created_at < ?")
+    .prepare(
+      "SELECT created_at, status, commitment, answered_at, closed_at, overdue_at FROM tickets WHERE project_id = ? AND created_at >= ? AND created_at < ?",
+    )
     .bind(projectId, from, to)
-    .all<{ created_at: string; status: string; commitment: string | null; answered_at: string | null; closed_at: string | null }>();
+    .all<{ created_at: string; status: string; commitment: string | null; answered_at: string | null; closed_at: string | null; overdue_at: string | null }>();
   return results.map((r) => ({
     createdAt: r.created_at,
     status: r.status,
     commitment: json<{ by: string; label: string }>(r.commitment),
     answeredAt: r.answered_at,
     closedAt: r.closed_at,
+    overdueAt: r.overdue_at,
   }));
 }
 

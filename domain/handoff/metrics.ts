@@ -79,6 +79,7 @@ export interface TicketMetricRow {
   commitment: { by: string } | null;
   answeredAt?: string | null;
   closedAt?: string | null;
+  overdueAt?: string | null;
 }
 
 export interface CommitmentMetrics {

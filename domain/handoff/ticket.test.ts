@@ -139,6 +139,7 @@ describe("commitments kept and missed", () => {
     ["answered exactly at it", { answeredAt: iso(DUE), status: "answered" }, DUE + 100, "kept"],
     ["answered late", { answeredAt: iso(DUE + 1), status: "answered" }, DUE + 100, "missed"],
     ["open past the deadline", { status: "open" }, DUE + 1, "missed"],
+    ["marked overdue by the room, whatever the caller's clock", { status: "open", overdueAt: iso(DUE) }, DUE - 10, "missed"],
     ["open before it", { status: "open" }, DUE - 1, "pending"],
     ["closed unanswered before it", { status: "closed", closedAt: iso(10) }, DUE + 100, "dismissed"],
     ["closed unanswered after it", { status: "closed", closedAt: iso(DUE + 5) }, DUE + 100, "missed"],

@@ -205,7 +205,7 @@ export type CommitmentOutcome = "kept" | "missed" | "pending" | "dismissed" | "n
  * due (spam, a duplicate); pending until then; none when no promise was made.
  */
 export function commitmentOutcome(
-  ticket: { commitment: { by: string } | null; answeredAt?: string | null; closedAt?: string | null; status: string },
+  ticket: { commitment: { by: string } | null; answeredAt?: string | null; closedAt?: string | null; overdueAt?: string | null; status: string },
   now: Date,
 ): CommitmentOutcome {
   if (!ticket.commitment) return "none";
@@ -213,7 +213,8 @@ export function commitmentOutcome(
   if (!Number.isFinite(due)) return "none";
   if (ticket.answeredAt) return Date.parse(ticket.answeredAt) <= due ? "kept" : "missed";
   if (ticket.status === "closed" && ticket.closedAt) return Date.parse(ticket.closedAt) <= due ? "dismissed" : "missed";
-  return now.getTime() > due ? "missed" : "pending";
+  // The room's alarm marked it overdue: missed, whatever this caller's clock says.
+  return ticket.overdueAt || now.getTime() > due ? "missed" : "pending";
 }
 
 // --- helpers -----------------------------------------------------------------------------------

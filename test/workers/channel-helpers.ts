@@ -128,7 +128,10 @@ export async function deliverBatch(jobs: unknown[], attempts = 1) {
 const dim = { confidence: 0, evidence: [] };
 
 /** A job as the room would queue it, for `project`, with its own handoff (override anything). */
-export function jobFor(project: TestProject, overrides: Omit<Partial<NotificationJob>, "packet"> & { packet?: Partial<NotificationJob["packet"]> } = {}): NotificationJob {
+export function jobFor(
+  project: TestProject,
+  overrides: Omit<Partial<NotificationJob>, "packet"> & { packet?: Partial<NotificationJob["packet"]> } = {},
+): NotificationJob {
   const now = new Date().toISOString();
   const { packet, ...rest } = overrides;
   return {
