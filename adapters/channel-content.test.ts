@@ -99,6 +99,12 @@ describe("Teams' card", () => {
 });
 
 describe("the packet's facts", () => {
+  it("name a promise only when one was made to the visitor", () => {
+    const live = { ...job().packet, mode: "live" as const, commitment: { by: "2026-03-04T17:00:00.000Z", label: "before 18:00 CET today" } };
+    expect(packetFacts(live).map((f) => f.label)).not.toContain("Promised");
+    expect(packetFacts({ ...live, mode: "capture" }).find((f) => f.label === "Promised")?.value).toBe("before 18:00 CET today");
+  });
+
   it("leave out what is empty and name the promise", () => {
     const facts = packetFacts(job().packet, job().ticket);
     expect(facts.map((f) => f.label)).toEqual([

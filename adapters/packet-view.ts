@@ -40,6 +40,7 @@ export function packetFacts(packet: ContextPacket, ticket?: JobTicket): Fact[] {
   const v = packet.visitor;
   const q = packet.qualification;
   const who = [v.name, v.role, v.company].filter(Boolean).join(", ");
+  const promise = ticket?.commitment ?? (packet.mode === "capture" ? packet.commitment : undefined);
   const facts: Fact[] = [
     { label: "Visitor", value: who || "Anonymous visitor" },
     { label: "Email", value: v.email ?? "" },
@@ -51,8 +52,9 @@ export function packetFacts(packet: ContextPacket, ticket?: JobTicket): Fact[] {
     },
     { label: "Page", value: packet.page.url ? `${packet.page.title ? `${packet.page.title} — ` : ""}${packet.page.url}` : "" },
     { label: "Mode", value: packet.mode === "live" ? "live chat" : "follow-up (nobody could join live)" },
-    { label: "Promised", value: ticket?.commitment?.label ?? packet.commitment?.label ?? "" },
-    { label: "Due", value: ticket?.commitment?.by ?? "" },
+    // A live handoff's commitment is only its fallback: nothing was promised to the visitor yet.
+    { label: "Promised", value: promise?.label ?? "" },
+    { label: "Due", value: promise?.by ?? "" },
     { label: "Started", value: packet.timestamps.conversationStartedAt },
     { label: "Handed over", value: packet.timestamps.handoffAt },
   ];

@@ -85,15 +85,17 @@ function isWebUrl(url: string): boolean {
 }
 
 /** The alert for a new handoff, posted to the project's channel. */
-export function alertMessage(job: Pick<NotificationJob, "handoffId" | "packet">): { text: string; blocks: Block[] } {
+export function alertMessage(job: Pick<NotificationJob, "handoffId" | "packet"> & Partial<Pick<NotificationJob, "ticket">>): { text: string; blocks: Block[] } {
   const { packet, handoffId } = job;
+  const promise = job.ticket?.commitment;
+  const followUp = promise ? `follow-up by email, promised ${mrkdwn(promise.label)} (${slackDate(promise.by, "{date_short} {time}")})` : "follow-up by email";
   const title = headline(packet);
   const safePacket = isWebUrl(packet.page.url ?? "") ? packet : { ...packet, page: { ...packet.page, url: undefined } };
   const blocks: Block[] = [
     { type: "header", text: { type: "plain_text", text: cut(`${title} — ${packet.visitor.name ?? "a visitor"}`, 150), emoji: true } },
     contextFields(safePacket),
     { type: "section", text: { type: "mrkdwn", text: `*Summary*\n${mrkdwn(cut(packet.summary, 2800))}` } },
-    { type: "context", elements: [{ type: "mrkdwn", text: `${qualificationLine(packet)} · ${packet.mode === "live" ? "live chat" : "follow-up by email"}` }] },
+    { type: "context", elements: [{ type: "mrkdwn", text: `${qualificationLine(packet)} · ${packet.mode === "live" ? "live chat" : followUp}` }] },
     {
       type: "actions",
       block_id: `baton.alert.${handoffId}`,
