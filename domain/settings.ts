@@ -1,7 +1,7 @@
 // A project's settings: how the bot presents itself, the knowledge it answers from, and the
 // handoff rules (domain/escalation/escalation-settings.ts). Validated with zod at every edge; every field has
 // a default that works, and unknown fields are refused.
-import { z } from "zod";
+import * as z from "zod";
 import { escalationSettingsSchema } from "./escalation/escalation-settings";
 import { DEFAULT_TICKET_WARNING_MINUTES } from "./handoff/ticket";
 

@@ -1,7 +1,7 @@
 // When a room must wake up for its handoff. Timers are rows derived from the handoff itself (never
 // setTimeout), so they survive object resets, and a timer whose row is gone is simply not due.
 // What happens when one fires lives in machine.ts; here: when, and the honest words.
-import { z } from "zod";
+import * as z from "zod";
 import type { Lifecycle } from "./handoff-types";
 import { TICKET_TIMER_KINDS, ticketTimers, type TicketSettings } from "./ticket";
 

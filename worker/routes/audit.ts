@@ -1,7 +1,7 @@
 // Compliance and reporting for the project owner (secret key): the audit log of every operator
 // decision, as JSON or NDJSON, and the metrics (with the commitments kept and missed). Tickets: tickets.ts.
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { commitmentMetrics, computeMetrics } from "../../domain/handoff/metrics";
 import { requireProject } from "../auth";
 import { listDecisions, metricRows, ticketMetricRows } from "../../adapters/db";

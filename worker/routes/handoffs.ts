@@ -2,7 +2,7 @@
 // handoff is a 404), and the dev outbox of notifications (project secret key).
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
-import { z } from "zod";
+import * as z from "zod";
 import { HANDOFF_STATUSES } from "../../protocol/jobs";
 import { requireAgent, requireProject } from "../auth";
 import { findHandoff, listHandoffs, listNotifications } from "../../adapters/db";
