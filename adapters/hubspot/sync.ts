@@ -40,6 +40,8 @@ const LEASE_MS = 60_000;
 const NOTE_MAX = 60_000;
 
 export function isHubSpotJob(job: NotificationJob): boolean {
+  // A resolve told to the holder as well (someone else resolved their handoff) is the same event twice.
+  if (job.kind === "handoff.resolved" && job.notice?.to === "claimer") return false;
   return HUBSPOT_KINDS.has(job.kind);
 }
 
