@@ -39,6 +39,12 @@ const CHAIN_PATIENCE_MS = 2 * 60_000;
 /** A thread line or notice whose alert never posted is given up after this long. */
 const ALERT_PATIENCE_MS = 15 * 60_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
+const BROADCAST: ReadonlySet<NotificationJob["kind"]> = new Set([
+  "handoff.snooze_end",
+  "handoff.reminder",
+  "handoff.ticket_due_soon",
+  "handoff.ticket_overdue",
+]);
 
 interface Post extends Record<string, SqlStorageValue> {
   id: number;
@@ -183,8 +189,8 @@ export class SlackPoster extends DurableObject<Env> {
       case "notice": {
         const text = op === "line" ? threadLine(job.message!) : noticeLine(job);
         if (!text) return undefined;
-        // Reminders and snooze ends show in the channel again: that is the re-alert.
-        const broadcast = job.kind === "handoff.snooze_end" || job.kind === "handoff.reminder";
+        // Reminders, snooze ends and a ticket's deadline near or missed show in the channel again: that is the re-alert.
+        const broadcast = BROADCAST.has(job.kind);
         const result = await callSlack("chat.postMessage", () =>
           client.chat.postMessage({ channel, thread_ts: thread!.ts!, text, reply_broadcast: broadcast, unfurl_links: false, unfurl_media: false }),
         );

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { RoomFrame } from "../../protocol/frames";
 import { ALWAYS_OPEN, call, Client, createAgent, createProject, json, say, startConversation, type TestProject } from "./helpers";
 import { emailsOf, eventually, projectWith, putChannel } from "./channel-helpers";
+import { alertIn, channelId, waitForSlack } from "./slack-helpers";
 
 type HandoffFrame = Extract<RoomFrame, { type: "handoff" }>;
 const MINUTE = 60_000;
@@ -154,6 +155,35 @@ describe("the deadline, on the room's alarm", () => {
     const { metrics } = await json<{ metrics: any }>(await call(`/v1/metrics?from=${from}&to=${to}`, { token: s.project.secretKey }), 200);
     expect(metrics.commitments).toEqual({ tickets: 1, kept: 0, missed: 1, pending: 0, dismissed: 0, keptRate: 0 });
     s.visitor.close();
+  });
+});
+
+describe("in Slack", () => {
+  it("the alert of a capture says what was promised; the warning and the miss re-alert in the channel", async () => {
+    const days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+    const tomorrow = days[(new Date().getUTCDay() + 1) % 7]!;
+    const weekly = Object.fromEntries(days.map((d) => [d, d === tomorrow ? [{ start: "09:00", end: "17:00" }] : []]));
+    const channel = channelId();
+    const project = await projectWith(
+      { slack: { botToken: "xoxb-test-token-0123456789", channelId: channel } },
+      { settings: { businessHours: { timezone: "UTC", weekly }, ticketWarningMinutes: 30 } },
+    );
+    const conversation = await startConversation(project, { visitor: { email: "ana@acme.test" } });
+    const visitor = await Client.open(conversation.socketUrl);
+    await say(visitor, "Can I talk to a person?");
+    const alert = await alertIn(channel);
+    expect(JSON.stringify(alert.args.blocks)).toContain("follow-up by email, promised before 10:00 UTC tomorrow");
+    const [ticket] = await tickets(project);
+    const id = conversation.conversationId;
+    await advance(id, Date.parse(ticket.dueAt) - 30 * MINUTE + 1000 - Date.now());
+    await runDurableObjectAlarm(room(id));
+    const warned = await waitForSlack(channel, (calls) => calls.find((c) => /^⏳ The follow-up promised/.test(String(c.args.text))), "the warning");
+    expect(warned.args).toMatchObject({ thread_ts: alert.ts, reply_broadcast: "true" }); // form-encoded by the Slack client;
+    await advance(id, 30 * MINUTE);
+    await runDurableObjectAlarm(room(id));
+    const missed = await waitForSlack(channel, (calls) => calls.find((c) => /^🚨 Promise missed/.test(String(c.args.text))), "the miss");
+    expect(missed.args).toMatchObject({ thread_ts: alert.ts, reply_broadcast: "true" }); // form-encoded by the Slack client;
+    visitor.close();
   });
 });
 
