@@ -29,6 +29,10 @@ export default defineConfig(async () => {
             SLACK_CLIENT_SECRET: "test-client-secret",
             SLACK_OAUTH_URL: `${inject("fakeSlackUrl")}/oauth/v2/authorize`,
             SLACK_POST_INTERVAL_MS: "20",
+            // HubSpot's API, webhook receivers, Teams and the HTTP email provider are local fakes too.
+            HUBSPOT_API_URL: inject("fakeHubSpotUrl"),
+            FAKE_HUBSPOT_URL: inject("fakeHubSpotUrl"),
+            FAKE_RECEIVER_URL: inject("fakeReceiverUrl"),
             PUBLIC_URL: "http://baton.test",
             ...extraBindings(inject("fakeOpenAIUrl")),
           },

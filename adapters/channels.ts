@@ -1,15 +1,23 @@
 // The registry of where a project's handoffs reach people: which channels it has, their
 // non-secret config, their (decrypted) secret and their health. Live or capture depends on it (a
 // handoff is live only when a human-facing channel is configured and healthy, or an agent is
-// present); the queue consumer fans out to it. Slack now; the CRM, email and Teams join here.
+// present); the queue consumer fans out to it, in this order, email last (it is the fallback of
+// the chat channels before it). Each channel comes from the project's own row, or else from the
+// deployment's environment (single-tenant): Slack, Teams, HubSpot, the signed webhook, email.
 import { isDevelopmentLike, type ConfigVars } from "./config";
 import { seal, unseal } from "./secret-box";
 
-export const CHANNEL_KINDS = ["outbox", "slack"] as const;
+export const CHANNEL_KINDS = ["outbox", "slack", "teams", "hubspot", "webhook", "email"] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 
-/** Channels a person reads: a handoff may go live on them. (A CRM record or a webhook is not.) */
-export const HUMAN_FACING: ReadonlySet<ChannelKind> = new Set(["outbox", "slack"]);
+/** Channels a person reads within minutes: a handoff may go live on them. (A CRM record, a webhook or an email is not.) */
+export const HUMAN_FACING: ReadonlySet<ChannelKind> = new Set(["outbox", "slack", "teams"]);
+
+/** The team's chat channels: when none of them carries a job, email does (the fallback). */
+export const CHAT_CHANNELS: ReadonlySet<ChannelKind> = new Set(["slack", "teams"]);
+
+export const EMAIL_MODES = ["always", "fallback"] as const;
+export type EmailMode = (typeof EMAIL_MODES)[number];
 
 export interface ResolvedChannel {
   kind: ChannelKind;
@@ -48,7 +56,39 @@ function parseConfig(json: string): Record<string, string> {
   }
 }
 
-/** Every channel the project has now, with secrets decrypted (never returned by any route). */
+/** A project row is a complete channel of its kind (else the environment's, if any, is used). */
+const OWN: Record<Exclude<ChannelKind, "outbox">, (config: Record<string, string>, secret: string | null) => boolean> = {
+  slack: (config, secret) => Boolean(secret && config.channelId),
+  teams: (_config, secret) => Boolean(secret),
+  hubspot: (_config, secret) => Boolean(secret),
+  webhook: (config, secret) => Boolean(secret && config.url),
+  email: (config) => Boolean(config.from),
+};
+
+/** The single-tenant channel of each kind, from the deployment's variables (ConfigVars). */
+const FROM_ENVIRONMENT: Record<Exclude<ChannelKind, "outbox">, (env: ConfigVars) => { config: Record<string, string>; secret: string | null } | null> = {
+  slack: (env) => (env.SLACK_BOT_TOKEN && env.SLACK_CHANNEL_ID ? { config: { channelId: env.SLACK_CHANNEL_ID }, secret: env.SLACK_BOT_TOKEN } : null),
+  teams: (env) => (env.TEAMS_WEBHOOK_URL ? { config: {}, secret: env.TEAMS_WEBHOOK_URL } : null),
+  hubspot: (env) => (env.HUBSPOT_TOKEN ? { config: {}, secret: env.HUBSPOT_TOKEN } : null),
+  webhook: (env) => (env.WEBHOOK_URL && env.WEBHOOK_SECRET ? { config: { url: env.WEBHOOK_URL }, secret: env.WEBHOOK_SECRET } : null),
+  email: (env) => {
+    if (!env.EMAIL_FROM) return null;
+    const http = Boolean(env.EMAIL_API_URL && env.EMAIL_API_KEY);
+    const mode: EmailMode = env.EMAIL_MODE === "always" ? "always" : "fallback";
+    return {
+      config: {
+        from: env.EMAIL_FROM,
+        ...(env.OWNER_EMAIL ? { ownerEmail: env.OWNER_EMAIL } : {}),
+        mode,
+        provider: http ? "http" : "binding",
+        ...(http ? { apiUrl: env.EMAIL_API_URL! } : {}),
+      },
+      secret: http ? env.EMAIL_API_KEY! : null,
+    };
+  },
+};
+
+/** Every channel the project has now, in delivery order, with secrets decrypted (never returned by any route). */
 export async function projectChannels(env: ConfigVars, db: D1Database, projectId: string): Promise<ResolvedChannel[]> {
   const rows = new Map((await rowsFor(db, projectId)).map((r) => [r.kind, r]));
   const channels: ResolvedChannel[] = [];
@@ -56,15 +96,19 @@ export async function projectChannels(env: ConfigVars, db: D1Database, projectId
   if (isDevelopmentLike(env) && rows.get("outbox")?.enabled !== 0) {
     channels.push({ kind: "outbox", source: "builtin", config: {}, secret: null, healthy: true, lastError: null });
   }
-  const slack = rows.get("slack");
-  if (slack?.enabled !== 0) {
-    const config = slack ? parseConfig(slack.config) : {};
-    const health = { healthy: (slack?.health ?? "ok") === "ok", lastError: slack?.last_error ?? null };
-    const own = slack?.secret ? await unseal(env, slack.secret) : null;
-    if (own && config.channelId) channels.push({ kind: "slack", source: "project", config, secret: own, ...health });
-    else if (env.SLACK_BOT_TOKEN && env.SLACK_CHANNEL_ID) {
-      channels.push({ kind: "slack", source: "environment", config: { channelId: env.SLACK_CHANNEL_ID }, secret: env.SLACK_BOT_TOKEN, ...health });
+  for (const kind of CHANNEL_KINDS) {
+    if (kind === "outbox") continue;
+    const row = rows.get(kind);
+    if (row?.enabled === 0) continue;
+    const health = { healthy: (row?.health ?? "ok") === "ok", lastError: row?.last_error ?? null };
+    const config = row ? parseConfig(row.config) : {};
+    const own = row?.secret ? await unseal(env, row.secret) : null;
+    if (OWN[kind](config, own)) {
+      channels.push({ kind, source: "project", config, secret: own, ...health });
+      continue;
     }
+    const fallback = FROM_ENVIRONMENT[kind](env);
+    if (fallback) channels.push({ kind, source: "environment", ...fallback, ...health });
   }
   return channels;
 }
@@ -122,7 +166,7 @@ export async function describeChannels(env: ConfigVars, db: D1Database, projectI
       humanFacing: HUMAN_FACING.has(kind),
       health: live ? (live.healthy ? "ok" : "failing") : null,
       lastError: row?.last_error ?? null,
-      config: row ? parseConfig(row.config) : (live?.config ?? {}),
+      config: live?.config ?? (row ? parseConfig(row.config) : {}),
       secretSet: Boolean(row?.secret) || live?.source === "environment",
     };
   });

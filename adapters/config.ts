@@ -48,6 +48,23 @@ export interface ConfigVars {
   SLACK_OAUTH_URL?: string;
   /** Milliseconds between two posts to one Slack channel (default 1000: Slack's one message a second). */
   SLACK_POST_INTERVAL_MS?: string;
+  /** HubSpot private-app token (single tenant): every project without its own gets contacts, notes and tasks there. */
+  HUBSPOT_TOKEN?: string;
+  /** HubSpot's API base (default https://api.hubapi.com): point it at a fake or a proxy. */
+  HUBSPOT_API_URL?: string;
+  /** Signed webhook (single tenant): every handoff event is POSTed here, signed with WEBHOOK_SECRET. */
+  WEBHOOK_URL?: string;
+  WEBHOOK_SECRET?: string;
+  /** Email (single tenant): the sender, and who the team's emails go to. */
+  EMAIL_FROM?: string;
+  OWNER_EMAIL?: string;
+  /** "fallback" (default): the team is emailed only when no chat channel carried the event; "always": every time. */
+  EMAIL_MODE?: string;
+  /** An HTTP email provider (Resend-compatible JSON) instead of the `send_email` binding. */
+  EMAIL_API_URL?: string;
+  EMAIL_API_KEY?: string;
+  /** Microsoft Teams incoming-webhook (Workflows) URL (single tenant). */
+  TEAMS_WEBHOOK_URL?: string;
   /** Where Baton is reachable (`https://baton.example.com`): the base of links in Slack, email and the desk. */
   PUBLIC_URL?: string;
   /**

@@ -6,6 +6,7 @@ import type { PageInfo, VisitorInfo } from "../domain/transcript";
 import type { HandoffRecord } from "../domain/handoff/handoff-types";
 import type { ContextPacket } from "../protocol/jobs";
 import type { DecisionRecord, TicketRecord } from "../domain/handoff/handoff-types";
+import { commitmentOutcome, type CommitmentOutcome } from "../domain/handoff/ticket";
 
 export interface Project {
   id: string;
@@ -235,23 +236,28 @@ export async function listHandoffs(db: D1Database, projectId: string, statuses: 
   return results.map(toHandoff);
 }
 
+/** The dev outbox, newest first: handoff events (`job`) and, with channel "email", every email sent (`email`). */
 export async function listNotifications(
   db: D1Database,
   projectId: string,
   limit: number,
-): Promise<Array<{ id: string; kind: string; channel: string; handoffId: string | null; job: unknown; createdAt: string }>> {
-  const { results } = await db
-    .prepare("SELECT * FROM notifications WHERE project_id = ? ORDER BY created_at DESC, id LIMIT ?")
-    .bind(projectId, limit)
-    .all<Record<string, string | null>>();
-  return results.map((r) => ({
-    id: String(r.id),
-    kind: String(r.kind),
-    channel: String(r.channel),
-    handoffId: r.handoff_id ?? null,
-    job: JSON.parse(String(r.payload)),
-    createdAt: String(r.created_at),
-  }));
+  channel?: "outbox" | "email",
+): Promise<Array<{ id: string; kind: string; channel: string; handoffId: string | null; job?: unknown; email?: unknown; createdAt: string }>> {
+  const query = channel
+    ? db.prepare("SELECT * FROM notifications WHERE project_id = ? AND channel = ? ORDER BY created_at DESC, id LIMIT ?").bind(projectId, channel, limit)
+    : db.prepare("SELECT * FROM notifications WHERE project_id = ? ORDER BY created_at DESC, id LIMIT ?").bind(projectId, limit);
+  const { results } = await query.all<Record<string, string | null>>();
+  return results.map((r) => {
+    const payload = JSON.parse(String(r.payload)) as unknown;
+    return {
+      id: String(r.id),
+      kind: String(r.kind),
+      channel: String(r.channel),
+      handoffId: r.handoff_id ?? null,
+      ...(r.channel === "email" ? { email: payload } : { job: payload }),
+      createdAt: String(r.created_at),
+    };
+  });
 }
 
 export async function insertDecision(db: D1Database, d: DecisionRecord): Promise<void> {
@@ -274,10 +280,18 @@ export async function insertDecision(db: D1Database, d: DecisionRecord): Promise
     .run();
 }
 
-export async function insertTicket(db: D1Database, t: TicketRecord): Promise<void> {
+/** Writes the room's view of a ticket (insert or update); an older state never overwrites a newer one. */
+export async function upsertTicket(db: D1Database, t: TicketRecord): Promise<void> {
+  const updatedAt = t.updatedAt ?? t.createdAt; // rows queued before tickets carried their state
   await db
     .prepare(
-      "INSERT OR IGNORE INTO tickets (id, project_id, conversation_id, handoff_id, reason, email, commitment, packet, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      `INSERT INTO tickets (id, project_id, conversation_id, handoff_id, reason, email, commitment, packet, status, created_at,
+         due_at, warned_at, overdue_at, answered_at, answered_by, reply_count, closed_at, closed_by, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (handoff_id) DO UPDATE SET email = COALESCE(excluded.email, tickets.email), packet = excluded.packet, status = excluded.status,
+         warned_at = excluded.warned_at, overdue_at = excluded.overdue_at, answered_at = excluded.answered_at, answered_by = excluded.answered_by,
+         reply_count = excluded.reply_count, closed_at = excluded.closed_at, closed_by = excluded.closed_by, updated_at = excluded.updated_at
+       WHERE excluded.updated_at >= COALESCE(tickets.updated_at, '')`,
     )
     .bind(
       t.id,
@@ -288,7 +302,17 @@ export async function insertTicket(db: D1Database, t: TicketRecord): Promise<voi
       t.email,
       t.commitment ? JSON.stringify(t.commitment) : null,
       JSON.stringify(t.packet),
+      t.status ?? "open",
       t.createdAt,
+      t.commitment?.by ?? null,
+      t.warnedAt ?? null,
+      t.overdueAt ?? null,
+      t.answeredAt ?? null,
+      t.answeredBy ? JSON.stringify(t.answeredBy) : null,
+      t.replyCount ?? 0,
+      t.closedAt ?? null,
+      t.closedBy ? JSON.stringify(t.closedBy) : null,
+      updatedAt,
     )
     .run();
 }
@@ -324,21 +348,105 @@ export async function listDecisions(db: D1Database, projectId: string, since: st
   }));
 }
 
-export async function listTickets(db: D1Database, projectId: string, limit: number) {
-  const { results } = await db
-    .prepare("SELECT * FROM tickets WHERE project_id = ? ORDER BY created_at DESC LIMIT ?")
-    .bind(projectId, limit)
-    .all<Record<string, string | null>>();
-  return results.map((r) => ({
+export interface TicketRow {
+  id: string;
+  handoffId: string;
+  conversationId: string;
+  reason: string;
+  /** open | answered | closed, as stored. */
+  status: string;
+  /** open and past its deadline (or marked overdue by the room): what the desk shows in red. */
+  overdue: boolean;
+  /** kept | missed | pending | dismissed | none, judged now (domain/handoff/ticket.ts). */
+  commitmentOutcome: CommitmentOutcome;
+  email: string | null;
+  commitment: { by: string; label: string } | null;
+  dueAt: string | null;
+  warnedAt: string | null;
+  overdueAt: string | null;
+  answeredAt: string | null;
+  answeredBy: { id: string; name: string } | null;
+  replyCount: number;
+  closedAt: string | null;
+  closedBy: { id: string; name: string } | null;
+  packet: ContextPacket;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const json = <T>(text: string | null | undefined): T | null => (text ? (JSON.parse(text) as T) : null);
+
+function toTicket(r: Record<string, string | number | null>, now: Date): TicketRow {
+  const str = (key: string) => (r[key] === null || r[key] === undefined ? null : String(r[key]));
+  const commitment = json<{ by: string; label: string }>(str("commitment"));
+  const status = String(r.status);
+  const answeredAt = str("answered_at");
+  const closedAt = str("closed_at");
+  const dueAt = str("due_at") ?? commitment?.by ?? null;
+  return {
     id: String(r.id),
     handoffId: String(r.handoff_id),
     conversationId: String(r.conversation_id),
     reason: String(r.reason),
-    email: r.email ?? null,
-    commitment: r.commitment ? JSON.parse(r.commitment) : null,
+    status,
+    overdue: status === "open" && !answeredAt && (Boolean(str("overdue_at")) || (dueAt !== null && Date.parse(dueAt) < now.getTime())),
+    commitmentOutcome: commitmentOutcome({ commitment, answeredAt, closedAt, overdueAt: str("overdue_at"), status }, now),
+    email: str("email"),
+    commitment,
+    dueAt,
+    warnedAt: str("warned_at"),
+    overdueAt: str("overdue_at"),
+    answeredAt,
+    answeredBy: json(str("answered_by")),
+    replyCount: Number(r.reply_count ?? 0),
+    closedAt,
+    closedBy: json(str("closed_by")),
     packet: JSON.parse(String(r.packet)),
-    status: String(r.status),
     createdAt: String(r.created_at),
+    updatedAt: str("updated_at") ?? String(r.created_at),
+  };
+}
+
+export type TicketFilter = "open" | "overdue" | "answered" | "closed";
+
+/** The project's tickets, newest first; `overdue` is open and past its deadline, `open` every open one. */
+export async function listTickets(db: D1Database, projectId: string, filter: TicketFilter | undefined, limit: number, now: Date): Promise<TicketRow[]> {
+  const nowIso = now.toISOString();
+  const where =
+    filter === "overdue"
+      ? "AND status = 'open' AND answered_at IS NULL AND (overdue_at IS NOT NULL OR (due_at IS NOT NULL AND due_at < ?))"
+      : filter
+        ? "AND status = ?"
+        : "";
+  const params: (string | number)[] = [projectId, ...(filter === "overdue" ? [nowIso] : filter ? [filter] : []), limit];
+  const { results } = await db
+    .prepare(`SELECT * FROM tickets WHERE project_id = ? ${where} ORDER BY created_at DESC LIMIT ?`)
+    .bind(...params)
+    .all<Record<string, string | number | null>>();
+  return results.map((r) => toTicket(r, now));
+}
+
+/** A ticket, only if it belongs to `projectId`. */
+export async function findTicket(db: D1Database, projectId: string, id: string, now: Date): Promise<TicketRow | null> {
+  const row = await db.prepare("SELECT * FROM tickets WHERE id = ? AND project_id = ?").bind(id, projectId).first<Record<string, string | number | null>>();
+  return row ? toTicket(row, now) : null;
+}
+
+/** Tickets created in [from, to), for the commitments kept and missed. */
+export async function ticketMetricRows(db: D1Database, projectId: string, from: string, to: string) {
+  const { results } = await db
+    .prepare(
+      "SELECT created_at, status, commitment, answered_at, closed_at, overdue_at FROM tickets WHERE project_id = ? AND created_at >= ? AND created_at < ?",
+    )
+    .bind(projectId, from, to)
+    .all<{ created_at: string; status: string; commitment: string | null; answered_at: string | null; closed_at: string | null; overdue_at: string | null }>();
+  return results.map((r) => ({
+    createdAt: r.created_at,
+    status: r.status,
+    commitment: json<{ by: string; label: string }>(r.commitment),
+    answeredAt: r.answered_at,
+    closedAt: r.closed_at,
+    overdueAt: r.overdue_at,
   }));
 }
 

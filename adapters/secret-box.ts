@@ -1,4 +1,4 @@
-// Secrets at rest (a project's Slack bot token, later CRM keys): AES-GCM with a key derived by
+// Secrets at rest (a project's Slack bot token, HubSpot token, webhook secret, Teams URL, email key): AES-GCM with a key derived by
 // HKDF from SECRETS_KEY (or, if unset, TOKEN_SECRET), so a copy of D1 alone reveals nothing.
 // Sealed values are versioned ("v1.") so the scheme can change without a migration.
 import { tokenSecret, type ConfigVars } from "./config";

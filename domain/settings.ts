@@ -5,6 +5,7 @@
 import * as z from "zod";
 import { deskSettingsSchema } from "./desk/desk-settings";
 import { escalationSettingsSchema } from "./escalation/escalation-settings";
+import { DEFAULT_TICKET_WARNING_MINUTES } from "./handoff/ticket";
 import { securitySettingsSchema } from "./security-settings";
 
 export const knowledgeEntrySchema = z
@@ -27,6 +28,8 @@ export const settingsSchema = z
     ...escalationSettingsSchema.shape,
     ...securitySettingsSchema.shape,
     ...deskSettingsSchema.shape,
+    /** Minutes before a ticket's promise falls due that the team is warned (domain/handoff/ticket.ts). */
+    ticketWarningMinutes: z.int().min(5).max(1440).default(DEFAULT_TICKET_WARNING_MINUTES),
   })
   .strict();
 

@@ -83,6 +83,14 @@ export class ConversationRoom extends Server<Env> {
     return outcome ?? { ok: false, code: "invalid_transition", message: "This handoff is closed." };
   }
 
+  /** RPC: an agent answers the handoff's ticket (emailed to the visitor, stored in the transcript); a resend of its clientId is stored once. */
+  async ticketReply(handoffId: string, agent: Agent, text: string, clientId: string): Promise<CommandOutcome> {
+    const handoff = this.store.loadState()?.handoff;
+    if (!handoff || handoff.id !== handoffId) return { ok: false, code: "not_found", message: "No such handoff in this conversation." };
+    if (this.store.findByClientId(authorKey({ from: "agent", author: agent }), clientId)) return { ok: true, handoff };
+    return (await this.dispatch({ type: "handoff.command", handoffId, command: { type: "ticket_reply", agent, text, clientId } })) ?? NO_CONVERSATION;
+  }
+
   /** RPC: a message or note an agent wrote elsewhere (a Slack thread); a resend of its clientId is stored once. */
   async agentEvent(event: Extract<RoomEvent, { type: "agent.message" | "agent.note" }>): Promise<CommandOutcome | undefined> {
     return this.dispatch(event);

@@ -16,6 +16,10 @@ export function slackOpsFor(job: NotificationJob): SlackOp[] {
       return ["claimed", "controls"];
     case "handoff.message":
       return job.message ? ["line"] : [];
+    case "handoff.visitor_confirmation":
+      return []; // an email to the visitor; the thread has nothing to add
+    case "handoff.ticket_answered":
+      return []; // the reply itself reaches the thread as a transcript line
     default:
       return ["notice"];
   }

@@ -3,6 +3,8 @@
 // one per alarm, in order, each exactly once: a 429 holds the whole channel for its Retry-After,
 // a 5xx backs off and retries the same post, a permanent refusal is recorded and skipped. Thread
 // lines are chained by seq (see domain/room/mirror.ts) and wait for their alert and predecessor.
+// When Slack is down (a 5xx, no answer) or refuses an alert or notice the team must see, the job
+// goes back on the queue marked `fallbackFor: "slack"`, and the email channel sends it instead.
 import { DurableObject } from "cloudflare:workers";
 import { getServerByName } from "partyserver";
 import { projectChannels, recordChannelHealth } from "../adapters/channels";
@@ -13,6 +15,7 @@ import type { NotificationJob } from "../protocol/jobs";
 import type { Env } from "../worker/env";
 import { markDelivery } from "../adapters/deliveries";
 import { slackOpsFor, type SlackOp } from "./slack-ops";
+import { TEAM_EMAIL_KINDS } from "../adapters/email-content";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS posts (
@@ -36,6 +39,12 @@ const CHAIN_PATIENCE_MS = 2 * 60_000;
 /** A thread line or notice whose alert never posted is given up after this long. */
 const ALERT_PATIENCE_MS = 15 * 60_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
+const BROADCAST: ReadonlySet<NotificationJob["kind"]> = new Set([
+  "handoff.snooze_end",
+  "handoff.reminder",
+  "handoff.ticket_due_soon",
+  "handoff.ticket_overdue",
+]);
 
 interface Post extends Record<string, SqlStorageValue> {
   id: number;
@@ -50,6 +59,8 @@ interface Post extends Record<string, SqlStorageValue> {
 
 export class SlackPoster extends DurableObject<Env> {
   private readonly sql = this.ctx.storage.sql;
+  /** Posts given up in this alarm whose job the email fallback should carry (sent after the alarm's work). */
+  private givenUp: Post[] = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -88,6 +99,7 @@ export class SlackPoster extends DurableObject<Env> {
     if (holdUntil > now) return this.ctx.storage.setAlarm(holdUntil);
     const post = this.nextEligible(now);
     if (post) await this.attempt(post, now);
+    for (const gone of this.givenUp.splice(0)) await this.fallback(gone);
     await this.rearm();
   }
 
@@ -134,11 +146,15 @@ export class SlackPoster extends DurableObject<Env> {
         if (error.retryAfterSeconds !== undefined) this.setMeta("next_post_at", now + wait);
         this.sql.exec("UPDATE posts SET attempts = attempts + 1, not_before = ? WHERE id = ?", now + wait, post.id);
         await markDelivery(this.env.DB, job, "slack", "retrying", error.message, post.attempts + 1);
+        // Down, not pacing us: whoever is waiting hears by email meanwhile (the post still goes when Slack is back).
+        if (error.retryAfterSeconds === undefined && post.attempts === 0) await this.fallback(post);
         return;
       }
       const reason = error instanceof PermanentError ? error.message : String(error);
       this.give(post, reason);
+      this.givenUp.pop(); // handled here, in order: the record first, then the fallback
       await markDelivery(this.env.DB, job, "slack", "failed", reason, post.attempts + 1);
+      await this.fallback(post);
       if (post.op === "alert") await recordChannelHealth(this.env.DB, job.projectId, "slack", reason, new Date(now).toISOString());
     }
   }
@@ -174,8 +190,8 @@ export class SlackPoster extends DurableObject<Env> {
       case "notice": {
         const text = op === "line" ? threadLine(job.message!) : noticeLine(job);
         if (!text) return undefined;
-        // Reminders and snooze ends show in the channel again: that is the re-alert.
-        const broadcast = job.kind === "handoff.snooze_end" || job.kind === "handoff.reminder";
+        // Reminders, snooze ends and a ticket's deadline near or missed show in the channel again: that is the re-alert.
+        const broadcast = BROADCAST.has(job.kind);
         const result = await callSlack("chat.postMessage", () =>
           client.chat.postMessage({ channel, thread_ts: thread!.ts!, text, reply_broadcast: broadcast, unfurl_links: false, unfurl_media: false }),
         );
@@ -206,10 +222,18 @@ export class SlackPoster extends DurableObject<Env> {
   /** Drops a post that can never go; an alert that fails marks its thread failed so its lines do not wait. */
   private give(post: Post, _reason: string): void {
     this.finish(post, Date.now());
+    this.givenUp.push(post);
     if (post.op === "alert") {
       const packet = (JSON.parse(post.job) as NotificationJob).packet;
       this.sql.exec("INSERT OR REPLACE INTO threads (handoff_id, ts, failed, packet) VALUES (?, NULL, 1, ?)", post.handoff_id, JSON.stringify(packet));
     }
+  }
+
+  /** The job of a post Slack did not take goes to the email fallback, if it is one the team must see. */
+  private async fallback(post: Post): Promise<void> {
+    const job = JSON.parse(post.job) as NotificationJob;
+    if ((post.op !== "alert" && post.op !== "notice") || !TEAM_EMAIL_KINDS.has(job.kind) || job.fallbackFor) return;
+    await this.env.NOTIFICATIONS.send({ ...job, fallbackFor: "slack" } satisfies NotificationJob);
   }
 
   /** A post leaves the outbox for good; its key is remembered (a week) so a redelivery is not posted again. */

@@ -1,21 +1,26 @@
 // The room's writes to the outside world, executed from its durable sync outbox in commit order:
 // the audit row first, then D1 rows and queue jobs; the desk's events in a lane of their own. Each
 // op is idempotent, so a retry after a partial failure never writes twice.
-import { insertDecision, insertTicket, setTicketEmail, upsertHandoff } from "../adapters/db";
+import { insertDecision, setTicketEmail, upsertHandoff, upsertTicket } from "../adapters/db";
+import type { TicketRecord } from "../domain/handoff/handoff-types";
 import type { SyncOp } from "../domain/room/room-types";
+
+type LegacySyncOp = { kind: "insert-ticket"; ticket: Omit<TicketRecord, "status" | "updatedAt"> };
 import type { Env } from "../worker/env";
 import type { PendingSync, RoomStorage } from "./room-storage";
 
 const MAX_BACKOFF_MS = 60_000;
 
-export async function performSync(env: Env, op: SyncOp): Promise<void> {
+export async function performSync(env: Env, op: SyncOp | LegacySyncOp): Promise<void> {
+  // Rooms may still hold an "insert-ticket" queued before tickets carried their state: the same row, older shape.
+  if (op.kind === "insert-ticket") return upsertTicket(env.DB, { ...op.ticket, status: "open", updatedAt: op.ticket.createdAt } as TicketRecord);
   switch (op.kind) {
     case "audit":
       return insertDecision(env.DB, op.decision);
     case "upsert-handoff":
       return upsertHandoff(env.DB, op.handoff);
-    case "insert-ticket":
-      return insertTicket(env.DB, op.ticket);
+    case "upsert-ticket":
+      return upsertTicket(env.DB, op.ticket);
     case "ticket-email":
       return setTicketEmail(env.DB, op.handoffId, op.email);
     case "enqueue":

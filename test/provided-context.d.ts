@@ -5,5 +5,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     fakeOpenAIUrl: string;
     fakeSlackUrl: string;
+    fakeHubSpotUrl: string;
+    fakeReceiverUrl: string;
   }
 }

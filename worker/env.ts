@@ -15,6 +15,8 @@ export interface Env extends ConfigVars, Limiters {
   /** One per Slack channel: paces, orders and retries what Baton posts there. */
   SlackPoster: DurableObjectNamespace<SlackPoster>;
   ASSETS?: Fetcher;
+  /** Cloudflare's email sending (`[[send_email]]`); simulated locally (logged and written to a file). */
+  EMAIL?: SendEmail;
   NOTIFICATIONS: Queue<unknown>;
   /** Workers AI, when bound (`[ai] binding = "AI"`): embeddings for hybrid retrieval. Optional; never needed offline. */
   AI?: WorkersAiBinding;

@@ -17,6 +17,7 @@ import { agentRoutes } from "./routes/agents";
 import { agentPageRoutes } from "./routes/agent-pages";
 import { deskRoutes } from "./routes/desk";
 import { channelRoutes } from "./routes/channels";
+import { ticketRoutes } from "./routes/tickets";
 import { slackRoutes } from "./routes/slack";
 import { slackApiRoutes } from "./routes/slack-install";
 import { accessRoutes } from "./routes/access";
@@ -43,6 +44,7 @@ app.route("/v1", auditRoutes);
 app.route("/v1", agentRoutes);
 app.route("/v1", deskRoutes);
 app.route("/", agentPageRoutes);
+app.route("/v1", ticketRoutes);
 app.route("/v1", channelRoutes);
 app.route("/v1", slackApiRoutes);
 // Slack calls these itself (signed, not CORS): events, interactivity, and the OAuth install.

@@ -85,15 +85,17 @@ function isWebUrl(url: string): boolean {
 }
 
 /** The alert for a new handoff, posted to the project's channel. */
-export function alertMessage(job: Pick<NotificationJob, "handoffId" | "packet">): { text: string; blocks: Block[] } {
+export function alertMessage(job: Pick<NotificationJob, "handoffId" | "packet"> & Partial<Pick<NotificationJob, "ticket">>): { text: string; blocks: Block[] } {
   const { packet, handoffId } = job;
+  const promise = job.ticket?.commitment;
+  const followUp = promise ? `follow-up by email, promised ${mrkdwn(promise.label)} (${slackDate(promise.by, "{date_short} {time}")})` : "follow-up by email";
   const title = headline(packet);
   const safePacket = isWebUrl(packet.page.url ?? "") ? packet : { ...packet, page: { ...packet.page, url: undefined } };
   const blocks: Block[] = [
     { type: "header", text: { type: "plain_text", text: cut(`${title} — ${packet.visitor.name ?? "a visitor"}`, 150), emoji: true } },
     contextFields(safePacket),
     { type: "section", text: { type: "mrkdwn", text: `*Summary*\n${mrkdwn(cut(packet.summary, 2800))}` } },
-    { type: "context", elements: [{ type: "mrkdwn", text: `${qualificationLine(packet)} · ${packet.mode === "live" ? "live chat" : "follow-up by email"}` }] },
+    { type: "context", elements: [{ type: "mrkdwn", text: `${qualificationLine(packet)} · ${packet.mode === "live" ? "live chat" : followUp}` }] },
     {
       type: "actions",
       block_id: `baton.alert.${handoffId}`,
@@ -196,10 +198,22 @@ export function noticeLine(job: NotificationJob): string | null {
       return `✅ Resolved by ${agent}${n?.note ? `: ${mrkdwn(cut(n.note, 1000))}` : "."}`;
     case "handoff.reopened":
       return "↩️ The visitor wrote again: the conversation is open again.";
-    case "handoff.ticket_created":
-      return `🎫 Nobody answered in time: a ticket was created${job.packet.commitment ? ` (promised ${mrkdwn(job.packet.commitment.label)})` : ""}.`;
+    case "handoff.ticket_created": {
+      const promise = job.ticket?.commitment ?? job.packet.commitment;
+      return `🎫 Nobody answered in time: a ticket was created${promise ? ` (promised ${mrkdwn(promise.label)})` : ""}.`;
+    }
     case "handoff.abandoned":
       return "👋 The visitor left before anyone answered.";
+    case "handoff.ticket_due_soon": {
+      const c = job.ticket?.commitment;
+      return `⏳ The follow-up promised to the visitor is due${c ? ` ${slackDate(c.by, "{time} ({ago})")} (“${mrkdwn(c.label)}”)` : " soon"}. Nobody has answered yet.`;
+    }
+    case "handoff.ticket_overdue":
+      return `🚨 Promise missed: nobody answered the visitor${job.ticket?.commitment ? ` ${mrkdwn(job.ticket.commitment.label)}` : " in time"}. The ticket is overdue.`;
+    case "handoff.ticket_closed":
+      return `🗂️ Ticket closed by ${agent}${n?.note ? `: ${mrkdwn(cut(n.note, 1000))}` : "."}`;
+    case "handoff.ticket_reopened":
+      return `↩️ Ticket reopened by ${agent}.`;
     default:
       return null;
   }

@@ -1,6 +1,6 @@
 // The handoff as every layer sees it: the state the room keeps, the D1 rows it mirrors, who acts
 // on it and what the audit log records. Types and constants only, below the machine and the room.
-import type { ContextPacket, HandoffStatus, LeadLevel, Priority, Route, Trigger } from "../../protocol/jobs";
+import type { ContextPacket, HandoffStatus, LeadLevel, Priority, Route, TicketReason, TicketStatus, Trigger } from "../../protocol/jobs";
 import type { Availability, HandoffMode } from "../escalation/availability";
 
 export const ESCALATION_LEVELS = ["lead", "manager"] as const;
@@ -80,6 +80,32 @@ export interface LifecycleFields {
   lastVisitorReplyAt?: string;
   /** The agent reply a "no answer in 24 hours" re-escalation already fired for (at most once per reply). */
   unansweredEscalatedFor?: string;
+  /** A capture's follow-up promise, tracked until it is answered or closed (domain/handoff/ticket.ts). */
+  ticket?: TicketState;
+}
+
+/** The ticket a capture becomes: the promise made to the visitor, its deadline and what became of it. */
+export interface TicketState {
+  /** `t_` + the handoff id's suffix: one ticket per handoff, derived, so no id generator is needed. */
+  id: string;
+  reason: TicketReason;
+  status: TicketStatus;
+  createdAt: string;
+  updatedAt: string;
+  /** What the visitor was promised; null when the business hours allowed no honest promise. */
+  commitment: { by: string; label: string } | null;
+  /** The team was warned that the deadline is near. */
+  warnedAt?: string;
+  /** The deadline passed with no answer. */
+  overdueAt?: string;
+  /** The first answer (a reply, or a human reply in the chat before a resolve): kept or missed is judged on it. */
+  answeredAt?: string;
+  answeredBy?: Agent;
+  replyCount?: number;
+  closedAt?: string;
+  closedBy?: Agent;
+  /** The visitor's confirmation email was queued (once, as soon as we have their address). */
+  confirmedAt?: string;
 }
 
 export type Lifecycle = HandoffState & LifecycleFields;
@@ -102,18 +128,24 @@ export type AuditAction =
   | "abandon"
   | "satisfaction"
   | "take_over"
-  | "acknowledge";
+  | "acknowledge"
+  | "ticket_reply"
+  | "ticket_close"
+  | "ticket_reopen"
+  | "ticket_due_soon"
+  | "ticket_overdue";
 
 export type AuditPayload = Record<string, string | number | boolean | null>;
 
-/** The ticket stored when a live handoff timed out: the promise made and everything the team needs. */
-export interface TicketDraft {
+/** The ticket row written to D1 (by the room's sync outbox): its state, the visitor's email and the packet. */
+export interface TicketRecord extends Omit<TicketState, "answeredBy" | "closedBy"> {
+  projectId: string;
+  conversationId: string;
   handoffId: string;
-  reason: "response_timeout";
   email: string | null;
-  commitment: { by: string; label: string } | null;
   packet: ContextPacket;
-  createdAt: string;
+  answeredBy: Agent | null;
+  closedBy: Agent | null;
 }
 
 /** The handoff as the room remembers it (the D1 row mirrors it). */
@@ -169,10 +201,4 @@ export interface DecisionRecord {
   actor: Actor;
   payload: AuditPayload;
   at: string;
-}
-
-export interface TicketRecord extends TicketDraft {
-  id: string;
-  projectId: string;
-  conversationId: string;
 }

@@ -12,13 +12,13 @@ import {
   type AuditAction,
   type Actor,
   type AuditPayload,
-  type TicketDraft,
   type Lifecycle,
   ESCALATION_LEVELS,
   type LifecycleFields,
   type ManagerEscalation,
   type ManagerReminder,
 } from "./handoff-types";
+import { answerInChat, applyTicketCommand, fireTicketTimer, openTicket, type TicketCommand, type TicketEffect, type TicketNoticeKind } from "./ticket";
 
 export const SNOOZE_MINUTES = [5, 15, 30] as const;
 export type SnoozeMinutes = (typeof SNOOZE_MINUTES)[number];
@@ -53,7 +53,9 @@ export type HandoffCommand =
   /** The room's alarm for `kind`; a no-op unless that timer is due in the handoff's current state. */
   | { type: "timer"; kind: TimerKind }
   /** 1–5, integer; anything else is `invalid_input`. */
-  | { type: "satisfaction"; score: number };
+  | { type: "satisfaction"; score: number }
+  /** Reply to, close or reopen the handoff's ticket (ticket.ts). */
+  | TicketCommand;
 
 export type NoticeKind =
   | "claimed"
@@ -65,10 +67,11 @@ export type NoticeKind =
   | "reopened"
   | "ticket_created"
   | "abandoned"
-  | "taken_over";
+  | "taken_over"
+  | TicketNoticeKind;
 
-/** Who a notice is for: the project's channel, the claimer, a rung of the ladder, the project's admins, or the owner. */
-export type NoticeAudience = "team" | "claimer" | EscalationLevel | "admins" | "owner";
+/** Who a notice is for: the project's channel, the claimer, a rung of the ladder, the project's admins, the owner, or the visitor (by email). */
+export type NoticeAudience = "team" | "claimer" | EscalationLevel | "admins" | "owner" | "visitor";
 
 export type HandoffEffect =
   /** Write the decision row (D1 `decisions`) before running anything after it. */
@@ -81,10 +84,10 @@ export type HandoffEffect =
   | { type: "bot-message"; text: string }
   /** Enqueue a notification job `handoff.<kind>` for `to`, with the packet. */
   | { type: "notify"; kind: NoticeKind; to: NoticeAudience; agent?: Agent; level?: EscalationLevel; note?: string; until?: string }
-  /** Store the ticket in D1 (with the full packet). */
-  | { type: "create-ticket"; ticket: TicketDraft }
   /** Send the visitor the one satisfaction question; the answer comes back as `{type: "satisfaction"}`. */
-  | { type: "ask-satisfaction"; question: string };
+  | { type: "ask-satisfaction"; question: string }
+  /** The ticket's effects: upsert its D1 row, store an agent's reply (ticket.ts). */
+  | TicketEffect;
 
 export type RejectionCode = "invalid_transition" | "already_claimed" | "not_claimer" | "invalid_input" | "reopen_window_closed" | "forbidden";
 
@@ -218,6 +221,10 @@ function decide(handoff: Lifecycle, command: HandoffCommand, ctx: LifecycleConte
       return accept(clear(handoff, ["visitorLeftAt"]), []);
     case "timer":
       return fireTimer(handoff, command.kind, ctx);
+    case "ticket_reply":
+    case "ticket_close":
+    case "ticket_reopen":
+      return applyTicketCommand(handoff, command, at);
     case "satisfaction": {
       const { score } = command;
       if (!Number.isInteger(score) || score < 1 || score > 5) return invalidInput("satisfaction is a whole number from 1 to 5");
@@ -396,10 +403,13 @@ function resolve(handoff: Lifecycle, command: Extract<HandoffCommand, { type: "r
   );
   const actor = agentActor(agent);
   const name = displayName(agent);
-  return accept(next, [
+  // A capture someone answered live: its ticket was answered at the first human reply.
+  const answered = answerInChat(next, at);
+  return accept(answered.handoff, [
     audit(handoff, "resolve", actor, at, { notes: notes ?? null, handBackToBot: handBack, ...(holder ? { holder: holder.id, holderName: holder.name } : {}) }),
     ...(handBack ? [audit(handoff, "hand_back", actor, at)] : []),
     SYNC,
+    ...answered.effects,
     {
       type: "system-message",
       text: handBack
@@ -407,7 +417,7 @@ function resolve(handoff: Lifecycle, command: Extract<HandoffCommand, { type: "r
         : `${name} has left the chat — you can keep writing here if you need anything else.`,
     },
     { type: "ask-satisfaction", question: SATISFACTION_QUESTION },
-    { type: "notify", kind: "resolved", to: "team", agent },
+    { type: "notify", kind: "resolved", to: "team", agent, ...(notes ? { note: notes } : {}) },
     ...(holder ? [{ type: "notify", kind: "resolved", to: "claimer", agent: holder, note: `Resolved by ${displayName(agent)}` } satisfies HandoffEffect] : []),
   ]);
 }
@@ -492,11 +502,12 @@ function fireTimer(handoff: Lifecycle, kind: TimerKind, ctx: LifecycleContext): 
       const email = handoff.packet.visitor.email ?? null;
       const promise = followUpCommitment(settings.businessHours, now);
       const commitment = promise ? { by: promise.by.toISOString(), label: promise.label } : null;
-      const next = update(clear(handoff, ["snoozedUntil", "snoozedBy"]), { status: "converted_to_ticket", convertedAt: at }, at);
-      return accept(next, [
+      const converted = update(clear(handoff, ["snoozedUntil", "snoozedBy"]), { status: "converted_to_ticket", convertedAt: at }, at);
+      const ticket = openTicket(converted, "response_timeout", commitment, at);
+      return accept(ticket.handoff, [
         audit(handoff, "convert_to_ticket", SYSTEM, at, { email, commitmentBy: commitment?.by ?? null, commitment: commitment?.label ?? null }),
         SYNC,
-        { type: "create-ticket", ticket: { handoffId: handoff.id, reason: "response_timeout", email, commitment, packet: handoff.packet, createdAt: at } },
+        ...ticket.effects,
         { type: "bot-message", text: timeoutCaptureReply({ email, commitment }) },
         { type: "notify", kind: "ticket_created", to: "owner" },
       ]);
@@ -534,6 +545,9 @@ function fireTimer(handoff: Lifecycle, kind: TimerKind, ctx: LifecycleContext): 
         { type: "notify", kind: "escalated", to: level, level, note },
       ]);
     }
+    case "ticket_due_soon":
+    case "ticket_overdue":
+      return fireTicketTimer(handoff, kind, at);
     case "abandon": {
       const next = update(clear(handoff, ["snoozedUntil", "snoozedBy"]), { status: "abandoned", abandonedAt: at }, at);
       return accept(next, [

@@ -2,6 +2,7 @@
 // computed from stored timestamps only. Pure: the caller selects the rows (D1) and passes the window.
 // A metric with nothing to measure is null, never NaN or a made-up zero.
 import { HANDOFF_STATUSES, type HandoffStatus } from "../../protocol/jobs";
+import { commitmentOutcome } from "./ticket";
 
 export interface ConversationRow {
   createdAt: string;
@@ -81,6 +82,47 @@ export function computeMetrics(rows: { conversations: readonly ConversationRow[]
     abandonmentRate: ratio(count("abandoned"), handoffs.length),
     ticketConversionRate: ratio(count("converted_to_ticket"), handoffs.length),
     satisfaction: { count: scores.length, average: scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null },
+  };
+}
+
+export interface TicketMetricRow {
+  createdAt: string;
+  status: string;
+  commitment: { by: string } | null;
+  answeredAt?: string | null;
+  closedAt?: string | null;
+  overdueAt?: string | null;
+}
+
+export interface CommitmentMetrics {
+  /** Tickets created in the window. */
+  tickets: number;
+  /** Of those with a promise: answered by the deadline, answered late or not at all, not yet due, closed unanswered before it fell due. */
+  kept: number;
+  missed: number;
+  pending: number;
+  dismissed: number;
+  /** kept / (kept + missed): the promises that could be judged, and how many were kept. */
+  keptRate: number | null;
+}
+
+/** Commitments kept and missed, for tickets created inside `window`, judged at `now`. */
+export function commitmentMetrics(rows: readonly TicketMetricRow[], window: MetricsWindow, now: Date): CommitmentMetrics {
+  const from = window.from.getTime();
+  const to = window.to.getTime();
+  const tickets = rows.filter((r) => {
+    const t = Date.parse(r.createdAt);
+    return Number.isFinite(t) && t >= from && t < to;
+  });
+  const counts = { kept: 0, missed: 0, pending: 0, dismissed: 0, none: 0 };
+  for (const t of tickets) counts[commitmentOutcome(t, now)]++;
+  return {
+    tickets: tickets.length,
+    kept: counts.kept,
+    missed: counts.missed,
+    pending: counts.pending,
+    dismissed: counts.dismissed,
+    keptRate: ratio(counts.kept, counts.kept + counts.missed),
   };
 }
 

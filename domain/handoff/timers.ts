@@ -3,8 +3,18 @@
 // What happens when one fires lives in machine.ts; here: when, and the honest words.
 import * as z from "zod";
 import type { Lifecycle } from "./handoff-types";
+import { TICKET_TIMER_KINDS, ticketTimers, type TicketSettings } from "./ticket";
 
-export const TIMER_KINDS = ["response_timeout", "reminder_grace", "snooze_end", "abandon", "manager_ack", "manager_update", "reply_unanswered"] as const;
+export const TIMER_KINDS = [
+  "response_timeout",
+  "reminder_grace",
+  "snooze_end",
+  "abandon",
+  "manager_ack",
+  "manager_update",
+  "reply_unanswered",
+  ...TICKET_TIMER_KINDS,
+] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
 /** One deadline of a handoff: at `at` (ISO) the room fires `{type: "timer", kind}`. */
@@ -14,7 +24,7 @@ export interface Timer {
 }
 
 /** The settings the timers read. `Settings` satisfies it; `abandonAfterMinutes` is optional until it exists there. */
-export interface TimerSettings {
+export interface TimerSettings extends TicketSettings {
   responseTimeoutMinutes: number;
   reminderGraceMinutes: number;
   abandonAfterMinutes?: number;
@@ -50,7 +60,9 @@ export function isAwaitingHuman(handoff: Lifecycle): boolean {
  * - `response_timeout` at (last alert ?? opening) + `responseTimeoutMinutes` → reminder;
  * - `reminder_grace` at reminder + `reminderGraceMinutes` → capture ticket, held while the visitor
  *   is away (the honest message and the email question need someone to read them);
- * - `abandon` at `visitorLeftAt` + `abandonAfterMinutes` while a human reply is owed.
+ * - `abandon` at `visitorLeftAt` + `abandonAfterMinutes` while a human reply is owed;
+ * - the ticket's `ticket_due_soon` and `ticket_overdue` while it is open (ticket.ts), whatever the
+ *   handoff's status: a promise outlives the conversation.
  */
 export function timersFor(handoff: Lifecycle, settings: TimerSettings): Timer[] {
   const timers: Timer[] = [];
@@ -77,6 +89,7 @@ export function timersFor(handoff: Lifecycle, settings: TimerSettings): Timer[] 
     if (update) timers.push({ kind: "manager_update", at: update });
   }
   if (open && awaitsVisitor(handoff)) timers.push({ kind: "reply_unanswered", at: plusMinutes(handoff.lastAgentReplyAt!, UNANSWERED_REPLY_MINUTES) });
+  timers.push(...ticketTimers(handoff, settings));
   return timers.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 

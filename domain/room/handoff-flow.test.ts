@@ -129,9 +129,13 @@ describe("outside business hours", () => {
     expect(bot[0]).toContain("before 10:00 CET on Monday");
     expect(bot[0]).toMatch(/What's the best email/);
     expect(bot[1]).toBe("Thanks! Someone from the team will email you at ana@acme.test before 10:00 CET on Monday.");
-    expect(jobs.map((j) => j.kind)).toEqual(["handoff.opened", "handoff.updated"]);
+    // The capture is a ticket with the promise's deadline; once the address is known, the visitor gets it in writing.
+    expect(jobs.map((j) => j.kind)).toEqual(["handoff.opened", "handoff.updated", "handoff.visitor_confirmation"]);
     expect(jobs[1]!.packet.visitor.email).toBe("ana@acme.test");
     expect(jobs[1]!.packet.commitment?.label).toBe("before 10:00 CET on Monday");
+    expect(state.handoff?.ticket).toMatchObject({ reason: "outside_hours", status: "open", commitment: { label: "before 10:00 CET on Monday" } });
+    expect(jobs[0]!.ticket).toMatchObject({ status: "open", commitment: { by: "2026-03-09T09:00:00.000Z" } });
+    expect(jobs[2]!.notice).toEqual({ to: "visitor" });
   });
 
   it("asks again only when the email is invalid, and the bot keeps helping otherwise", () => {

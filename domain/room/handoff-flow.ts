@@ -16,7 +16,8 @@ import { extractVisitorData, leadLevel, mergeVisitorData, updateQualification } 
 import { calendlyLink, emailReceivedReply, handoffReply, INVALID_EMAIL_REPLY, OFFER_HUMAN_REPLY, softResourceReply } from "../bot/replies";
 import { replyFromKnowledge, terms } from "../bot/rules-bot";
 import { sentimentLabel } from "../escalation/sentiment";
-import type { HandoffRecord } from "../handoff/handoff-types";
+import type { HandoffRecord, HandoffState, TicketRecord } from "../handoff/handoff-types";
+import { captureReason, confirmTicket, jobTicket, openTicket } from "../handoff/ticket";
 import { type LlmHints, signalsFromHints } from "../bot/llm-hints";
 
 type Message = { seq: number; text: string };
@@ -49,6 +50,21 @@ export function handoffRecord(state: RoomState, handoff: Lifecycle): HandoffReco
   };
 }
 
+/** The ticket row written to D1 (the handoff must have a ticket). */
+export function ticketRecord(state: RoomState, handoff: Lifecycle): TicketRecord {
+  const { answeredBy, closedBy, ...ticket } = handoff.ticket!;
+  return {
+    ...ticket,
+    projectId: state.projectId,
+    conversationId: state.conversationId,
+    handoffId: handoff.id,
+    email: handoff.packet.visitor.email ?? null,
+    packet: handoff.packet,
+    answeredBy: answeredBy ?? null,
+    closedBy: closedBy ?? null,
+  };
+}
+
 /** The queue job for a handoff event, carrying the whole packet (and, for lifecycle notices, who and what). */
 export function notificationJob(
   kind: NotificationJob["kind"],
@@ -67,6 +83,7 @@ export function notificationJob(
     status: handoff.status,
     packet: handoff.packet,
     ...(notice ? { notice } : {}),
+    ...(handoff.ticket ? { ticket: jobTicket(handoff.ticket) } : {}),
   };
 }
 
@@ -192,7 +209,7 @@ export function openHandoff(state: RoomState, decision: EscalationDecision, trig
   if (calendly) packet.calendlyUrl = calendly;
   // A logged-in visitor travels as the site's user id, flagged verified only when the site proved it.
   if (state.identity) packet.visitor = { ...packet.visitor, userId: state.identity.userId, verified: state.identity.verified };
-  const handoff: Lifecycle = {
+  const base: HandoffState = {
     id: ctx.newId("h_"),
     status: "pending",
     mode: availability.mode,
@@ -208,6 +225,10 @@ export function openHandoff(state: RoomState, decision: EscalationDecision, trig
     // A model rewrites the rules' summary right after this exchange: the desk says so meanwhile.
     ...(ctx.engineWritesReplies ? { summaryPendingUntil: new Date(now.getTime() + SUMMARY_WAIT_MS).toISOString() } : {}),
   };
+  // A capture is a promise: it becomes a ticket with the commitment's deadline at once.
+  const reason = captureReason(availability);
+  const ticket = reason ? openTicket(base, reason, availability.commitment, now.toISOString()) : { handoff: base, effects: [] };
+  const handoff = ticket.handoff;
   const opened = { ...state, handoff };
   const problem = state.qualification.problemFit.evidence[0]?.quote;
   const resource = availability.mode === "capture" ? pickResource(settings.resources, ctx.transcript.map((m) => m.text).join(" ")) : null;
@@ -225,7 +246,22 @@ export function openHandoff(state: RoomState, decision: EscalationDecision, trig
     ctx,
   );
   const summarize: Effect = { type: "summarize", handoffId: handoff.id, reason: decision.reasons.join(", "), rulesSummary: packet.summary };
-  return { state: said.state, effects: [...publishHandoff("handoff.opened", opened, handoff, ctx), ...said.effects, summarize] };
+  return {
+    state: said.state,
+    effects: [...publishHandoff("handoff.opened", opened, handoff, ctx), ...ticketEffects(opened, handoff, ticket.effects, ctx), ...said.effects, summarize],
+  };
+}
+
+/** The sync ops and jobs of a ticket's effects when a handoff opens or learns the visitor's email. */
+function ticketEffects(state: RoomState, handoff: Lifecycle, effects: ReturnType<typeof confirmTicket>["effects"], ctx: RoomContext): Effect[] {
+  return effects.flatMap((effect): Effect[] => {
+    if (effect.type === "sync-ticket") return [{ type: "sync", op: { kind: "upsert-ticket", ticket: ticketRecord(state, handoff) } }];
+    if (effect.type === "notify") {
+      const job = notificationJob(`handoff.${effect.kind}`, state, handoff, ctx, { to: effect.to });
+      return [{ type: "sync", op: { kind: "enqueue", job } }];
+    }
+    return [];
+  });
 }
 
 /** An agent opens a handoff by hand (POST /v1/handoffs): same packet, same notification, trigger `manual`. */
@@ -266,9 +302,17 @@ export function continueHandoff(state: RoomState, message: Message, ctx: RoomCon
         },
       },
     };
-    const withEmail = { ...next, handoff: updated };
+    // A ticket waiting for this address: its row learns it, and the visitor gets the promise in writing.
+    const confirmed = confirmTicket(updated, ctx.now.toISOString());
+    const withEmail = { ...next, handoff: confirmed.handoff };
     const said = botSays(withEmail, emailReceivedReply(data.email, handoff.availability), ctx);
-    return { state: said.state, effects: [...publishHandoff("handoff.updated", withEmail, updated, ctx, handoff), ...said.effects] };
+    const ticketOps: Effect[] = confirmed.handoff.ticket
+      ? [
+          { type: "sync", op: { kind: "upsert-ticket", ticket: ticketRecord(withEmail, confirmed.handoff) } },
+          ...ticketEffects(withEmail, confirmed.handoff, confirmed.effects, ctx),
+        ]
+      : [];
+    return { state: said.state, effects: [...publishHandoff("handoff.updated", withEmail, confirmed.handoff, ctx, handoff), ...ticketOps, ...said.effects] };
   }
   if (data.invalidEmail && !handoff.packet.visitor.email) return botSays(next, INVALID_EMAIL_REPLY, ctx);
   // The bot never talks over a human: once someone has claimed the conversation it stays quiet.

@@ -62,7 +62,8 @@ export type Audience = "everyone" | "agents";
 export type SyncOp =
   | { kind: "audit"; decision: DecisionRecord }
   | { kind: "upsert-handoff"; handoff: HandoffRecord }
-  | { kind: "insert-ticket"; ticket: TicketRecord }
+  /** The ticket row, whole (insert or update; an older state never overwrites a newer one). */
+  | { kind: "upsert-ticket"; ticket: TicketRecord }
   | { kind: "ticket-email"; handoffId: string; email: string }
   | { kind: "enqueue"; job: NotificationJob }
   /** A change of the handoff for the project's desk (its ProjectInbox), in order, once per event id. */

@@ -117,6 +117,8 @@ function afterVisitorMessage(state: RoomState, message: { seq: number; text: str
       const email = continueHandoff(state, message, ctx, hints);
       const taken = email.state.handoff?.packet.visitor.email;
       if (!taken) return decideTurn(state, message, hints, ctx);
+      // A tracked ticket's row is rewritten whole by the handoff's flow; one from before tickets were tracked only learns the address.
+      if (handoff!.ticket) return email;
       return { ...email, effects: [{ type: "sync", op: { kind: "ticket-email", handoffId: handoff!.id, email: taken } }, ...email.effects] };
     }
     case "bot": {

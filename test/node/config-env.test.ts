@@ -7,6 +7,19 @@ describe("npm start passes configuration from the environment into the worker", 
     const names: string[] = configVarNames();
     for (const name of ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CHANNEL_ID", "SLACK_API_URL", "OPENAI_API_KEY", "TOKEN_SECRET"])
       expect(names).toContain(name);
+    const crm = [
+      "HUBSPOT_TOKEN",
+      "HUBSPOT_API_URL",
+      "WEBHOOK_URL",
+      "WEBHOOK_SECRET",
+      "EMAIL_FROM",
+      "OWNER_EMAIL",
+      "EMAIL_MODE",
+      "EMAIL_API_URL",
+      "EMAIL_API_KEY",
+      "TEAMS_WEBHOOK_URL",
+    ];
+    for (const name of crm) expect(names).toContain(name);
   });
 
   it("passes the ones that are set, and nothing else", () => {

@@ -1,7 +1,8 @@
 // The notifications Queue consumer: validates every job again (the queue is an edge too), then
 // fans it out to each of the project's channels, exactly once per (job, channel): a delivery
 // record in D1 says which channels are done, so a job retried because one channel failed never
-// reaches the others twice. Retryable failures go back with backoff (429: Slack's Retry-After),
+// reaches the others twice. A job re-sent by a chat channel that failed (`fallbackFor`) reaches
+// the fallback channel (email) only, under the same id. Retryable failures go back with backoff (429: Slack's Retry-After),
 // permanent ones are recorded, poison jobs are recorded and dropped, and the dead-letter queue's
 // consumer records what ran out of retries.
 import { getServerByName } from "partyserver";
@@ -42,14 +43,21 @@ export async function deliverJob(env: Env, job: NotificationJob, attempt: number
   const done = await settledChannels(env.DB, job.id);
   let retry: RetryableError | null = null;
   let reachedPerson = false;
-  for (const channel of await projectChannels(env, env.DB, job.projectId)) {
+  const channels = await projectChannels(env, env.DB, job.projectId);
+  for (const channel of channels) {
     if (done.has(channel.kind)) continue;
+    const deliverer = DELIVERERS[channel.kind];
+    // A job a chat channel re-sent because it could not deliver it goes to the fallback (email) only.
+    if (job.fallbackFor && !deliverer.takesFallback) continue;
     const now = new Date().toISOString();
     try {
-      const outcome = await DELIVERERS[channel.kind].deliver(job, channel, env);
+      const result = await deliverer.deliver(job, channel, env, { channels });
+      const { outcome, externalRef } = typeof result === "string" ? { outcome: result, externalRef: undefined } : result;
       if (outcome === "skipped") continue;
-      await markDelivery(env.DB, job, channel.kind, outcome, null, attempt);
+      await markDelivery(env.DB, job, channel.kind, outcome, null, attempt, externalRef);
       if (outcome === "delivered" && HUMAN_FACING.has(channel.kind)) reachedPerson = true;
+      // A channel marked failing that delivers again is healthy again (Slack's poster says so for Slack).
+      if (outcome === "delivered" && !channel.healthy && channel.kind !== "outbox") await recordChannelHealth(env.DB, job.projectId, channel.kind, null, now);
     } catch (error) {
       if (error instanceof PermanentError) {
         await markDelivery(env.DB, job, channel.kind, "failed", error.message, attempt);

@@ -1,10 +1,10 @@
 // Compliance and reporting for the project owner (secret key): the audit log of every operator
-// decision, as JSON or NDJSON, the tickets created when nobody answered live, and the metrics.
+// decision, as JSON or NDJSON, and the metrics (with the commitments kept and missed). Tickets: tickets.ts.
 import { Hono } from "hono";
 import * as z from "zod";
-import { bucketFor, computeMetrics, metricSeries } from "../../domain/handoff/metrics";
+import { bucketFor, commitmentMetrics, computeMetrics, metricSeries } from "../../domain/handoff/metrics";
 import { requireAgent, requireProject } from "../auth";
-import { listDecisions, listTickets, metricRows } from "../../adapters/db";
+import { listDecisions, metricRows, ticketMetricRows } from "../../adapters/db";
 import type { Env } from "../env";
 import { ApiError } from "../../adapters/errors";
 import { parseQuery } from "../errors";
@@ -32,10 +32,6 @@ export const auditRoutes = new Hono<{ Bindings: Env }>()
     if (query.format === "json") return c.json({ decisions });
     return c.body(decisions.map((d) => JSON.stringify(d)).join("\n") + (decisions.length ? "\n" : ""), 200, { "content-type": "application/x-ndjson" });
   })
-  .get("/tickets", async (c) => {
-    const project = await requireProject(c);
-    return c.json({ tickets: await listTickets(c.env.DB, project.id, 200) });
-  })
   .get("/metrics", async (c) => {
     // The owner's reports (secret key), and the team's own numbers on the desk (any agent of the project).
     const projectId = c.req.header("authorization")?.includes(" sk_") ? (await requireProject(c)).id : (await requireAgent(c)).projectId;
@@ -45,11 +41,13 @@ export const auditRoutes = new Hono<{ Bindings: Env }>()
     const from = query.from ?? new Date(Date.parse(to) - WEEK_MS).toISOString();
     if (from >= to) throw new ApiError(400, "invalid_query", "from must be before to", { field: "from" });
     if (Date.parse(to) - Date.parse(from) > 400 * DAY_MS) throw new ApiError(400, "invalid_query", "the window is at most 400 days", { field: "from" });
-    const rows = (await metricRows(c.env.DB, projectId, from, to)) as Parameters<typeof computeMetrics>[0];
+    const [metric, tickets] = await Promise.all([metricRows(c.env.DB, projectId, from, to), ticketMetricRows(c.env.DB, projectId, from, to)]);
+    const rows = metric as Parameters<typeof computeMetrics>[0];
     const window = { from: new Date(from), to: new Date(to) };
     const bucket = query.bucket ?? bucketFor(window);
     if (bucket === "hour" && Date.parse(to) - Date.parse(from) > 14 * DAY_MS) {
       throw new ApiError(400, "invalid_query", "hourly points cover at most 14 days", { field: "bucket" });
     }
-    return c.json({ from, to, metrics: computeMetrics(rows, window), bucket, series: metricSeries(rows, window, bucket) });
+    const metrics = { ...computeMetrics(rows, window), commitments: commitmentMetrics(tickets, window, new Date()) };
+    return c.json({ from, to, metrics, bucket, series: metricSeries(rows, window, bucket) });
   });

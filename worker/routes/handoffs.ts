@@ -38,6 +38,6 @@ export const handoffRoutes = new Hono<{ Bindings: Env }>()
   })
   .get("/notifications", async (c) => {
     const project = await requireProject(c);
-    const { limit } = parseQuery(listQuery.pick({ limit: true }), c.req.query());
-    return c.json({ notifications: await listNotifications(c.env.DB, project.id, limit) });
+    const { limit, channel } = parseQuery(listQuery.pick({ limit: true }).extend({ channel: z.enum(["outbox", "email"]).optional() }), c.req.query());
+    return c.json({ notifications: await listNotifications(c.env.DB, project.id, limit, channel) });
   });
