@@ -21,6 +21,19 @@ export default defineConfig(async () => {
             BATON_ENV: "test",
             ADMIN_TOKEN: "test-admin",
             TOKEN_SECRET: "test-token-secret-0123456789abcdef",
+            // Slack's Web API is a local fake; each test sets up its own project's channel.
+            SLACK_API_URL: `${inject("fakeSlackUrl")}/api/`,
+            FAKE_SLACK_URL: inject("fakeSlackUrl"),
+            SLACK_SIGNING_SECRET: "test-slack-signing-secret",
+            SLACK_CLIENT_ID: "test-client-id",
+            SLACK_CLIENT_SECRET: "test-client-secret",
+            SLACK_OAUTH_URL: `${inject("fakeSlackUrl")}/oauth/v2/authorize`,
+            SLACK_POST_INTERVAL_MS: "20",
+            // HubSpot's API, webhook receivers, Teams and the HTTP email provider are local fakes too.
+            HUBSPOT_API_URL: inject("fakeHubSpotUrl"),
+            FAKE_HUBSPOT_URL: inject("fakeHubSpotUrl"),
+            FAKE_RECEIVER_URL: inject("fakeReceiverUrl"),
+            PUBLIC_URL: "http://baton.test",
             ...extraBindings(inject("fakeOpenAIUrl")),
           },
         },
@@ -47,6 +60,9 @@ export default defineConfig(async () => {
       globalSetup: ["./test/e2e/global-setup.ts"],
       testTimeout: 60_000,
       hookTimeout: 120_000,
+      // One `npm start` serves every file, and some tests change the demo project's settings (hours):
+      // files run one after the other so no test sees another's settings.
+      fileParallelism: false,
     },
   };
 

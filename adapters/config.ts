@@ -31,6 +31,55 @@ export interface ConfigVars {
   OPENAI_MODEL?: string;
   /** Milliseconds an LLM call may take before the rules engine answers instead (default 5000). */
   LLM_TIMEOUT_MS?: string;
+  /** Key for secrets stored in D1 (Slack bot tokens…); TOKEN_SECRET when unset. */
+  SECRETS_KEY?: string;
+  /** Single-workspace Slack from configuration (every project without its own install uses it). */
+  SLACK_BOT_TOKEN?: string;
+  /** Verifies /slack/interactions and /slack/events; without it both endpoints refuse. */
+  SLACK_SIGNING_SECRET?: string;
+  /** The channel alerts go to (single-workspace mode). */
+  SLACK_CHANNEL_ID?: string;
+  /** Slack's Web API base (default https://slack.com/api/): point it at a fake or a proxy. */
+  SLACK_API_URL?: string;
+  /** Per-project install through OAuth v2 (`GET /slack/install`). */
+  SLACK_CLIENT_ID?: string;
+  SLACK_CLIENT_SECRET?: string;
+  /** Slack's authorize page (default https://slack.com/oauth/v2/authorize). */
+  SLACK_OAUTH_URL?: string;
+  /** Milliseconds between two posts to one Slack channel (default 1000: Slack's one message a second). */
+  SLACK_POST_INTERVAL_MS?: string;
+  /** HubSpot private-app token (single tenant): every project without its own gets contacts, notes and tasks there. */
+  HUBSPOT_TOKEN?: string;
+  /** HubSpot's API base (default https://api.hubapi.com): point it at a fake or a proxy. */
+  HUBSPOT_API_URL?: string;
+  /** Signed webhook (single tenant): every handoff event is POSTed here, signed with WEBHOOK_SECRET. */
+  WEBHOOK_URL?: string;
+  WEBHOOK_SECRET?: string;
+  /** Email (single tenant): the sender, and who the team's emails go to. */
+  EMAIL_FROM?: string;
+  OWNER_EMAIL?: string;
+  /** "fallback" (default): the team is emailed only when no chat channel carried the event; "always": every time. */
+  EMAIL_MODE?: string;
+  /** An HTTP email provider (Resend-compatible JSON) instead of the `send_email` binding. */
+  EMAIL_API_URL?: string;
+  EMAIL_API_KEY?: string;
+  /** Microsoft Teams incoming-webhook (Workflows) URL (single tenant). */
+  TEAMS_WEBHOOK_URL?: string;
+  /** Where Baton is reachable (`https://baton.example.com`): the base of links in Slack, email and the desk. */
+  PUBLIC_URL?: string;
+  /**
+   * Hybrid retrieval with any OpenAI-compatible /embeddings endpoint (else the `AI` binding, else
+   * text-only): its base URL, key (default OPENAI_API_KEY) and model (default text-embedding-3-small,
+   * or @cf/baai/bge-small-en-v1.5 on Workers AI).
+   */
+  EMBEDDINGS_BASE_URL?: string;
+  EMBEDDINGS_API_KEY?: string;
+  EMBEDDINGS_MODEL?: string;
+  /** Milliseconds a message's embedding may take before retrieval goes on text-only (default 1500). */
+  EMBEDDINGS_TIMEOUT_MS?: string;
+  /** Cosine similarities mapped to 0 (at or below MIN) … 1 (at or above MAX); defaults per model family. */
+  EMBEDDINGS_MIN_SIMILARITY?: string;
+  EMBEDDINGS_MAX_SIMILARITY?: string;
 }
 
 export const DEV_ADMIN_TOKEN = "dev-admin";
@@ -42,6 +91,11 @@ export const DEV_KEYS: ReadonlySet<string> = new Set(["pk_demo", "sk_demo", "at_
 
 export function isDevelopment(env: ConfigVars): boolean {
   return env.BATON_ENV === "development";
+}
+
+/** Anywhere but a deployment: `npm start` and the test runs. The dev outbox exists only here. */
+export function isDevelopmentLike(env: ConfigVars): boolean {
+  return env.BATON_ENV === "development" || env.BATON_ENV === "test";
 }
 
 /** Whether a credential is one of the demo project's published keys, and this is not development. */
@@ -82,6 +136,12 @@ export function rateLimitFor(env: ConfigVars): RateLimit {
   };
 }
 
+/** The base URL for links that leave Baton (Slack, email), without a trailing slash; `fallback` is the request's origin. */
+export function publicUrl(env: ConfigVars, fallback?: string): string {
+  const base = env.PUBLIC_URL || fallback || (isDevelopment(env) ? "http://127.0.0.1:8787" : "");
+  if (!base) throw new ApiError(500, "misconfigured", "PUBLIC_URL is not set; links to Baton cannot be built.");
+  return base.replace(/\/+$/, "");
+}
 export const maxVisitorSockets = (env: ConfigVars) => Math.floor(positive(env.MAX_VISITOR_SOCKETS, 5));
 
 /** At most `limit` team alerts per project in any window of `windowMinutes`. */

@@ -2,6 +2,7 @@
 // shown once; D1 keeps only their SHA-256. Socket tokens are standard JWTs (signed-claims.ts),
 // verified before any upgrade; identity hashes are the HMAC a customer's server computes.
 import type { Role } from "../protocol/frames";
+import type { Role as AgentRole } from "../domain/handoff/handoff-types";
 import { signClaims, verifyClaims, type Secrets } from "./signed-claims";
 
 const encoder = new TextEncoder();
@@ -45,13 +46,18 @@ export interface SocketClaims {
   /** Agent id and display name; absent for visitors. */
   agentId?: string;
   agentName?: string;
+  /** An agent's role on the ladder when the token was issued; the room enforces it on every command. */
+  agentRole?: AgentRole;
   /** Expiry, seconds since the epoch. */
   exp: number;
 }
 
 /** Signs a socket grant as a JWT (`aud` visitor-socket or agent-socket, `sub` the conversation). */
 export function signSocketToken(secrets: Secrets, claims: Omit<SocketClaims, "exp">, ttlSeconds: number, nowSeconds: number): Promise<string> {
-  const agent = claims.role === "agent" ? { ext: { agentId: claims.agentId ?? "", agentName: claims.agentName ?? "" } } : {};
+  const agent =
+    claims.role === "agent"
+      ? { ext: { agentId: claims.agentId ?? "", agentName: claims.agentName ?? "", ...(claims.agentRole ? { agentRole: claims.agentRole } : {}) } }
+      : {};
   return signClaims(secrets, `${claims.role}-socket`, { sub: claims.conversationId, prj: claims.projectId, ...agent }, ttlSeconds, nowSeconds);
 }
 
@@ -63,7 +69,8 @@ async function verifyFor(role: Role, secrets: Secrets, token: string, nowSeconds
   if (role === "visitor") return base;
   const agentId = verified.ext?.agentId;
   if (!agentId) return null;
-  return { ...base, agentId, agentName: verified.ext?.agentName ?? "" };
+  const agentRole = verified.ext?.agentRole;
+  return { ...base, agentId, agentName: verified.ext?.agentName ?? "", ...(agentRole ? { agentRole: agentRole as AgentRole } : {}) };
 }
 
 /** Verifies a socket token of either role. */

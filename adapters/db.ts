@@ -4,7 +4,9 @@ import type { Settings } from "../domain/settings";
 import { parseStoredSettings } from "../domain/settings";
 import type { PageInfo, VisitorInfo } from "../domain/transcript";
 import type { HandoffRecord } from "../domain/handoff/handoff-types";
+import type { ContextPacket } from "../protocol/jobs";
 import type { DecisionRecord, TicketRecord } from "../domain/handoff/handoff-types";
+import { commitmentOutcome, type CommitmentOutcome } from "../domain/handoff/ticket";
 
 export interface Project {
   id: string;
@@ -55,6 +57,11 @@ export async function findProjectByPublicKey(db: D1Database, publicKey: string):
   return row ? toProject(row) : null;
 }
 
+export async function findProjectById(db: D1Database, id: string): Promise<Project | null> {
+  const row = await db.prepare("SELECT * FROM projects WHERE id = ?").bind(id).first<ProjectRow>();
+  return row ? toProject(row) : null;
+}
+
 export async function findProjectBySecretHash(db: D1Database, secretHash: string): Promise<Project | null> {
   const row = await db.prepare("SELECT * FROM projects WHERE secret_hash = ?").bind(secretHash).first<ProjectRow>();
   return row ? toProject(row) : null;
@@ -71,9 +78,27 @@ export async function insertAgent(db: D1Database, a: Agent & { tokenHash: string
 export async function findAgentByTokenHash(db: D1Database, tokenHash: string): Promise<Agent | null> {
   const row = await db
     .prepare(
-      "SELECT id, project_id, name, email, role FROM agents WHERE token_hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+      "SELECT id, project_id, name, email, role FROM agents WHERE token_hash = ? AND revoked_at IS NULL AND disabled_at IS NULL AND (expires_at IS NULL OR expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
     )
     .bind(tokenHash)
+    .first<{ id: string; project_id: string; name: string; email: string; role: string }>();
+  return row ? { id: row.id, projectId: row.project_id, name: row.name, email: row.email, role: row.role } : null;
+}
+
+/** The project's agents, oldest first (never their token hashes). */
+export async function listAgents(db: D1Database, projectId: string): Promise<Array<Agent & { createdAt: string }>> {
+  const { results } = await db
+    .prepare("SELECT id, project_id, name, email, role, created_at FROM agents WHERE project_id = ? ORDER BY created_at, id")
+    .bind(projectId)
+    .all<{ id: string; project_id: string; name: string; email: string; role: string; created_at: string }>();
+  return results.map((r) => ({ id: r.id, projectId: r.project_id, name: r.name, email: r.email, role: r.role, createdAt: r.created_at }));
+}
+
+/** Changes an agent's name or role, only within `projectId`; null when no such agent. */
+export async function updateAgent(db: D1Database, projectId: string, id: string, patch: { name?: string; role?: string }): Promise<Agent | null> {
+  const row = await db
+    .prepare("UPDATE agents SET name = COALESCE(?, name), role = COALESCE(?, role) WHERE id = ? AND project_id = ? RETURNING id, project_id, name, email, role")
+    .bind(patch.name ?? null, patch.role ?? null, id, projectId)
     .first<{ id: string; project_id: string; name: string; email: string; role: string }>();
   return row ? { id: row.id, projectId: row.project_id, name: row.name, email: row.email, role: row.role } : null;
 }
@@ -166,7 +191,7 @@ export interface HandoffRow {
   priority: string;
   leadLevel: string;
   visitorEmail: string | null;
-  packet: unknown;
+  packet: ContextPacket;
   createdAt: string;
   updatedAt: string;
 }
@@ -200,31 +225,39 @@ export async function findHandoff(db: D1Database, projectId: string, id: string)
   return row ? toHandoff(row) : null;
 }
 
-export async function listHandoffs(db: D1Database, projectId: string, status: string | undefined, limit: number): Promise<HandoffRow[]> {
-  const query = status
-    ? db.prepare("SELECT * FROM handoffs WHERE project_id = ? AND status = ? ORDER BY created_at DESC LIMIT ?").bind(projectId, status, limit)
+/** The project's handoffs, newest first; with `statuses`, only those in one of them. */
+export async function listHandoffs(db: D1Database, projectId: string, statuses: readonly string[] | undefined, limit: number): Promise<HandoffRow[]> {
+  const query = statuses?.length
+    ? db
+        .prepare(`SELECT * FROM handoffs WHERE project_id = ? AND status IN (${statuses.map(() => "?").join(", ")}) ORDER BY created_at DESC LIMIT ?`)
+        .bind(projectId, ...statuses, limit)
     : db.prepare("SELECT * FROM handoffs WHERE project_id = ? ORDER BY created_at DESC LIMIT ?").bind(projectId, limit);
   const { results } = await query.all<Record<string, unknown>>();
   return results.map(toHandoff);
 }
 
+/** The dev outbox, newest first: handoff events (`job`) and, with channel "email", every email sent (`email`). */
 export async function listNotifications(
   db: D1Database,
   projectId: string,
   limit: number,
-): Promise<Array<{ id: string; kind: string; channel: string; handoffId: string | null; job: unknown; createdAt: string }>> {
-  const { results } = await db
-    .prepare("SELECT * FROM notifications WHERE project_id = ? ORDER BY created_at DESC, id LIMIT ?")
-    .bind(projectId, limit)
-    .all<Record<string, string | null>>();
-  return results.map((r) => ({
-    id: String(r.id),
-    kind: String(r.kind),
-    channel: String(r.channel),
-    handoffId: r.handoff_id ?? null,
-    job: JSON.parse(String(r.payload)),
-    createdAt: String(r.created_at),
-  }));
+  channel?: "outbox" | "email",
+): Promise<Array<{ id: string; kind: string; channel: string; handoffId: string | null; job?: unknown; email?: unknown; createdAt: string }>> {
+  const query = channel
+    ? db.prepare("SELECT * FROM notifications WHERE project_id = ? AND channel = ? ORDER BY created_at DESC, id LIMIT ?").bind(projectId, channel, limit)
+    : db.prepare("SELECT * FROM notifications WHERE project_id = ? ORDER BY created_at DESC, id LIMIT ?").bind(projectId, limit);
+  const { results } = await query.all<Record<string, string | null>>();
+  return results.map((r) => {
+    const payload = JSON.parse(String(r.payload)) as unknown;
+    return {
+      id: String(r.id),
+      kind: String(r.kind),
+      channel: String(r.channel),
+      handoffId: r.handoff_id ?? null,
+      ...(r.channel === "email" ? { email: payload } : { job: payload }),
+      createdAt: String(r.created_at),
+    };
+  });
 }
 
 export async function insertDecision(db: D1Database, d: DecisionRecord): Promise<void> {
@@ -247,10 +280,18 @@ export async function insertDecision(db: D1Database, d: DecisionRecord): Promise
     .run();
 }
 
-export async function insertTicket(db: D1Database, t: TicketRecord): Promise<void> {
+/** Writes the room's view of a ticket (insert or update); an older state never overwrites a newer one. */
+export async function upsertTicket(db: D1Database, t: TicketRecord): Promise<void> {
+  const updatedAt = t.updatedAt ?? t.createdAt; // rows queued before tickets carried their state
   await db
     .prepare(
-      "INSERT OR IGNORE INTO tickets (id, project_id, conversation_id, handoff_id, reason, email, commitment, packet, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      `INSERT INTO tickets (id, project_id, conversation_id, handoff_id, reason, email, commitment, packet, status, created_at,
+         due_at, warned_at, overdue_at, answered_at, answered_by, reply_count, closed_at, closed_by, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (handoff_id) DO UPDATE SET email = COALESCE(excluded.email, tickets.email), packet = excluded.packet, status = excluded.status,
+         warned_at = excluded.warned_at, overdue_at = excluded.overdue_at, answered_at = excluded.answered_at, answered_by = excluded.answered_by,
+         reply_count = excluded.reply_count, closed_at = excluded.closed_at, closed_by = excluded.closed_by, updated_at = excluded.updated_at
+       WHERE excluded.updated_at >= COALESCE(tickets.updated_at, '')`,
     )
     .bind(
       t.id,
@@ -261,7 +302,17 @@ export async function insertTicket(db: D1Database, t: TicketRecord): Promise<voi
       t.email,
       t.commitment ? JSON.stringify(t.commitment) : null,
       JSON.stringify(t.packet),
+      t.status ?? "open",
       t.createdAt,
+      t.commitment?.by ?? null,
+      t.warnedAt ?? null,
+      t.overdueAt ?? null,
+      t.answeredAt ?? null,
+      t.answeredBy ? JSON.stringify(t.answeredBy) : null,
+      t.replyCount ?? 0,
+      t.closedAt ?? null,
+      t.closedBy ? JSON.stringify(t.closedBy) : null,
+      updatedAt,
     )
     .run();
 }
@@ -297,21 +348,105 @@ export async function listDecisions(db: D1Database, projectId: string, since: st
   }));
 }
 
-export async function listTickets(db: D1Database, projectId: string, limit: number) {
-  const { results } = await db
-    .prepare("SELECT * FROM tickets WHERE project_id = ? ORDER BY created_at DESC LIMIT ?")
-    .bind(projectId, limit)
-    .all<Record<string, string | null>>();
-  return results.map((r) => ({
+export interface TicketRow {
+  id: string;
+  handoffId: string;
+  conversationId: string;
+  reason: string;
+  /** open | answered | closed, as stored. */
+  status: string;
+  /** open and past its deadline (or marked overdue by the room): what the desk shows in red. */
+  overdue: boolean;
+  /** kept | missed | pending | dismissed | none, judged now (domain/handoff/ticket.ts). */
+  commitmentOutcome: CommitmentOutcome;
+  email: string | null;
+  commitment: { by: string; label: string } | null;
+  dueAt: string | null;
+  warnedAt: string | null;
+  overdueAt: string | null;
+  answeredAt: string | null;
+  answeredBy: { id: string; name: string } | null;
+  replyCount: number;
+  closedAt: string | null;
+  closedBy: { id: string; name: string } | null;
+  packet: ContextPacket;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const json = <T>(text: string | null | undefined): T | null => (text ? (JSON.parse(text) as T) : null);
+
+function toTicket(r: Record<string, string | number | null>, now: Date): TicketRow {
+  const str = (key: string) => (r[key] === null || r[key] === undefined ? null : String(r[key]));
+  const commitment = json<{ by: string; label: string }>(str("commitment"));
+  const status = String(r.status);
+  const answeredAt = str("answered_at");
+  const closedAt = str("closed_at");
+  const dueAt = str("due_at") ?? commitment?.by ?? null;
+  return {
     id: String(r.id),
     handoffId: String(r.handoff_id),
     conversationId: String(r.conversation_id),
     reason: String(r.reason),
-    email: r.email ?? null,
-    commitment: r.commitment ? JSON.parse(r.commitment) : null,
+    status,
+    overdue: status === "open" && !answeredAt && (Boolean(str("overdue_at")) || (dueAt !== null && Date.parse(dueAt) < now.getTime())),
+    commitmentOutcome: commitmentOutcome({ commitment, answeredAt, closedAt, overdueAt: str("overdue_at"), status }, now),
+    email: str("email"),
+    commitment,
+    dueAt,
+    warnedAt: str("warned_at"),
+    overdueAt: str("overdue_at"),
+    answeredAt,
+    answeredBy: json(str("answered_by")),
+    replyCount: Number(r.reply_count ?? 0),
+    closedAt,
+    closedBy: json(str("closed_by")),
     packet: JSON.parse(String(r.packet)),
-    status: String(r.status),
     createdAt: String(r.created_at),
+    updatedAt: str("updated_at") ?? String(r.created_at),
+  };
+}
+
+export type TicketFilter = "open" | "overdue" | "answered" | "closed";
+
+/** The project's tickets, newest first; `overdue` is open and past its deadline, `open` every open one. */
+export async function listTickets(db: D1Database, projectId: string, filter: TicketFilter | undefined, limit: number, now: Date): Promise<TicketRow[]> {
+  const nowIso = now.toISOString();
+  const where =
+    filter === "overdue"
+      ? "AND status = 'open' AND answered_at IS NULL AND (overdue_at IS NOT NULL OR (due_at IS NOT NULL AND due_at < ?))"
+      : filter
+        ? "AND status = ?"
+        : "";
+  const params: (string | number)[] = [projectId, ...(filter === "overdue" ? [nowIso] : filter ? [filter] : []), limit];
+  const { results } = await db
+    .prepare(`SELECT * FROM tickets WHERE project_id = ? ${where} ORDER BY created_at DESC LIMIT ?`)
+    .bind(...params)
+    .all<Record<string, string | number | null>>();
+  return results.map((r) => toTicket(r, now));
+}
+
+/** A ticket, only if it belongs to `projectId`. */
+export async function findTicket(db: D1Database, projectId: string, id: string, now: Date): Promise<TicketRow | null> {
+  const row = await db.prepare("SELECT * FROM tickets WHERE id = ? AND project_id = ?").bind(id, projectId).first<Record<string, string | number | null>>();
+  return row ? toTicket(row, now) : null;
+}
+
+/** Tickets created in [from, to), for the commitments kept and missed. */
+export async function ticketMetricRows(db: D1Database, projectId: string, from: string, to: string) {
+  const { results } = await db
+    .prepare(
+      "SELECT created_at, status, commitment, answered_at, closed_at, overdue_at FROM tickets WHERE project_id = ? AND created_at >= ? AND created_at < ?",
+    )
+    .bind(projectId, from, to)
+    .all<{ created_at: string; status: string; commitment: string | null; answered_at: string | null; closed_at: string | null; overdue_at: string | null }>();
+  return results.map((r) => ({
+    createdAt: r.created_at,
+    status: r.status,
+    commitment: json<{ by: string; label: string }>(r.commitment),
+    answeredAt: r.answered_at,
+    closedAt: r.closed_at,
+    overdueAt: r.overdue_at,
   }));
 }
 
@@ -323,15 +458,23 @@ export async function metricRows(db: D1Database, projectId: string, from: string
     .all<{ created_at: string }>();
   const handoffs = await db
     .prepare(
-      "SELECT created_at, status, first_human_reply_at, resolved_at, satisfaction FROM handoffs WHERE project_id = ? AND created_at >= ? AND created_at < ?",
+      "SELECT created_at, status, claimed_at, first_human_reply_at, resolved_at, satisfaction FROM handoffs WHERE project_id = ? AND created_at >= ? AND created_at < ?",
     )
     .bind(projectId, from, to)
-    .all<{ created_at: string; status: string; first_human_reply_at: string | null; resolved_at: string | null; satisfaction: number | null }>();
+    .all<{
+      created_at: string;
+      status: string;
+      claimed_at: string | null;
+      first_human_reply_at: string | null;
+      resolved_at: string | null;
+      satisfaction: number | null;
+    }>();
   return {
     conversations: conversations.results.map((r) => ({ createdAt: r.created_at })),
     handoffs: handoffs.results.map((r) => ({
       createdAt: r.created_at,
       status: r.status,
+      ...(r.claimed_at ? { claimedAt: r.claimed_at } : {}),
       ...(r.first_human_reply_at ? { firstHumanReplyAt: r.first_human_reply_at } : {}),
       ...(r.resolved_at ? { resolvedAt: r.resolved_at } : {}),
       ...(r.satisfaction !== null ? { satisfaction: r.satisfaction } : {}),

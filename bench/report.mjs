@@ -1,7 +1,7 @@
 // Turns one bench run's numbers into the console table and bench/RESULTS.md: medians over runs,
 // ratios paired within each round (same minute, same noise), and each goal met or missed by how much.
 import { COMPETITORS } from "./scenarios/widget.mjs";
-import { int, kb, median, ms } from "./lib/stats.mjs";
+import { int, kb, median, ms, summarize } from "./lib/stats.mjs";
 
 function table(headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
@@ -163,6 +163,74 @@ export function renderReport(results) {
         c.latency.p99 < 50 ? "" : `missed by ${ms(c.latency.p99 - 50)} ms (${x(c.latency.p99 / 50)} the limit)`,
       );
     }
+  }
+
+  if (results.desk) {
+    const d = results.desk;
+    const s = summarize(d.samples);
+    const rows = [
+      ["Handoff opened → card on a connected desk, p50 / p99", `${ms(s.p50)} / ${ms(s.p99)} ms (${d.samples.length} deliveries)`],
+      ["Desks connected, handoffs opened (asked within)", `${d.desks}, ${d.openedCount} of ${d.handoffs} (${(d.askedInMs / 1000).toFixed(1)} s)`],
+      ["Cards missing / doubled on a desk", `${d.missing} / ${d.doubles}`],
+    ];
+    const t = table(["Team desk (ProjectInbox)", "result"], rows);
+    sections.push(
+      `## Team desk
+
+${t.md}
+
+From the visitor's socket receiving the room's \`handoff\` frame (sent right after the room committed the handoff) to each desk socket receiving the card's \`created\` event: the room's sync outbox publishes it to the project's ProjectInbox, which numbers it and pushes it to every desk. All sockets of one agent, over the loopback.`,
+    );
+    text.push(`DESK\n${t.text}`);
+    goal(
+      `Card on ${d.desks} desks, ${d.handoffs} handoffs in ${d.windowMs / 1000} s: p99 ≤ 250 ms, none missing or doubled`,
+      "≤ 250 ms, 0 / 0",
+      `${ms(s.p99)} ms, ${d.missing} / ${d.doubles}`,
+      s.p99 <= 250 && d.missing === 0 && d.doubles === 0,
+      s.p99 <= 250 ? `${ms(250 - s.p99)} ms to spare` : `over by ${ms(s.p99 - 250)} ms`,
+    );
+  }
+
+  if (results.handoff) {
+    const h = results.handoff;
+    const lat = summarize(h.latency.samples);
+    const b = h.burst;
+    const rows = [
+      [
+        "Visitor asks for a person → alert's chat.postMessage, p50 / p99",
+        `${ms(lat.p50)} / ${ms(lat.p99)} ms (${h.latency.samples.length} handoffs, ${h.latency.timeouts} timeouts)`,
+      ],
+      [`${b.handoffs} handoffs at once in one channel: alerts delivered / duplicates`, `${b.delivered} / ${b.duplicates}`],
+      [
+        "Burst drained in (floor: Slack's one message a second)",
+        `${b.drainSeconds === null ? "–" : b.drainSeconds.toFixed(1)} s (floor ${b.floorSeconds} s; ${b.refused429} posts refused with 429 and retried)`,
+      ],
+    ];
+    const t = table(["Handoff to Slack (fake Slack, in process)", "result"], rows);
+    sections.push(
+      `## Handoff to Slack
+
+${t.md}
+
+The fake Slack runs in the bench's own process (one clock for both ends) and, for the burst, refuses a second post to a channel within a second with a 429 and Retry-After, as Slack does. Each latency handoff has its own project and channel, so the pace is not in play there.`,
+    );
+    text.push(`HANDOFF\n${t.text}`);
+    goal(
+      "Handoff → Slack alert p99 ≤ 1 s (no rate limit)",
+      "≤ 1,000 ms",
+      `${ms(lat.p99)} ms`,
+      lat.p99 <= 1000,
+      lat.p99 <= 1000 ? "met" : `over by ${ms(lat.p99 - 1000)} ms`,
+    );
+    goal(
+      `Burst of ${b.handoffs}: all delivered, none twice`,
+      `${b.handoffs} / 0`,
+      `${b.delivered} / ${b.duplicates}`,
+      b.delivered === b.handoffs && b.duplicates === 0,
+      b.drainSeconds === null
+        ? ""
+        : `drained in ${b.drainSeconds.toFixed(1)} s against a ${b.floorSeconds} s floor (${(b.drainSeconds / Math.max(1, b.floorSeconds)).toFixed(2)}×)`,
+    );
   }
 
   if (results.chaos) {

@@ -11,6 +11,8 @@ import { batonTarget, pathRoomTarget, socketIoTarget } from "./lib/clients.mjs";
 import { freePort, groupPids, installCleanup, startGroup, stopAll, stopGroup, workerdPids } from "./lib/proc.mjs";
 import { summarize } from "./lib/stats.mjs";
 import { chaosRun } from "./scenarios/chaos.mjs";
+import { deskRun } from "./scenarios/desk.mjs";
+import { handoffRun } from "./scenarios/handoff.mjs";
 import { concurrencyRun } from "./scenarios/concurrency.mjs";
 import { latencyRun } from "./scenarios/latency.mjs";
 import { throughputRun } from "./scenarios/throughput.mjs";
@@ -32,16 +34,20 @@ const PRESETS = {
     throughput: { runs: 3, senders: 4, window: 8, warmupMs: 500, measureMs: 1500 },
     concurrency: { conversations: 100, intervalMs: 5000, durationMs: 10_000, windows: 2 },
     chaos: { conversations: 10, durationMs: 20_000, killsPerMinute: 10 },
+    handoff: { latencyCount: 20, burst: 10 },
+    desk: { desks: 5, handoffs: 20, windowMs: 4000 },
   },
   full: {
     latency: { runs: 5, warmup: 150, count: 600 },
     throughput: { runs: 3, senders: 4, window: 8, warmupMs: 1000, measureMs: 3000 },
     concurrency: { conversations: 1000, intervalMs: 5000, durationMs: 60_000, windows: 3 },
     chaos: { conversations: 100, durationMs: 75_000, killsPerMinute: 10 },
+    handoff: { latencyCount: 50, burst: 100 },
+    desk: { desks: 20, handoffs: 100, windowMs: 10_000 },
   },
 };
 const preset = PRESETS[quick ? "quick" : "full"];
-const SCENARIOS = ["widget", "latency", "throughput", "concurrency", "chaos"];
+const SCENARIOS = ["widget", "latency", "throughput", "concurrency", "chaos", "handoff", "desk"];
 const only = option("--only", SCENARIOS.join(",")).split(",");
 const wanted = option("--targets", "baton,minimal-do,ws,socketio").split(",");
 const seed = Number(option("--seed", "20261127"));
@@ -114,6 +120,17 @@ function serverOf(name, group, port) {
   return server;
 }
 
+/** The fake Slack (test/fake-slack.ts, bundled by esbuild) runs in this process: one clock for both ends. */
+let fakeSlack = null;
+async function startFakeSlackHere() {
+  const { build } = await import("esbuild");
+  const outfile = path.join(work, "fake-slack.mjs");
+  await build({ entryPoints: [path.join(root, "test", "fake-slack.ts")], bundle: true, platform: "node", format: "esm", outfile, logLevel: "silent" });
+  const { startFakeSlack } = await import(outfile);
+  fakeSlack = await startFakeSlack(0);
+  return fakeSlack;
+}
+
 async function startBaton(app, port, inspectorPort, persistTo) {
   const group = await startGroup(
     "baton",
@@ -138,7 +155,12 @@ async function startBaton(app, port, inspectorPort, persistTo) {
       // wrangler dev restarts its runtime whenever another `wrangler dev` of the same worker name
       // registers in the shared dev registry (~/.config/.wrangler/registry): a private registry
       // keeps other sessions from dropping our sockets midway, and us from dropping theirs.
-      env: { WRANGLER_REGISTRY_PATH: path.join(work, "registry-baton"), WRANGLER_SEND_METRICS: "false" },
+      env: {
+        WRANGLER_REGISTRY_PATH: path.join(work, "registry-baton"),
+        WRANGLER_SEND_METRICS: "false",
+        // start.mjs passes these into the worker: Slack is the in-process fake.
+        ...(fakeSlack ? { SLACK_API_URL: `${fakeSlack.url}/api/`, SLACK_SIGNING_SECRET: "bench-signing-secret" } : {}),
+      },
       logFile: path.join(work, "baton.log"),
       ready: (out) => out.includes(`Baton ready on http://127.0.0.1:${port}`),
       timeoutMs: 180_000,
@@ -266,6 +288,7 @@ async function main() {
   results.code = gitDescribe();
   log(`preset ${results.preset}; code ${results.code}; logs and state in ${path.relative(root, work)}`);
   const app = snapshotApp();
+  if (only.includes("handoff") && wanted.includes("baton")) await startFakeSlackHere();
   const targets = await startServers(app);
   log(`servers up: ${targets.map((t) => t.name).join(", ")}`);
   const baton = targets.find((t) => t.key === "baton");
@@ -325,6 +348,21 @@ async function main() {
     results.chaos = await chaosRun(baton, { ...cfg, seed, restart: baton.server.restart, log: (m) => log(`  ${m}`) });
     log(`  exactly-once and in order: ${results.chaos.passed}/${results.chaos.conversations}`);
   }
+
+  if (only.includes("handoff") && baton && fakeSlack) {
+    const cfg = preset.handoff;
+    log(`handoff: ${cfg.latencyCount} handoffs one by one, then ${cfg.burst} at once in one channel at Slack's pace`);
+    results.handoff = await handoffRun({ http: baton.http, fake: fakeSlack, ...cfg, log: (m) => log(`  ${m}`) });
+  }
+  if (only.includes("desk") && baton) {
+    const cfg = preset.desk;
+    log(`desk: ${cfg.desks} desks connected, ${cfg.handoffs} handoffs within ${cfg.windowMs / 1000} s`);
+    results.desk = await deskRun({ http: baton.http, ...cfg, log: (m) => log(`  ${m}`) });
+    const s = summarize(results.desk.samples);
+    log(`  card on a desk p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms; missing ${results.desk.missing}, doubled ${results.desk.doubles}`);
+  }
+
+  if (fakeSlack) await fakeSlack.close();
 
   results.finishedAt = new Date();
   results.wallSeconds = (performance.now() - t0) / 1000;

@@ -1,14 +1,19 @@
-// A project's settings: how the bot presents itself, the knowledge it answers from, and the
-// handoff rules (domain/escalation/escalation-settings.ts). Validated with zod at every edge; every field has
-// a default that works, and unknown fields are refused.
-import { z } from "zod";
+// A project's settings: how the bot presents itself, the knowledge it answers from, the handoff
+// rules (domain/escalation/escalation-settings.ts) and the desk's templates and SLA targets
+// (domain/desk/desk-settings.ts). Validated with zod at every edge; every field has a default that
+// works, and unknown fields are refused.
+import * as z from "zod";
+import { deskSettingsSchema } from "./desk/desk-settings";
 import { escalationSettingsSchema } from "./escalation/escalation-settings";
+import { DEFAULT_TICKET_WARNING_MINUTES } from "./handoff/ticket";
 import { securitySettingsSchema } from "./security-settings";
 
 export const knowledgeEntrySchema = z
   .object({
     id: z.string().min(1).max(64).optional(),
     question: z.string().trim().min(3).max(500),
+    /** Other ways visitors ask the same question; searched like the question itself. */
+    variants: z.array(z.string().trim().min(3).max(500)).max(30).default([]),
     answer: z.string().trim().min(1).max(4000),
     /** Words or short phrases that strongly point at this entry (matched after normalising). */
     keywords: z.array(z.string().trim().min(2).max(60)).max(30).default([]),
@@ -22,6 +27,9 @@ export const settingsSchema = z
     knowledgeBase: z.array(knowledgeEntrySchema).max(500).default([]),
     ...escalationSettingsSchema.shape,
     ...securitySettingsSchema.shape,
+    ...deskSettingsSchema.shape,
+    /** Minutes before a ticket's promise falls due that the team is warned (domain/handoff/ticket.ts). */
+    ticketWarningMinutes: z.int().min(5).max(1440).default(DEFAULT_TICKET_WARNING_MINUTES),
   })
   .strict();
 

@@ -2,20 +2,23 @@
 // and the holder of its visitor and agent sockets (hibernation API, via partyserver). A thin shell:
 // decode -> domain transition -> commit -> run effects. The rules live in domain/.
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
+import { hasHumanChannel } from "../adapters/channels";
 import { maxVisitorSockets, rateLimitFor } from "../adapters/config";
 import { rulesEngine, type BotEngine } from "../adapters/llm/engine";
 import { engineFor } from "../adapters/llm/openai";
 import { timersFor } from "../domain/handoff/timers";
 import type { Agent } from "../domain/handoff/handoff-types";
 import type { HandoffCommand } from "../domain/handoff/machine";
-import { frameOf, handoffFrame, welcomeFrame } from "../domain/room/room-messages";
+import { frameOf, handoffFrame, packetFrame, welcomeFrame } from "../domain/room/room-messages";
 import { turnAnsweredBy } from "../domain/room/owed-turns";
+import { typingRelay } from "../domain/room/typing";
 import type { CommandOutcome, Effect, NewRoom, RoomContext, RoomEvent } from "../domain/room/room-types";
 import { createRoom, transition } from "../domain/room/transition";
 import type { Settings } from "../domain/settings";
 import type { StoredMessage } from "../domain/transcript";
 import { CloseCode } from "../protocol/frames";
 import type { Env } from "../worker/env";
+import { DeskPresence } from "./desk-presence";
 import { askEngine, type EngineEffect } from "./engine-turns";
 import { RoomSettings } from "./room-settings";
 import { authorKey, RoomStorage } from "./room-storage";
@@ -35,6 +38,7 @@ export class ConversationRoom extends Server<Env> {
   static override options = { hibernate: true };
   private store!: RoomStorage;
   private roomSettings!: RoomSettings;
+  private desk!: DeskPresence;
   private engine!: BotEngine;
   private turns!: TurnRunner;
   private alarmClock!: RoomAlarm;
@@ -42,7 +46,8 @@ export class ConversationRoom extends Server<Env> {
 
   override onStart(): void {
     this.store = new RoomStorage(this.ctx.storage);
-    this.roomSettings = new RoomSettings(this.store, this.env.DB);
+    this.roomSettings = new RoomSettings(this.store, this.env);
+    this.desk = new DeskPresence(this.store, this.env);
     this.engine = engineFor(this.env);
     this.alarmClock = new RoomAlarm(this.ctx.storage, this.store);
     this.agents = new AgentAccess(this.env.DB);
@@ -54,7 +59,8 @@ export class ConversationRoom extends Server<Env> {
   /** RPC from the worker when the conversation is created. Idempotent. */
   async init(input: NewRoom & { settings: Settings }): Promise<void> {
     if (this.store.loadState()) return;
-    this.roomSettings.prime(input.settings);
+    // Known before the first message, so no visitor message ever waits on D1 for it.
+    this.roomSettings.prime(input.settings, { humanChannel: await hasHumanChannel(this.env, this.env.DB, input.projectId) });
     this.store.commit(createRoom(input, new Date()), []);
   }
 
@@ -77,6 +83,19 @@ export class ConversationRoom extends Server<Env> {
     return outcome ?? { ok: false, code: "invalid_transition", message: "This handoff is closed." };
   }
 
+  /** RPC: an agent answers the handoff's ticket (emailed to the visitor, stored in the transcript); a resend of its clientId is stored once. */
+  async ticketReply(handoffId: string, agent: Agent, text: string, clientId: string): Promise<CommandOutcome> {
+    const handoff = this.store.loadState()?.handoff;
+    if (!handoff || handoff.id !== handoffId) return { ok: false, code: "not_found", message: "No such handoff in this conversation." };
+    if (this.store.findByClientId(authorKey({ from: "agent", author: agent }), clientId)) return { ok: true, handoff };
+    return (await this.dispatch({ type: "handoff.command", handoffId, command: { type: "ticket_reply", agent, text, clientId } })) ?? NO_CONVERSATION;
+  }
+
+  /** RPC: a message or note an agent wrote elsewhere (a Slack thread); a resend of its clientId is stored once. */
+  async agentEvent(event: Extract<RoomEvent, { type: "agent.message" | "agent.note" }>): Promise<CommandOutcome | undefined> {
+    return this.dispatch(event);
+  }
+
   /** RPC (retention): drops transcript rows older than `cutoff`, and the whole room once nothing recent is left. */
   async purgeBefore(cutoff: string): Promise<PurgeOutcome> {
     return purgeRoom(this.store, cutoff, () => this.erase());
@@ -86,7 +105,7 @@ export class ConversationRoom extends Server<Env> {
   async erase(): Promise<void> {
     for (const c of this.getConnections()) c.close(CloseCode.unauthorized, "conversation erased");
     await this.store.eraseAll();
-    this.roomSettings = new RoomSettings(this.store, this.env.DB);
+    this.roomSettings = new RoomSettings(this.store, this.env);
     this.alarmClock.rang();
   }
 
@@ -116,6 +135,7 @@ export class ConversationRoom extends Server<Env> {
     sendFrame(connection, welcomeFrame(state, role, this.roomSettings.peek()));
     for (const message of this.store.messagesSince(since, role === "agent")) sendFrame(connection, frameOf(message));
     if (state.handoff) sendFrame(connection, handoffFrame(state.handoff));
+    if (state.handoff && role === "agent") sendFrame(connection, packetFrame(state.handoff));
     if (role === "visitor" && state.handoff?.visitorLeftAt) await this.dispatch({ type: "visitor.presence", present: true });
   }
 
@@ -136,6 +156,10 @@ export class ConversationRoom extends Server<Env> {
     }
     const frame = admitted.frame;
     if (frame.type === "ping") return sendFrame(connection, { type: "pong" });
+    if (frame.type === "visitor.typing" || frame.type === "agent.typing") {
+      const relay = typingRelay(this.store.loadState(), socket.role, frame.typing, socket.agent); // relayed, never stored
+      return relay ? void [...this.getConnections(relay.to === "visitor" ? "visitor" : "agent")].map((c) => sendFrame(c, relay.frame)) : undefined;
+    }
     const author = frame.type === "visitor.message" ? undefined : socket.agent;
     const refused = author ? this.agents.refuseIfRevoked(connection, this.store.loadState()?.projectId ?? "", author.id, Date.now()) : false;
     if (refused === true || (refused !== false && (await refused))) return; // awaits only when D1 must be asked
@@ -152,7 +176,9 @@ export class ConversationRoom extends Server<Env> {
   /** Loads state, runs the domain transition, commits, then performs the effects. */
   private async dispatch(event: RoomEvent, sender?: Connection): Promise<CommandOutcome | undefined> {
     const settings = await this.roomSettings.get();
-    const state = this.store.loadState(); // read after the await: another event may have run meanwhile
+    // Whether agents are at their desks decides live or capture: refreshed (cached) only where a handoff may open.
+    if (event.type === "visitor.analyzed" || event.type === "handoff.manual") await this.desk.refresh();
+    const state = this.store.loadState(); // read after the awaits: another event may have run meanwhile
     if (!state) return undefined;
     // A resend (or the same clientId stored while we awaited): answer the sender with the stored
     // copy, store nothing, and finish the bot's turn if a crash left it owed (its reply reaches everyone).
@@ -182,7 +208,9 @@ export class ConversationRoom extends Server<Env> {
 
   /** What the transition needs besides the state: time, ids, settings, and what only the shell sees. */
   private context(settings: Settings): RoomContext {
-    const reach = { hasChannel: this.env.BATON_ENV !== "production", agentsOnline: [...this.getConnections("agent")].length };
+    // Agents count as reachable when connected to this room or available at their desk (the inbox's cached count).
+    const agentsOnline = Math.max([...this.getConnections("agent")].length, this.desk.available());
+    const reach = { hasChannel: this.roomSettings.humanChannel(), agentsOnline };
     return roomContext(this.store, { now: this.now(), settings, engineWritesReplies: this.engine !== rulesEngine, ...reach });
   }
 
@@ -209,6 +237,9 @@ export class ConversationRoom extends Server<Env> {
       case "bot-turn":
         return this.turns.run(effect); // owed until answered: see turn-runner.ts
       case "summarize":
+        // A new handoff's row, alert and desk card leave before the model writes its better summary
+        // (the alarm is armed first, so a write cut short is retried).
+        await this.alarmClock.arm().then(() => flushSyncs(this.store, this.env, Date.now));
         await this.dispatch(await this.ask(effect));
         return;
       default:

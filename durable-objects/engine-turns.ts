@@ -25,7 +25,7 @@ export async function askEngine(effect: EngineEffect, { engine, settings, transc
       return { type: "visitor.analyzed", seq: effect.seq, text: effect.text, hints };
     }
     case "bot-turn": {
-      const reply = await engine.reply({ text: effect.text, transcript: context(), settings });
+      const reply = await engine.reply({ text: effect.text, transcript: context(), settings, ...(effect.knowledge ? { vector: effect.knowledge } : {}) });
       return { type: "bot.reply", reply, inReplyTo: effect.seq, question: effect.text, ...(effect.append ? { append: effect.append } : {}) };
     }
     case "summarize": {

@@ -1,6 +1,11 @@
-// The project's settings as one room sees them: read from D1 at most every 30 seconds, kept in
-// the room's storage (so a woken room does not wait on D1) and parsed in memory between messages.
+// The project's settings as one room sees them, and whether a person can be reached through a
+// channel: read from D1 at most every 30 seconds, kept in the room's storage (so a woken room does
+// not wait on D1) and parsed in memory between messages, with the knowledge base's search index
+// built once per settings version, never per message.
+import { hasHumanChannel } from "../adapters/channels";
+import { knowledgeIndexFor } from "../domain/bot/knowledge-index";
 import { parseStoredSettings, type Settings } from "../domain/settings";
+import type { Env } from "../worker/env";
 import type { RoomStorage } from "./room-storage";
 
 const TTL_MS = 30_000;
@@ -8,6 +13,17 @@ const TTL_MS = 30_000;
 interface Cached {
   settings: Settings;
   loadedAt: number;
+  /** A hash of the settings row as D1 stored it: an unchanged row keeps the parsed settings and their index. */
+  version?: string;
+  /** A human-facing channel (Slack, or the dev outbox locally) is configured and healthy. */
+  humanChannel?: boolean;
+}
+
+/** FNV-1a over the UTF-16 code units: cheap, and enough to tell two versions of one row apart. */
+function versionOf(raw: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < raw.length; i++) hash = Math.imul(hash ^ raw.charCodeAt(i), 0x01000193);
+  return `${raw.length}:${(hash >>> 0).toString(16)}`;
 }
 
 export class RoomSettings {
@@ -15,13 +31,19 @@ export class RoomSettings {
 
   constructor(
     private readonly store: RoomStorage,
-    private readonly db: D1Database,
+    private readonly env: Env,
   ) {}
 
   /** Seeds the cache with the settings the conversation was created with. */
-  prime(settings: Settings): void {
-    this.cached = { settings, loadedAt: Date.now() };
+  prime(settings: Settings, facts: { version?: string; humanChannel?: boolean } = {}): void {
+    this.cached = {
+      settings,
+      loadedAt: Date.now(),
+      ...(facts.version ? { version: facts.version } : {}),
+      ...(facts.humanChannel !== undefined ? { humanChannel: facts.humanChannel } : {}),
+    };
     this.store.writeMeta("settings", this.cached);
+    knowledgeIndexFor(settings.knowledgeBase); // built now, so no visitor message waits for it
   }
 
   /** The last known settings without waiting on D1 (possibly stale): for work that must not await. */
@@ -30,16 +52,31 @@ export class RoomSettings {
     return this.cached?.settings ?? parseStoredSettings(null);
   }
 
+  /** Whether a channel reaches a person, as of the last `get()` (false until one says otherwise). */
+  humanChannel(): boolean {
+    return this.cached?.humanChannel ?? false;
+  }
+
   async get(): Promise<Settings> {
     const cached = this.cached ?? this.store.readMeta<Cached>("settings");
-    if (cached && Date.now() - cached.loadedAt < TTL_MS) {
+    if (cached && cached.humanChannel !== undefined && Date.now() - cached.loadedAt < TTL_MS) {
       this.cached = cached;
       return cached.settings;
     }
     const projectId = this.store.loadState()?.projectId ?? "";
-    const row = await this.db.prepare("SELECT settings FROM projects WHERE id = ?").bind(projectId).first<{ settings: string }>();
+    const [row, humanChannel] = await Promise.all([
+      this.env.DB.prepare("SELECT settings FROM projects WHERE id = ?").bind(projectId).first<{ settings: string }>(),
+      hasHumanChannel(this.env, this.env.DB, projectId),
+    ]);
+    const version = row ? versionOf(row.settings) : cached?.version;
+    if (cached && version !== undefined && version === cached.version) {
+      // Unchanged: the same parsed object, so the same index, only the clock moves.
+      this.cached = { ...cached, loadedAt: Date.now(), humanChannel };
+      this.store.writeMeta("settings", this.cached);
+      return cached.settings;
+    }
     // A project that vanished keeps its last known settings rather than falling back to defaults.
-    this.prime(row ? parseStoredSettings(row.settings) : (cached?.settings ?? parseStoredSettings(null)));
+    this.prime(row ? parseStoredSettings(row.settings) : (cached?.settings ?? parseStoredSettings(null)), { ...(version ? { version } : {}), humanChannel });
     return this.cached!.settings;
   }
 }

@@ -3,17 +3,18 @@
 // sockets) and decoded, then turned into a room event; and a rejected outcome back into an error frame.
 import type { RoomEvent } from "../domain/room/room-types";
 import type { CommandOutcome } from "../domain/room/room-types";
-import type { Author, StoredMessage } from "../domain/transcript";
+import type { Agent } from "../domain/handoff/handoff-types";
+import type { StoredMessage } from "../domain/transcript";
 import type { Connection, WSMessage } from "partyserver";
 import { takeToken, type Bucket, type RateLimit } from "../domain/room/rate-limit";
 import { CloseCode, decodeClientFrame, type ClientFrame, type ErrorFrame, type RoomFrame } from "../protocol/frames";
 import type { SocketState } from "./socket-claims";
 import { authorKey, type RoomStorage } from "./room-storage";
 
-type MessageFrameIn = Exclude<ClientFrame, { type: "ping" }>;
+type MessageFrameIn = Exclude<ClientFrame, { type: "ping" | "visitor.typing" | "agent.typing" }>;
 
 /** The room event for a visitor or agent frame (`agent` is the socket's verified agent). */
-export function eventForFrame(frame: MessageFrameIn, agent: Author | undefined): RoomEvent {
+export function eventForFrame(frame: MessageFrameIn, agent: Agent | undefined): RoomEvent {
   switch (frame.type) {
     case "visitor.message":
       return { type: "visitor.message", clientId: frame.clientId, text: frame.text };
@@ -27,7 +28,7 @@ export function eventForFrame(frame: MessageFrameIn, agent: Author | undefined):
 /** The error frame that answers a rejected command, or null when it was accepted. */
 export function rejectionFrame(outcome: CommandOutcome | undefined, clientId: string | undefined): ErrorFrame | null {
   if (!outcome || outcome.ok) return null;
-  const code = outcome.code === "not_claimer" || outcome.code === "already_claimed" ? outcome.code : "invalid_transition";
+  const code = outcome.code === "not_claimer" || outcome.code === "already_claimed" || outcome.code === "forbidden" ? outcome.code : "invalid_transition";
   return { type: "error", code, message: outcome.message, ...(clientId ? { clientId } : {}) };
 }
 

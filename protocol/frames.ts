@@ -2,6 +2,7 @@
 // Client frames are untrusted: `decodeClientFrame` is the only way in. Room frames are typed
 // unions built by the server; clients ignore types they do not know. See docs/protocol.md.
 import * as z from "zod/mini";
+import type { ContextPacket } from "./jobs";
 
 /** Bumped on any breaking change to the frames below; sent in `welcome`. */
 export const PROTOCOL_VERSION = 1;
@@ -20,10 +21,13 @@ export const visitorMessageFrame = z.object({ type: z.literal("visitor.message")
 export const agentMessageFrame = z.object({ type: z.literal("agent.message"), clientId, text });
 export const agentNoteFrame = z.object({ type: z.literal("agent.note"), clientId: z.optional(clientId), text });
 export const pingFrame = z.object({ type: z.literal("ping") });
+/** "I am typing" (true) or "I stopped" (false); relayed, never stored. Clients send it at most every few seconds. */
+export const visitorTypingFrame = z.object({ type: z.literal("visitor.typing"), typing: z.boolean() });
+export const agentTypingFrame = z.object({ type: z.literal("agent.typing"), typing: z.boolean() });
 
 const framesByRole = {
-  visitor: z.discriminatedUnion("type", [visitorMessageFrame, pingFrame]),
-  agent: z.discriminatedUnion("type", [agentMessageFrame, agentNoteFrame, pingFrame]),
+  visitor: z.discriminatedUnion("type", [visitorMessageFrame, visitorTypingFrame, pingFrame]),
+  agent: z.discriminatedUnion("type", [agentMessageFrame, agentNoteFrame, agentTypingFrame, pingFrame]),
 };
 
 export type VisitorFrame = z.output<typeof framesByRole.visitor>;
@@ -42,6 +46,7 @@ export type ErrorCode =
   | "not_claimer"
   | "already_claimed"
   | "invalid_transition"
+  | "forbidden"
   | "internal";
 
 export type DecodeResult =
@@ -50,8 +55,8 @@ export type DecodeResult =
   | { ok: false; code: ErrorCode; message: string; clientId?: string };
 
 const TYPES_BY_ROLE: Record<Role, readonly string[]> = {
-  visitor: ["visitor.message", "ping"],
-  agent: ["agent.message", "agent.note", "ping"],
+  visitor: ["visitor.message", "visitor.typing", "ping"],
+  agent: ["agent.message", "agent.note", "agent.typing", "ping"],
 };
 const KNOWN_TYPES = new Set([...TYPES_BY_ROLE.visitor, ...TYPES_BY_ROLE.agent]);
 
@@ -135,13 +140,32 @@ export interface HandoffFrame {
   trigger: "hot_lead" | "explicit_request" | "out_of_scope" | "sensitive" | "frustration" | "stall" | "bot_failure" | "manual";
   /** The agent who took the conversation over, once claimed. */
   claimedBy?: { id: string; name: string };
+  /** The visitor's rating (1–5) once given after a resolve: the widget stops asking. */
+  satisfaction?: number;
+}
+
+/** Agents only: the handoff's context packet, on connect and whenever it changes (a model's summary arriving). */
+export interface PacketFrame {
+  type: "packet";
+  handoffId: string;
+  packet: ContextPacket;
+  /** Until this instant a model may still replace `packet.summary` (the rules' meanwhile); absent: final. */
+  summaryPendingUntil?: string;
+}
+
+/** The other side is typing (or stopped): the visitor's to agents, the claimer's to the visitor. Never stored. */
+export interface TypingFrame {
+  type: "typing";
+  from: "visitor" | "agent";
+  typing: boolean;
+  author?: { id: string; name: string };
 }
 
 export interface PongFrame {
   type: "pong";
 }
 
-export type RoomFrame = WelcomeFrame | MessageFrame | NoteFrame | HandoffFrame | ErrorFrame | PongFrame;
+export type RoomFrame = WelcomeFrame | MessageFrame | NoteFrame | HandoffFrame | PacketFrame | TypingFrame | ErrorFrame | PongFrame;
 
 /** Close codes the room uses (4000–4999 are application codes). */
 export const CloseCode = {

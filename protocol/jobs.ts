@@ -64,7 +64,36 @@ export const JOB_KINDS = [
   "handoff.reopened",
   "handoff.ticket_created",
   "handoff.abandoned",
+  "handoff.taken_over",
+  /** Tickets (a capture's follow-up promise): the deadline is near, it passed unanswered, a reply, close, reopen. */
+  "handoff.ticket_due_soon",
+  "handoff.ticket_overdue",
+  "handoff.ticket_answered",
+  "handoff.ticket_closed",
+  "handoff.ticket_reopened",
+  /** To the visitor, by email: what we promised and by when. */
+  "handoff.visitor_confirmation",
+  /** A transcript line while the handoff is open, for the channels that mirror the conversation (a Slack thread). */
+  "handoff.message",
 ] as const;
+
+export const TICKET_STATUSES = ["open", "answered", "closed"] as const;
+export const TICKET_REASONS = ["outside_hours", "no_channel", "capture_only", "response_timeout"] as const;
+
+/** The ticket of a captured handoff as every job carries it: its promise and where it stands. */
+export const jobTicketSchema = z.object({
+  id: z.string(),
+  status: z.enum(TICKET_STATUSES),
+  reason: z.enum(TICKET_REASONS),
+  createdAt: z.string(),
+  /** The promise made to the visitor ("before 10:00 CET tomorrow") and the instant it falls due; null when none could be made. */
+  commitment: z.nullable(z.object({ by: z.string(), label: z.string() })),
+  warnedAt: z.optional(z.string()),
+  overdueAt: z.optional(z.string()),
+  answeredAt: z.optional(z.string()),
+  closedAt: z.optional(z.string()),
+});
+export type JobTicket = z.output<typeof jobTicketSchema>;
 
 export const notificationJobSchema = z.object({
   /** Unique per job: consumers store a redelivered job once. */
@@ -73,13 +102,34 @@ export const notificationJobSchema = z.object({
   /** For lifecycle notices: who it is for and what happened. */
   notice: z.optional(
     z.object({
-      to: z.enum(["team", "claimer", "lead", "manager", "owner"]),
+      to: z.enum(["team", "claimer", "lead", "manager", "admins", "owner", "visitor"]),
       agent: z.optional(z.object({ id: z.string(), name: z.string() })),
       level: z.optional(z.enum(["lead", "manager"])),
       note: z.optional(z.string()),
       until: z.optional(z.string()),
     }),
   ),
+  /**
+   * With `handoff.message`: the line, and the seq of the line mirrored before it in this handoff
+   * (0 for the first), so a mirroring channel posts them in order whatever order the queue delivers.
+   */
+  message: z.optional(
+    z.object({
+      seq: z.number(),
+      prevSeq: z.number(),
+      kind: z.enum(["message", "note"]),
+      from: z.enum(["visitor", "agent", "bot", "system"]),
+      text: z.string(),
+      author: z.optional(z.object({ id: z.string(), name: z.string() })),
+    }),
+  ),
+  /** Set while the handoff has a ticket (every capture does). */
+  ticket: z.optional(jobTicketSchema),
+  /**
+   * Re-sent by a chat channel that could not deliver this job (the Slack poster after a 5xx or a
+   * refusal): only the fallback channels (email) take it, under the same id, so it is sent once.
+   */
+  fallbackFor: z.optional(z.enum(["slack", "teams"])),
   projectId: z.string(),
   conversationId: z.string(),
   handoffId: z.string(),
@@ -96,3 +146,5 @@ export type Route = (typeof ROUTES)[number];
 export type LeadLevel = (typeof LEAD_LEVELS)[number];
 export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 export type Priority = (typeof PRIORITIES)[number];
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export type TicketReason = (typeof TICKET_REASONS)[number];

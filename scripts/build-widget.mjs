@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // Bundles the embeddable widget (widget/index.ts) into public/widget.js: one minified ES2020
 // IIFE with no runtime dependencies on the page. Prints its raw, gzip and brotli sizes, since
-// every page that embeds Baton downloads it. Usage: node scripts/build-widget.mjs [--watch]
-import { readFile } from "node:fs/promises";
+// every page that embeds Baton downloads it. Then the agent's pages (widget/agent/: desk, room,
+// settings, one Preact app) into public/app/: ES modules split per page, loaded only by agents.
+// Usage: node scripts/build-widget.mjs [--watch]
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "..");
 const outfile = path.join(root, "public", "widget.js");
+const appDir = path.join(root, "public", "app");
 const watch = process.argv.includes("--watch");
 
 /** @type {esbuild.BuildOptions} */
@@ -50,10 +53,31 @@ const options = {
   ],
 };
 
+/** @type {esbuild.BuildOptions} The agent app: lazy page chunks, Preact, uPlot only where the metrics are. */
+const appOptions = {
+  entryPoints: { main: path.join(root, "widget", "agent", "main.tsx"), app: path.join(root, "widget", "agent", "app.css") },
+  outdir: appDir,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2020",
+  jsx: "automatic",
+  jsxImportSource: "preact",
+  minify: true,
+  sourcemap: "linked",
+  legalComments: "none",
+  logLevel: "warning",
+  chunkNames: "chunks/[name]-[hash]",
+  plugins: [options.plugins[0]],
+};
+
 if (watch) {
   const context = await esbuild.context(options);
   await context.watch();
+  await (await esbuild.context(appOptions)).watch();
   console.log("widget: watching widget/ for changes");
 } else {
-  await esbuild.build(options);
+  await rm(appDir, { recursive: true, force: true });
+  await Promise.all([esbuild.build(options), esbuild.build(appOptions)]);
 }

@@ -1,5 +1,8 @@
 // Seeds (or refreshes) the local demo project: projectKey pk_demo, secretKey sk_demo and one agent
-// "Demo Agent" with token at_demo. Local development only: these keys are public by design.
+// "Demo Agent" (an admin, so the settings page opens too) with token at_demo. Local development
+// only: these keys are public by design. Unless EMAIL_FROM configures email for the whole
+// deployment, the demo project emails its agent (through the simulated send_email binding), so the
+// dev outbox shows what would have gone out.
 // Usage: node scripts/seed-demo.mjs --persist-to DIR --port N
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -12,7 +15,7 @@ export const DEMO = { projectId: "prj_demo", projectKey: "pk_demo", secretKey: "
 const sha256 = (text) => createHash("sha256").update(text).digest("hex");
 const quote = (value) => `'${String(value).replace(/'/g, "''")}'`;
 
-export function demoSql(port) {
+export function demoSql(port, { email = !process.env.EMAIL_FROM } = {}) {
   const demo = JSON.parse(readFileSync(new URL("./demo-project.json", import.meta.url), "utf8"));
   const origins = [...new Set([8787, Number(port)].flatMap((p) => [`http://localhost:${p}`, `http://127.0.0.1:${p}`]))];
   const now = new Date().toISOString();
@@ -22,8 +25,15 @@ VALUES (${quote(DEMO.projectId)}, ${quote(demo.name)}, ${quote(DEMO.projectKey)}
         ${quote(JSON.stringify(origins))}, ${quote(JSON.stringify(demo.settings))}, ${quote(now)})
 ON CONFLICT(id) DO UPDATE SET name = excluded.name, allowed_origins = excluded.allowed_origins, settings = excluded.settings;
 INSERT INTO agents (id, project_id, name, email, role, token_hash, created_at)
-VALUES (${quote(DEMO.agentId)}, ${quote(DEMO.projectId)}, 'Demo Agent', 'demo.agent@example.com', 'agent', ${quote(sha256(DEMO.agentToken))}, ${quote(now)})
-ON CONFLICT(id) DO UPDATE SET name = excluded.name, token_hash = excluded.token_hash;
+VALUES (${quote(DEMO.agentId)}, ${quote(DEMO.projectId)}, 'Demo Agent', 'demo.agent@example.com', 'admin', ${quote(sha256(DEMO.agentToken))}, ${quote(now)})
+ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role, token_hash = excluded.token_hash, disabled_at = NULL;
+${
+  email
+    ? `INSERT INTO project_channels (project_id, kind, config, secret, enabled, health, updated_at)
+VALUES (${quote(DEMO.projectId)}, 'email', ${quote(JSON.stringify({ from: "baton@northwind-labs.test", ownerEmail: "demo.agent@example.com", mode: "fallback", provider: "binding" }))}, NULL, 1, 'ok', ${quote(now)})
+ON CONFLICT(project_id, kind) DO NOTHING;`
+    : ""
+}
 `;
 }
 

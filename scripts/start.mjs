@@ -4,6 +4,8 @@
 // `wrangler dev` (e.g. `-- --var RATE_LIMIT_BURST:1000`).
 import { execFileSync, spawn } from "node:child_process";
 import path from "node:path";
+import { deskLink } from "./desk-link.mjs";
+import { configFromEnvironment } from "./config-env.mjs";
 import { DEMO, seedDemo } from "./seed-demo.mjs";
 
 const arg = (name, fallback) => {
@@ -15,6 +17,7 @@ const persistTo = path.resolve(arg("--persist-to", ".wrangler/state"));
 const dashdash = process.argv.indexOf("--");
 const passthrough = dashdash > 0 ? process.argv.slice(dashdash + 1) : [];
 const wrangler = path.resolve("node_modules/.bin/wrangler");
+const fromEnvironment = configFromEnvironment();
 const step = (label, fn) => {
   process.stdout.write(`• ${label}… `);
   fn();
@@ -39,6 +42,9 @@ const dev = spawn(
     persistTo,
     "--var",
     "BATON_ENV:development",
+    "--var",
+    `PUBLIC_URL:${process.env.PUBLIC_URL || `http://127.0.0.1:${port}`}`,
+    ...fromEnvironment,
     "--show-interactive-dev-session=false",
     ...passthrough,
   ],
@@ -55,10 +61,13 @@ for (let i = 0; i < 600; i++) {
   await new Promise((r) => setTimeout(r, 200));
   try {
     if ((await fetch(`${base}/v1/health`)).ok) {
+      const link = await deskLink({ base }).catch((error) => `(no link: ${error.message})`);
       console.log(`
   Baton ready on ${base}
 
-  Demo page      ${base}/
+  Agent desk     ${link}
+                 (signs you in as "Demo Agent"; works once, for 24 h: \`npm run desk-link\` makes another)
+  Demo page      ${base}/   (ask for a person there, in another tab)
   Project key    ${DEMO.projectKey}   (public, goes in the embed tag)
   Secret key     ${DEMO.secretKey}    (server-side API: agents, settings)
   Agent token    ${DEMO.agentToken}    (agent API and sockets: "Demo Agent")

@@ -1,7 +1,9 @@
 // A local, OpenAI-compatible fake for tests: the outside world at its HTTP boundary. It answers
-// /v1/chat/completions with structured outputs derived from the request, and misbehaves on demand:
-// model "slow" answers after 3 s, model "broken" answers 500, and a conversation whose last
-// message holds "[hang-once:<id>]" gets no answer the first time (the caller is meant to die).
+// /v1/chat/completions with structured outputs derived from the request, and /v1/embeddings with
+// deterministic vectors (hashed character trigrams: similar wording, similar vectors), and
+// misbehaves on demand: model "slow" answers after 3 s, model "broken" answers 500, and a
+// conversation whose last message holds "[hang-once:<id>]" gets no answer the first time (the
+// caller is meant to die).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -32,13 +34,48 @@ export function answerFor(request: ChatRequest): unknown {
   return { answerable: false, answer: "", entryId: "" };
 }
 
-export async function startFakeOpenAI(): Promise<{ url: string; server: Server; requests: ChatRequest[] }> {
+/** A deterministic stand-in for an embedding: character trigrams of each word, hashed into 256 buckets. */
+export function fakeEmbedding(text: string): number[] {
+  const vector = new Array<number>(256).fill(0);
+  for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    const padded = ` ${word} `;
+    for (let i = 0; i + 3 <= padded.length; i++) {
+      let hash = 2166136261;
+      for (const ch of padded.slice(i, i + 3)) hash = Math.imul(hash ^ ch.charCodeAt(0), 16777619);
+      vector[(hash >>> 0) % 256]! += 1;
+    }
+  }
+  return vector;
+}
+
+export interface EmbeddingsRequest {
+  model: string;
+  input: string[];
+  authorization: string | undefined;
+}
+
+export async function startFakeOpenAI(): Promise<{ url: string; server: Server; requests: ChatRequest[]; embeddings: EmbeddingsRequest[] }> {
   const requests: ChatRequest[] = [];
+  const embeddings: EmbeddingsRequest[] = [];
   const hung = new Set<string>();
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
     req.on("end", () => {
+      if (req.method === "POST" && req.url?.endsWith("/embeddings")) {
+        const request = JSON.parse(body) as { model: string; input: string[] };
+        embeddings.push({ ...request, authorization: req.headers.authorization });
+        if (request.model === "broken") {
+          res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "boom" } }));
+          return;
+        }
+        // Answered in reverse order on purpose: clients must sort by index.
+        const data = request.input.map((text, index) => ({ object: "embedding", index, embedding: fakeEmbedding(text) })).reverse();
+        const respond = () => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ object: "list", data, model: request.model }));
+        if (request.model === "slow") setTimeout(respond, 3000);
+        else respond();
+        return;
+      }
       if (req.method !== "POST" || !req.url?.endsWith("/chat/completions")) {
         res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "not found" } }));
         return;
@@ -72,5 +109,5 @@ export async function startFakeOpenAI(): Promise<{ url: string; server: Server; 
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/v1`, server, requests };
+  return { url: `http://127.0.0.1:${port}/v1`, server, requests, embeddings };
 }

@@ -4,5 +4,8 @@ import "vitest";
 declare module "vitest" {
   export interface ProvidedContext {
     fakeOpenAIUrl: string;
+    fakeSlackUrl: string;
+    fakeHubSpotUrl: string;
+    fakeReceiverUrl: string;
   }
 }

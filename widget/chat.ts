@@ -2,7 +2,7 @@
 // the view together. Rules about messages live in store.ts; this file only decides when to
 // start a conversation, what to send next, and when to give up on a refused socket.
 import type { ErrorCode } from "../protocol/frames";
-import { handoffLine, receiveHandoff, type HandoffView } from "./handoff";
+import { canAskForPerson, handoffLine, receiveHandoff, wantsRating, type HandoffView } from "./handoff";
 import { newClientId } from "./ids";
 import { loadSaved, saveState, socketUrl, startConversation, type BotInfo, type Session, type VisitorUser } from "./session";
 import { openRoomSocket, type RoomSocket } from "./socket";
@@ -38,6 +38,12 @@ const RETRYABLE: readonly ErrorCode[] = ["rate_limited", "internal"];
 const RESEND_AFTER_ERROR_MS = 3_000;
 const FIRST_START_DELAY_MS = 2_000;
 const MAX_START_DELAY_MS = 30_000;
+/** "Typing" goes out at most this often while the visitor types, and "stopped" after this long without a key. */
+const TYPING_EVERY_MS = 3_000;
+const TYPING_STOP_MS = 4_000;
+/** An agent's "typing" that is not refreshed is stale after this long. */
+const AGENT_TYPING_MS = 6_000;
+const ASK_FOR_PERSON = "I'd like to talk to a person, please.";
 
 /** Mounts the widget and resumes the visitor's conversation if this browser has one. */
 export function startChat(config: WidgetConfig): void {
@@ -56,18 +62,40 @@ export function startChat(config: WidgetConfig): void {
   let starting = false;
   let startDelay = FIRST_START_DELAY_MS;
   let resendTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When "typing" was last sent (0: the room thinks the visitor is not typing). */
+  let typingSentAt = 0;
+  let typingStop: ReturnType<typeof setTimeout> | undefined;
+  let agentTyping: string | undefined;
+  let agentTypingClear: ReturnType<typeof setTimeout> | undefined;
+
+  function stopTyping() {
+    clearTimeout(typingStop);
+    if (typingSentAt) socket?.send({ type: "visitor.typing", typing: false });
+    typingSentAt = 0;
+  }
+
+  function write(raw: string): boolean {
+    const checked = checkText(raw);
+    notice = checked.ok || checked.reason === "empty" ? undefined : `Messages are limited to ${MAX_TEXT_LENGTH} characters.`;
+    if (checked.ok) {
+      stopTyping();
+      state = queueMessage(state, { clientId: newClientId(), text: checked.text, at: new Date().toISOString() });
+      persist();
+      deliver();
+    }
+    render();
+    return checked.ok;
+  }
 
   const view = mountWidget(config, {
-    onSend(raw) {
-      const checked = checkText(raw);
-      notice = checked.ok || checked.reason === "empty" ? undefined : `Messages are limited to ${MAX_TEXT_LENGTH} characters.`;
-      if (checked.ok) {
-        state = queueMessage(state, { clientId: newClientId(), text: checked.text, at: new Date().toISOString() });
-        persist();
-        deliver();
-      }
-      render();
-      return checked.ok;
+    onSend: write,
+    onTalkToPerson: () => void write(ASK_FOR_PERSON),
+    onRate: (score) => void write(`${score}/5`),
+    onTyping() {
+      const now = Date.now();
+      if (now - typingSentAt > TYPING_EVERY_MS && socket?.send({ type: "visitor.typing", typing: true })) typingSentAt = now;
+      clearTimeout(typingStop);
+      typingStop = setTimeout(stopTyping, TYPING_STOP_MS);
     },
     onOpenChange() {
       markRead();
@@ -90,6 +118,9 @@ export function startChat(config: WidgetConfig): void {
       ...(notice ? { notice } : {}),
       ...(line ? { handoff: line } : {}),
       ...(bot ? { bot } : {}),
+      ...(agentTyping !== undefined ? { typing: `${agentTyping || "The team"} is typing…` } : {}),
+      askForPerson: canAskForPerson(handoff) && !pendingMessages(state).length,
+      rating: wantsRating(handoff),
     });
   }
 
@@ -164,7 +195,18 @@ export function startChat(config: WidgetConfig): void {
           case "handoff":
             handoff = receiveHandoff(handoff, frame, state.lastSeq);
             return render();
+          case "typing":
+            clearTimeout(agentTypingClear);
+            agentTyping = frame.typing ? frame.name : undefined;
+            if (frame.typing) {
+              agentTypingClear = setTimeout(() => {
+                agentTyping = undefined;
+                render();
+              }, AGENT_TYPING_MS);
+            }
+            return render();
           case "message": {
+            if (frame.from === "agent") agentTyping = undefined;
             const outboxSize = state.outbox.length;
             state = receiveMessage(state, frame);
             markRead();

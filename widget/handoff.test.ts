@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { HandoffFrame, MessageFrame } from "../protocol/frames";
-import { handoffLine, receiveHandoff, type HandoffView } from "./handoff";
+import { canAskForPerson, handoffLine, receiveHandoff, wantsRating, type HandoffView } from "./handoff";
 
 const AT = "2026-05-04T10:00:00.000Z";
 const view = (status: HandoffFrame["status"], mode: HandoffFrame["mode"] = "live", afterSeq = 0): HandoffView => ({ id: "h_1", status, mode, afterSeq });
@@ -145,5 +145,34 @@ describe("receiving handoff frames", () => {
     expect(next).toEqual({ id: "h_2", status: "pending", mode: "live", afterSeq: 9 });
     expect(handoffLine(next, withAgent)).toEqual({ tone: "waiting", text: "Connecting you with the team…" });
     expect(handoffLine(next, [...withAgent, message(10, "agent", "Lee")])).toEqual({ tone: "joined", text: "Lee is here" });
+  });
+});
+
+describe("what the widget offers around a handoff", () => {
+  it("names the person who claimed the conversation", () => {
+    expect(handoffLine({ ...view("claimed"), claimedBy: "Dana" }, botOnly)).toEqual({ tone: "joined", text: "Dana has joined" });
+    expect(receiveHandoff(null, { type: "handoff", handoffId: "h_1", status: "claimed", mode: "live", claimedBy: "Dana" }, 2)).toMatchObject({
+      claimedBy: "Dana",
+    });
+  });
+
+  it.each([
+    [null, true],
+    [view("pending"), false],
+    [view("notified", "capture"), false],
+    [view("claimed"), false],
+    [view("active"), false],
+    [view("resolved"), true],
+    [view("abandoned"), true],
+    [view("converted_to_ticket"), true],
+  ] as const)("offers “Talk to a person” with %j: %s", (handoff, offered) => {
+    expect(canAskForPerson(handoff)).toBe(offered);
+  });
+
+  it("asks for a rating once a person resolved it, until the visitor gives one", () => {
+    expect(wantsRating(view("resolved"))).toBe(true);
+    expect(wantsRating({ ...view("resolved"), satisfaction: 4 })).toBe(false);
+    expect(wantsRating(view("active"))).toBe(false);
+    expect(wantsRating(null)).toBe(false);
   });
 });

@@ -24,7 +24,10 @@ describe("reading room frames", () => {
     { name: "a binary frame", raw: new ArrayBuffer(4) },
     { name: "JSON that is not an object", raw: "[1,2,3]" },
     { name: "null", raw: "null" },
-    { name: "an unknown (future) type", raw: JSON.stringify({ type: "typing", from: "agent" }) },
+    { name: "an unknown (future) type", raw: JSON.stringify({ type: "reaction", from: "agent" }) },
+    { name: "a typing frame without its flag", raw: JSON.stringify({ type: "typing", from: "agent" }) },
+    { name: "the visitor's own typing echoed", raw: JSON.stringify({ type: "typing", from: "visitor", typing: true }) },
+    { name: "an agent-only packet", raw: JSON.stringify({ type: "packet", handoffId: "h_1", packet: { summary: "internal" } }) },
     { name: "an agent-only note", raw: JSON.stringify({ type: "note", seq: 4, text: "internal", at: "x", author: { id: "a", name: "b" } }) },
     { name: "a message without seq", raw: JSON.stringify({ ...message, seq: undefined }) },
     { name: "a message with seq 0", raw: JSON.stringify({ ...message, seq: 0 }) },
@@ -51,6 +54,21 @@ describe("reading room frames", () => {
   it("keeps only what it shows of a handoff: the trigger and unknown fields are dropped", () => {
     const frame = readRoomFrame(JSON.stringify({ ...handoff, trigger: "a_trigger_from_the_future", packet: { summary: "internal" } }));
     expect(frame).toEqual(handoff);
+  });
+
+  it("reads the claimer's name and the rating from a handoff, and an agent's typing with their name", () => {
+    expect(readRoomFrame(JSON.stringify({ ...handoff, status: "claimed", claimedBy: { id: "a", name: "Dana" }, satisfaction: 4 }))).toEqual({
+      ...handoff,
+      status: "claimed",
+      claimedBy: "Dana",
+      satisfaction: 4,
+    });
+    expect(readRoomFrame(JSON.stringify({ type: "typing", from: "agent", typing: true, author: { id: "a", name: "Dana" } }))).toEqual({
+      type: "typing",
+      typing: true,
+      name: "Dana",
+    });
+    expect(readRoomFrame(JSON.stringify({ ...handoff, satisfaction: 0 }))).toEqual(handoff);
   });
 
   it("keeps hostile text verbatim", () => {

@@ -3,7 +3,10 @@
 import type { ErrorFrame, HandoffFrame, MessageFrame, PongFrame, Sender, WelcomeFrame } from "../protocol/frames";
 import type { HandoffUpdate } from "./handoff";
 
-export type VisitorRoomFrame = WelcomeFrame | MessageFrame | HandoffUpdate | ErrorFrame | PongFrame;
+/** The agent's typing indicator (a room `typing` frame from the agent): who, and whether they started or stopped. */
+export type AgentTyping = { type: "typing"; typing: boolean; name: string };
+
+export type VisitorRoomFrame = WelcomeFrame | MessageFrame | HandoffUpdate | ErrorFrame | PongFrame | AgentTyping;
 
 const SENDERS: readonly string[] = ["visitor", "bot", "agent", "system"] satisfies Sender[];
 const HANDOFF_STATUSES: readonly string[] = [
@@ -41,10 +44,23 @@ export function readRoomFrame(data: unknown): VisitorRoomFrame | null {
             bot: readBot(v.bot),
           }
         : null;
-    case "handoff":
+    case "handoff": {
       // A status or mode this version does not know says nothing it can show: ignore the frame.
-      return typeof v.handoffId === "string" && v.handoffId && HANDOFF_STATUSES.includes(v.status as string) && HANDOFF_MODES.includes(v.mode as string)
-        ? { type: "handoff", handoffId: v.handoffId, status: v.status as HandoffFrame["status"], mode: v.mode as HandoffFrame["mode"] }
+      if (typeof v.handoffId !== "string" || !v.handoffId || !HANDOFF_STATUSES.includes(v.status as string) || !HANDOFF_MODES.includes(v.mode as string))
+        return null;
+      const claimer = isRecord(v.claimedBy) && typeof v.claimedBy.name === "string" ? v.claimedBy.name : "";
+      return {
+        type: "handoff",
+        handoffId: v.handoffId,
+        status: v.status as HandoffFrame["status"],
+        mode: v.mode as HandoffFrame["mode"],
+        ...(claimer ? { claimedBy: claimer } : {}),
+        ...(isSeq(v.satisfaction, 1) ? { satisfaction: v.satisfaction } : {}),
+      };
+    }
+    case "typing":
+      return v.from === "agent" && typeof v.typing === "boolean"
+        ? { type: "typing", typing: v.typing, name: isRecord(v.author) && typeof v.author.name === "string" ? v.author.name : "" }
         : null;
     case "error":
       return typeof v.code === "string" && typeof v.message === "string"

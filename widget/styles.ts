@@ -49,8 +49,19 @@ h2{margin:0;font-size:16px;font-weight:600;line-height:1.3}
 [data-tone=joined] .mark{background:#22c55e}
 @keyframes pulse{50%{opacity:.35}}
 .notice{margin:0;padding:8px 16px;background:#fef3c7;color:#78350f;font-size:13px}
+.typing{margin:0;padding:0 16px;min-height:0;color:#596070;font-size:12.5px;font-style:italic;background:#f6f7f9}
+.typing:not(:empty){padding:2px 16px 6px}
+.rate{margin:0;padding:8px 14px 10px;border:0;border-top:1px solid #e3e6ec;background:#fff;display:flex;flex-wrap:wrap;gap:6px;align-items:center}
+.rate[hidden],.human-bar[hidden]{display:none}
+.rate legend{float:left;width:100%;padding:0 0 4px;font-size:13px;color:#374151}
+.rate button{flex:1;min-width:44px;height:36px;border:1px solid #cfd4dc;border-radius:10px;background:#fff;color:#1f2330}
+.rate button:hover{border-color:var(--accent);color:var(--accent)}
+.human-bar{margin:0;padding:8px 12px 0;background:#fff;border-top:1px solid #e3e6ec}
+.human{padding:5px 12px;border:1px solid var(--accent);border-radius:16px;background:#fff;color:var(--accent);font-size:13px;font-weight:600}
+.human:hover{background:color-mix(in srgb,var(--accent) 8%,#fff)}
 .notice[hidden]{display:none}
 form{display:flex;align-items:flex-end;gap:8px;margin:0;padding:10px 12px;border-top:1px solid #e3e6ec;background:#fff}
+.human-bar:not([hidden])+form{border-top:0}
 textarea{flex:1;min-height:40px;max-height:128px;margin:0;padding:9px 12px;border:1px solid #cfd4dc;border-radius:12px;background:#fff;color:inherit;font:inherit;font-size:15px;line-height:1.4;resize:none}
 textarea:focus{border-color:var(--accent);outline:0;box-shadow:0 0 0 3px color-mix(in srgb,var(--accent) 22%,transparent)}
 .send{flex:none;width:40px;height:40px;border:0;border-radius:50%;background:var(--accent);color:#fff;display:grid;place-items:center}

@@ -18,6 +18,12 @@ export interface ViewModel {
   handoff?: HandoffLine;
   /** The project's bot, once a welcome has named it. */
   bot?: BotInfo;
+  /** "Dana is typing…", while the agent types. */
+  typing?: string;
+  /** Offer the "Talk to a person" button (no handoff waiting or in progress). */
+  askForPerson: boolean;
+  /** Show the five rating buttons (a person resolved the chat, no rating yet). */
+  rating: boolean;
 }
 
 export interface ViewHandlers {
@@ -25,6 +31,11 @@ export interface ViewHandlers {
   onSend(text: string): boolean;
   onOpenChange(open: boolean): void;
   onRetry(clientId: string): void;
+  onTalkToPerson(): void;
+  /** 1–5 from the rating buttons. */
+  onRate(score: number): void;
+  /** The visitor typed in the box (throttled by the caller). */
+  onTyping(): void;
 }
 
 export interface WidgetView {
@@ -53,7 +64,10 @@ const TEMPLATE = `<div class="root">
 <header><div><h2 id="title"></h2><p class="status"><span class="dot"></span><span class="status-text"></span></p></div>
 <button class="close" type="button" aria-label="Close chat">${icon(CLOSE_PATH)}</button></header>
 <div class="log" role="log" aria-live="polite" aria-label="Conversation" tabindex="0"><p class="intro"></p></div>
+<p class="typing" aria-live="polite"></p>
+<fieldset class="rate" hidden><legend>How was the help you got?</legend>${[1, 2, 3, 4, 5].map((n) => `<button type="button" data-rate="${n}" aria-label="${n} out of 5${n === 1 ? ", poor" : n === 5 ? ", excellent" : ""}">${n}★</button>`).join("")}</fieldset>
 <p class="handoff" role="status" hidden><span class="mark"></span><span class="handoff-text"></span></p>
+<p class="human-bar"><button class="human" type="button">Talk to a person</button></p>
 <p class="notice" role="alert" hidden></p>
 <form><label class="sr" for="input">Message</label><textarea id="input" rows="1" maxlength="4000" placeholder="Write a message…" enterkeyhint="send"></textarea>
 <button class="send" type="submit" aria-label="Send message">${icon('<path d="M22 2 11 13M22 2l-7 20-4-9-9-4 20-7z"/>')}</button></form>
@@ -88,6 +102,9 @@ export function mountWidget(options: { title?: string; accent?: string }, handle
   const handoff = $(".handoff");
   const handoffText = $(".handoff-text");
   const title = $("h2");
+  const typing = $(".typing");
+  const rate = $(".rate");
+  const human = $<HTMLButtonElement>(".human");
   const form = $<HTMLFormElement>("form");
   const input = $<HTMLTextAreaElement>("textarea");
 
@@ -144,7 +161,18 @@ export function mountWidget(options: { title?: string; accent?: string }, handle
     e.preventDefault();
     submit();
   });
-  input.addEventListener("input", autosize);
+  input.addEventListener("input", () => {
+    autosize();
+    if (input.value.trim()) handlers.onTyping();
+  });
+  human.addEventListener("click", () => {
+    handlers.onTalkToPerson();
+    input.focus();
+  });
+  rate.addEventListener("click", (e) => {
+    const score = Number((e.target as HTMLElement).closest("[data-rate]")?.getAttribute("data-rate"));
+    if (score) handlers.onRate(score);
+  });
   input.addEventListener("keydown", (e) => {
     // isComposing: Enter also confirms an IME composition (Japanese, Chinese…), which must not send.
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
@@ -165,6 +193,9 @@ export function mountWidget(options: { title?: string; accent?: string }, handle
     handoff.hidden = !model.handoff;
     handoff.dataset.tone = model.handoff?.tone ?? "";
     handoffText.textContent = model.handoff?.text ?? "";
+    typing.textContent = model.typing ?? "";
+    rate.hidden = !model.rating;
+    human.parentElement!.hidden = !model.askForPerson;
     title.textContent = options.title || model.bot?.name || DEFAULT_TITLE;
     // The greeting stays at the top of the log: it usually arrives with the first reply.
     const greeting = model.bot?.greeting || DEFAULT_INTRO;

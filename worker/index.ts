@@ -13,11 +13,20 @@ import { handoffActionRoutes } from "./routes/handoff-actions";
 import { handoffRoutes } from "./routes/handoffs";
 import { settingsRoutes } from "./routes/settings";
 import { projectRoutes } from "./routes/projects";
+import { agentRoutes } from "./routes/agents";
+import { agentPageRoutes } from "./routes/agent-pages";
+import { deskRoutes } from "./routes/desk";
+import { channelRoutes } from "./routes/channels";
+import { ticketRoutes } from "./routes/tickets";
+import { slackRoutes } from "./routes/slack";
+import { slackApiRoutes } from "./routes/slack-install";
 import { accessRoutes } from "./routes/access";
 import { privacyRoutes } from "./routes/privacy";
 import { sweepRetention } from "./retention";
 
 export { ConversationRoom } from "../durable-objects/conversation-room";
+export { SlackPoster } from "../durable-objects/slack-poster";
+export { ProjectInbox } from "../durable-objects/project-inbox";
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -32,6 +41,14 @@ app.route("/v1", settingsRoutes);
 app.route("/v1", handoffRoutes);
 app.route("/v1", handoffActionRoutes);
 app.route("/v1", auditRoutes);
+app.route("/v1", agentRoutes);
+app.route("/v1", deskRoutes);
+app.route("/", agentPageRoutes);
+app.route("/v1", ticketRoutes);
+app.route("/v1", channelRoutes);
+app.route("/v1", slackApiRoutes);
+// Slack calls these itself (signed, not CORS): events, interactivity, and the OAuth install.
+app.route("/", slackRoutes);
 app.route("/v1", accessRoutes);
 app.route("/v1", privacyRoutes);
 app.notFound((c) => errorResponse(c, new ApiError(404, "not_found", `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));

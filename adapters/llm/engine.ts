@@ -5,6 +5,7 @@ import { replyFromKnowledge, type BotReply } from "../../domain/bot/rules-bot";
 import type { Settings } from "../../domain/settings";
 import type { StoredMessage } from "../../domain/transcript";
 import type { LlmHints } from "../../domain/bot/llm-hints";
+import type { VectorHit } from "../../domain/bot/knowledge-index";
 
 export interface BotTurnInput {
   /** The visitor message to answer. */
@@ -12,6 +13,8 @@ export interface BotTurnInput {
   /** The transcript so far (visitor-visible messages only), oldest first. */
   transcript: readonly StoredMessage[];
   settings: Settings;
+  /** What an embeddings engine found similar (from the analysis of the same message): retrieval is hybrid. */
+  vector?: readonly VectorHit[];
 }
 
 export interface SummaryInput {
@@ -37,7 +40,7 @@ export const rulesEngine: BotEngine = {
   name: "rules",
   usesTranscript: false,
   async reply(input) {
-    return replyFromKnowledge(input.text, input.settings.knowledgeBase);
+    return replyFromKnowledge(input.text, input.settings.knowledgeBase, input.vector);
   },
   async classify() {
     return null; // the rules detectors in domain/ already ran on the message

@@ -1,13 +1,15 @@
-// The OpenAI engine: answers from the knowledge base and writes handoff summaries through any
-// OpenAI-compatible API (OPENAI_BASE_URL), with structured outputs validated by zod. It never
-// decides a handoff, and every call is bounded: on timeout or error the rules engine answers.
-import OpenAI from "openai";
-import { zodResponseFormat } from "openai/helpers/zod";
-import { z } from "zod";
-import { UNKNOWN_ANSWER, type BotReply } from "../../domain/bot/rules-bot";
+// The OpenAI engine: answers from the knowledge entries retrieval found (grounding.ts) and writes
+// handoff summaries through any OpenAI-compatible API (OPENAI_BASE_URL), with structured outputs
+// validated by zod. It never decides a handoff, and every call is bounded: on timeout or error the
+// rules engine answers.
+import * as z from "zod";
+import type { BotReply } from "../../domain/bot/rules-bot";
 import type { LlmHints } from "../../domain/bot/llm-hints";
 import type { ConfigVars } from "../config";
+import { ChatCompletions, type ChatClientOptions, type ChatMessage } from "./chat-completions";
+import { embedderFor, withEmbeddings } from "./embeddings";
 import { rulesEngine, type BotEngine, type BotTurnInput, type SummaryInput } from "./engine";
+import { groundedReply, groundingFor, knowledgePrompt } from "./grounding";
 
 const replySchema = z.object({
   /** False when the knowledge base does not contain the answer: the bot then says so honestly. */
@@ -28,49 +30,32 @@ const classificationSchema = z.object({
   role: z.string(),
 });
 
-type ChatMessage = { role: "system" | "user" | "assistant"; content: string };
-
 /** The last `n` transcript messages as chat turns (visitor = user, everyone else = assistant). */
 const history = (transcript: BotTurnInput["transcript"], n: number): ChatMessage[] =>
   transcript.slice(-n).map((m) => ({ role: m.from === "visitor" ? "user" : "assistant", content: m.text }));
 
-export interface OpenAIEngineOptions {
-  apiKey: string;
-  baseURL?: string;
-  model?: string;
-  fetch?: typeof fetch;
-}
+export type OpenAIEngineOptions = ChatClientOptions;
 
 export class OpenAIEngine implements BotEngine {
   readonly name = "openai";
   readonly usesTranscript = true;
-  private readonly client: OpenAI;
-  private readonly model: string;
+  // Retries and timeouts are the fallback wrapper's job: one bounded attempt per call (over fetch:
+  // the SDK weighed more than the rest of the Worker).
+  private readonly client: ChatCompletions;
 
   constructor(options: OpenAIEngineOptions) {
-    this.client = new OpenAI({
-      apiKey: options.apiKey,
-      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-      // Retries and timeouts are the fallback wrapper's job: one bounded attempt here.
-      maxRetries: 0,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
-    this.model = options.model ?? "gpt-4o-mini";
+    this.client = new ChatCompletions(options);
   }
 
-  /** One bounded-by-caller chat completion whose answer must parse against `schema`. */
-  private async structured<S extends z.ZodType>(schema: S, name: string, messages: ChatMessage[], signal?: AbortSignal): Promise<z.output<S>> {
-    const completion = await this.client.chat.completions.parse(
-      { model: this.model, temperature: 0, messages, response_format: zodResponseFormat(schema, name) },
-      { ...(signal ? { signal } : {}) },
-    );
-    const parsed = completion.choices[0]?.message.parsed;
-    if (!parsed) throw new Error(`the model returned no parsable ${name}`);
-    return parsed as z.output<S>;
+  private structured<S extends z.ZodType>(schema: S, name: string, messages: ChatMessage[], signal?: AbortSignal): Promise<z.output<S>> {
+    return this.client.structured(schema, name, messages, signal);
   }
 
   async reply(input: BotTurnInput, signal?: AbortSignal): Promise<BotReply> {
-    const knowledge = input.settings.knowledgeBase.map((e, i) => `[${e.id ?? `kb${i}`}] Q: ${e.question}\nA: ${e.answer}`).join("\n\n");
+    // Grounded in the retrieved entries only; with none, the model is not asked and cannot guess.
+    const grounding = groundingFor(input);
+    if (grounding.kind === "direct") return grounding.reply;
+    const knowledge = knowledgePrompt(grounding.entries);
     const parsed = await this.structured(
       replySchema,
       "reply",
@@ -78,9 +63,10 @@ export class OpenAIEngine implements BotEngine {
         {
           role: "system",
           content:
-            `You are ${input.settings.botName}, a website assistant. Answer ONLY from the knowledge base below, briefly and warmly. ` +
-            "If it does not contain the answer, set answerable=false and do not guess. Never promise prices, terms or timelines " +
-            "beyond what it says. Never say you are transferring the visitor: the system decides that.\n\nKnowledge base:\n" +
+            `You are ${input.settings.botName}, a website assistant. Answer ONLY from the knowledge entries below (retrieved for this ` +
+            "question), briefly and warmly, and give the id of the entry you used. If they do not contain the answer, set " +
+            "answerable=false and do not guess. Never promise prices, terms or timelines beyond what they say. Never say you are " +
+            "transferring the visitor: the system decides that.\n\nKnowledge entries:\n" +
             knowledge,
         },
         ...history(input.transcript, 12),
@@ -88,8 +74,7 @@ export class OpenAIEngine implements BotEngine {
       ],
       signal,
     );
-    if (!parsed.answerable || !parsed.answer.trim()) return { kind: "unknown", text: UNKNOWN_ANSWER };
-    return { kind: "answer", text: parsed.answer.trim(), entryId: parsed.entryId || "llm", score: 1 };
+    return groundedReply(parsed, grounding);
   }
 
   async classify(input: BotTurnInput, signal?: AbortSignal): Promise<LlmHints> {
@@ -184,13 +169,23 @@ export function withFallback(primary: BotEngine, fallback: BotEngine, timeoutMs:
   };
 }
 
-/** The engine a room uses: OpenAI (bounded, with the rules engine behind it) when a key is set. */
-export function engineFor(env: ConfigVars): BotEngine {
-  if (!env.OPENAI_API_KEY) return rulesEngine;
-  const openai = new OpenAIEngine({
-    apiKey: env.OPENAI_API_KEY,
-    ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
-    ...(env.OPENAI_MODEL ? { model: env.OPENAI_MODEL } : {}),
-  });
-  return withFallback(openai, rulesEngine, Number(env.LLM_TIMEOUT_MS) > 0 ? Number(env.LLM_TIMEOUT_MS) : 5000);
+/**
+ * The engine a room uses: OpenAI (bounded, with the rules engine behind it) when a key is set; with
+ * an embeddings engine (a Workers AI binding, or an OpenAI-compatible embeddings endpoint) retrieval
+ * is hybrid. Without either, everything runs offline.
+ */
+export function engineFor(env: ConfigVars & Parameters<typeof embedderFor>[0]): BotEngine {
+  const embedder = embedderFor(env);
+  const base = env.OPENAI_API_KEY
+    ? withFallback(
+        new OpenAIEngine({
+          apiKey: env.OPENAI_API_KEY,
+          ...(env.OPENAI_BASE_URL ? { baseURL: env.OPENAI_BASE_URL } : {}),
+          ...(env.OPENAI_MODEL ? { model: env.OPENAI_MODEL } : {}),
+        }),
+        rulesEngine,
+        Number(env.LLM_TIMEOUT_MS) > 0 ? Number(env.LLM_TIMEOUT_MS) : 5000,
+      )
+    : rulesEngine;
+  return embedder ? withEmbeddings(base, embedder, Number(env.EMBEDDINGS_TIMEOUT_MS) > 0 ? Number(env.EMBEDDINGS_TIMEOUT_MS) : 1500) : base;
 }

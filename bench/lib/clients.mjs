@@ -14,6 +14,7 @@ export function batonTarget(base, server) {
   return {
     key: "baton",
     name: "Baton (wrangler dev)",
+    http,
     kind: "ws",
     /** Baton answers every visitor message with a bot turn; the others do not. */
     bot: true,

@@ -1,6 +1,7 @@
 // What another engine (an LLM) noticed in a visitor message, and how that adds to the rules'
 // signals. Hints only ever add a signal the rules missed; they never remove one.
 import type { Signals } from "../escalation/decision";
+import type { VectorHit } from "./knowledge-index";
 import { detectExplicitRequest } from "../escalation/intents";
 import { analyzeSentiment } from "../escalation/sentiment";
 
@@ -11,6 +12,8 @@ export interface LlmHints {
   name?: string;
   company?: string;
   role?: string;
+  /** An embeddings engine's similarity of the message to each knowledge entry: retrieval becomes hybrid. */
+  knowledge?: VectorHit[];
 }
 
 /** The signals an LLM adds on top of the rules detectors (an empty object when it adds nothing). */

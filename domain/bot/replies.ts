@@ -54,7 +54,9 @@ export function handoffReply(input: HandoffReplyInput): string {
     if (!input.email) parts.push("In case we get disconnected, what's the best email to reach you?");
     return parts.join(" ");
   }
-  parts.push(`Our team is offline right now — we're available ${availability.hoursLabel}.`);
+  // Honest about why: inside open hours with nobody reachable is not "offline" with hours that are open.
+  if (availability.reason === "no_channel") parts.push("Nobody from the team can join the chat right now.");
+  else parts.push(`Our team is offline right now — we're available ${availability.hoursLabel}.`);
   const when = availability.commitment ? ` ${availability.commitment.label}` : " as soon as the team is back";
   if (input.email) parts.push(`Someone will email you at ${input.email}${when}, with the context of our conversation.`);
   else

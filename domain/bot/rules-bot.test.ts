@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { replyFromKnowledge, terms } from "./rules-bot";
+import { ACKNOWLEDGE, CALM_REPLY, replyFromKnowledge, terms } from "./rules-bot";
 import demo from "../../scripts/demo-project.json";
 import { settingsSchema } from "../settings";
 
@@ -40,6 +40,19 @@ describe("the rules bot", () => {
     });
   });
 
+  it.each(["you are a useless piece of junk", "this bot is garbage and so is your company", "what a load of rubbish, you idiots", "ugh. forget it"])(
+    "answers an insult or an angry remark %j with a calm offer of a person, never with 'useful context'",
+    (text) => {
+      const reply = replyFromKnowledge(text, kb);
+      expect(reply).toEqual({ kind: "smalltalk", text: CALM_REPLY });
+      expect(reply.text).not.toBe(ACKNOWLEDGE);
+    },
+  );
+
+  it("answers the demo page's first question, 'what does your company do?', from the services entry", () => {
+    expect(replyFromKnowledge("Hello! What does your company do?", kb)).toMatchObject({ kind: "answer", entryId: "services" });
+  });
+
   it("answers greetings and thanks as small talk, not as knowledge", () => {
     expect(replyFromKnowledge("Hello!", kb).kind).toBe("smalltalk");
     expect(replyFromKnowledge("thanks", kb).kind).toBe("smalltalk");
@@ -50,6 +63,6 @@ describe("the rules bot", () => {
   });
 
   it("normalises case, accents, punctuation and simple plurals", () => {
-    expect(terms("Integrations, PRICING & Café!")).toEqual(["integration", "pric", "cafe"].map((t) => terms(t)[0]));
+    expect(terms("Integrations, PRICING & Café!")).toEqual(["integrate", "price", "cafe"].map((t) => terms(t)[0]));
   });
 });

@@ -8,7 +8,7 @@ export type HandoffMode = "live" | "capture";
 export interface AvailabilityInput {
   hours: BusinessHours;
   now: Date;
-  /** A notification channel is configured (Slack, CRM, email — or the dev outbox locally). */
+  /** A human-facing channel is configured and healthy (Slack — or the dev outbox locally). */
   hasChannel: boolean;
   /** Agents currently connected. */
   agentsOnline: number;

@@ -111,7 +111,7 @@ export function zoneLabel(timezone: string, at?: Date): string {
   const instant = at?.getTime() ?? standardTimeInstant(timezone);
   let fallback = "";
   for (const locale of ["en-GB", "en-US", "en-AU", "en-IN"]) {
-    const name = new Intl.DateTimeFormat(locale, { timeZone: timezone, timeZoneName: "short" })
+    const name = zoneNameFormatter(locale, timezone)
       .formatToParts(instant)
       .find((p) => p.type === "timeZoneName")?.value;
     if (!name) continue;
@@ -119,6 +119,20 @@ export function zoneLabel(timezone: string, at?: Date): string {
     fallback ||= name;
   }
   return fallback || timezone;
+}
+
+const zoneNameFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Building an Intl formatter costs far more than using one: one per locale and zone, kept. */
+function zoneNameFormatter(locale: string, timezone: string): Intl.DateTimeFormat {
+  const key = `${locale}\n${timezone}`;
+  let f = zoneNameFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { timeZone: timezone, timeZoneName: "short" });
+    if (zoneNameFormatters.size > 500) zoneNameFormatters.clear();
+    zoneNameFormatters.set(key, f);
+  }
+  return f;
 }
 
 /** The team's calendar date at instant `t`. */

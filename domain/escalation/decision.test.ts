@@ -91,6 +91,22 @@ describe("explicit request: always escalates", () => {
     expect(d).toMatchObject({ escalate: true, trigger: "explicit_request", captureOnly: true });
   });
 
+  it.each([
+    ["a supervisor", "I want to speak with a supervisor"],
+    ["the manager", "get me your manager"],
+    ["someone in charge", "is there someone in charge I can talk to?"],
+  ])("asking for %s suggests the manager rung (L3) with its own reason code", (_name, text) => {
+    const decision = decideLast([text]);
+    expect(decision).toMatchObject({ escalate: true, trigger: "explicit_request", suggestManager: true });
+    expect(decision.reasons).toContain("asks_for_manager");
+  });
+
+  it("asking for a person, not someone senior, does not suggest the manager", () => {
+    const decision = decideLast(["can I talk to a person"]);
+    expect(decision.suggestManager).toBe(false);
+    expect(decision.reasons).not.toContain("asks_for_manager");
+  });
+
   it("fires on a project's own phrase", () => {
     const d = decideLast(["je veux parler à quelqu'un"], { settings: settingsWith({ explicitRequestPhrases: ["parler à quelqu'un"] }) });
     expect(d).toMatchObject({ escalate: true, reasons: ["explicit_phrase:parler à quelqu'un"] });
@@ -115,6 +131,34 @@ describe("hot lead: escalates in the exchange the threshold is crossed", () => {
       ["hot", true],
     ]);
     expect(decisions[2]).toMatchObject({ trigger: "hot_lead", route: "sales", priority: "urgent", stopQualifying: true, offer: "none" });
+  });
+
+  it.each([
+    ["a title, a headcount and a season", ["Founder here. We're a 40-person e-commerce brand and need our warehouse system integrated before Black Friday"], 1],
+    [
+      "a title without 'I am', then the problem and a quarter",
+      ["Head of Data at Orla Retail (UK, 500 employees)", "our reporting pipeline breaks every week and we want to rebuild it this quarter"],
+      2,
+    ],
+    [
+      "an approved budget as authority",
+      [
+        "looking for a partner to modernise our customer portal",
+        "we're a utility with roughly 900 employees",
+        "the budget sits with me and we need to start in August",
+      ],
+      3,
+    ],
+  ])("escalates %s, in the exchange it turns hot", (_name, turns, at) => {
+    const decisions = play(turns);
+    expect(decisions.findIndex((d) => d.trigger === "hot_lead") + 1).toBe(at);
+  });
+
+  it("problem, company and timing without authority stay warm", () => {
+    expect(decideLast(["We're an e-commerce brand with 80 staff", "we want to launch a loyalty app next quarter"])).toMatchObject({
+      escalate: false,
+      leadLevel: "warm",
+    });
   });
 
   it("explains itself with the confirmed dimensions", () => {
@@ -545,4 +589,34 @@ describe("acceptsOffer", () => {
     "",
     "<script>yes</script>",
   ])("%j does not", (text) => expect(acceptsOffer(text)).toBe(false));
+});
+
+describe("VIP and time-sensitive cues: more pressing handoffs, never a handoff of their own", () => {
+  it("a request for a person with the clock running is urgent, with the cue as a reason", () => {
+    const decision = decideLast(["can someone call me right now? it's urgent"]);
+    expect(decision).toMatchObject({ escalate: true, trigger: "explicit_request", priority: "urgent" });
+    expect(decision.reasons).toContain("time_sensitive");
+  });
+
+  it("a client's outage opens as existing-client support, urgent", () => {
+    const decision = decideLast(["our site is down and customers can't check out"]);
+    expect(decision).toMatchObject({ escalate: true, trigger: "out_of_scope", route: "account_management", priority: "urgent" });
+    expect(decision.reasons).toEqual(expect.arrayContaining(["category:existing_client", "time_sensitive"]));
+  });
+
+  it("a VIP is urgent and suggests the manager", () => {
+    const decision = decideLast(["we're one of your biggest clients and I need an answer on our invoice"]);
+    expect(decision).toMatchObject({ escalate: true, priority: "urgent", suggestManager: true });
+    expect(decision.reasons).toContain("vip");
+  });
+
+  it.each(["this is urgent", "we need it asap", "today if possible"])("%j alone opens nothing", (text) => {
+    expect(decideLast([text]).escalate).toBe(false);
+  });
+
+  it("a competitor in a hurry gets no bump", () => {
+    const decision = decideLast([...N1, "can I talk to someone right now?"]);
+    expect(decision).toMatchObject({ escalate: true, route: "support", priority: "low" });
+    expect(decision.reasons).not.toContain("time_sensitive");
+  });
 });

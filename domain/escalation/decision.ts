@@ -5,6 +5,7 @@ import type { EscalationSettings, Priority, Route } from "./escalation-settings"
 import {
   detectCategory,
   detectExplicitRequest,
+  detectUrgency,
   isQuestion,
   isSameQuestion,
   isShortNonCommittal,
@@ -13,6 +14,7 @@ import {
   type CategoryMatch,
   type ExplicitRequest,
   type Persona,
+  type Urgency,
 } from "./intents";
 import { confirmedDimensions, hasProgressed, leadLevel, type LeadLevel, type QualificationState } from "./qualification";
 import { analyzeSentiment, type SentimentResult } from "./sentiment";
@@ -53,6 +55,8 @@ export interface Signals {
   shortAnswer: boolean;
   repeatedQuestion: boolean;
   acceptsOffer: boolean;
+  /** VIP and time-sensitive cues: they raise the priority of a handoff, they do not open one. */
+  urgency: Urgency;
 }
 
 export interface EscalationInput {
@@ -119,6 +123,7 @@ export function detectSignals(text: string, settings: EscalationSettings, memory
     shortAnswer: isShortNonCommittal(text),
     repeatedQuestion: isQuestion(text) && memory.recentQuestions.some((q) => isSameQuestion(q, text)),
     acceptsOffer: memory.pendingOffer !== null && acceptsOffer(text),
+    urgency: detectUrgency(text),
   };
 }
 
@@ -148,21 +153,21 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
   const next = advanceMemory(memory, message.text, signals, hasProgressed(before, after), input.botAnswerable);
   const personaReasons = persona ? [`persona:${persona}`] : [];
   const category = signals.category;
-  const decide = (outcome: Partial<EscalationOutcome>, memoryAfter = next): EscalationDecision => ({
-    escalate: false,
-    trigger: null,
-    reasons: [],
-    route: null,
-    priority: "low",
-    offer: "none",
-    suggestManager: category?.suggestManager ?? false,
-    stopQualifying: level === "hot",
-    captureOnly: false,
-    ...outcome,
-    leadLevel: level,
-    signals,
-    memory: memoryAfter,
-  });
+  const decide = (outcome: Partial<EscalationOutcome>, memoryAfter = next): EscalationDecision => {
+    const decided: EscalationOutcome = {
+      escalate: false,
+      trigger: null,
+      reasons: [],
+      route: null,
+      priority: "low",
+      offer: "none",
+      suggestManager: category?.suggestManager ?? false,
+      stopQualifying: level === "hot",
+      captureOnly: false,
+      ...outcome,
+    };
+    return { ...pressing(decided, signals.urgency, persona), leadLevel: level, signals, memory: memoryAfter };
+  };
 
   if (input.handoffOpen) return decide({ reasons: ["handoff_already_open"] });
 
@@ -183,9 +188,10 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
     return decide({
       escalate: true,
       trigger: "explicit_request",
-      reasons: [`explicit_phrase:${explicit.phrase}`, ...personaReasons, ...secondary(category)],
+      reasons: [`explicit_phrase:${explicit.phrase}`, ...(explicit.asksForManager ? ["asks_for_manager"] : []), ...personaReasons, ...secondary(category)],
       route: routeFor(persona, explicit.route ?? category?.route ?? null),
       priority: maxPriority(leadPriority(level, persona), category?.priority ?? "low"),
+      suggestManager: explicit.asksForManager === true || (category?.suggestManager ?? false),
       captureOnly: !settings.handoffEnabled,
     });
   }
@@ -263,6 +269,17 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
   return softOfferOr(suppressed);
 }
 
+/**
+ * A handoff that opens with a clock running ("our site is down", "urgent") or for a client who
+ * matters ("we're one of your biggest clients") is urgent, with the cue as a reason code; a VIP also
+ * suggests the manager. A competitor or researcher gets no bump. Cues never open a handoff themselves.
+ */
+function pressing(outcome: EscalationOutcome, urgency: Urgency, persona: Persona | null): EscalationOutcome {
+  if (!outcome.escalate || persona || (!urgency.timeSensitive && !urgency.vip)) return outcome;
+  const cues = [...(urgency.timeSensitive ? ["time_sensitive"] : []), ...(urgency.vip ? ["vip"] : [])];
+  return { ...outcome, priority: "urgent", reasons: [...outcome.reasons, ...cues], suggestManager: outcome.suggestManager || urgency.vip };
+}
+
 /** A human handoff started by an agent or an operator, not by the rules. */
 export function manualEscalation(reason: string, route: Route = "support", priority: Priority = "normal"): EscalationOutcome {
   return {
@@ -281,7 +298,7 @@ export function manualEscalation(reason: string, route: Route = "support", prior
 const DECLINE =
   /^(?:no|nope|nah|not\s+(?:now|yet|really|right\s+now|today|sure|necessary|needed)|maybe\s+later|later|i\s+am\s+(?:good|fine|ok|okay|alright)|that\s+is\s+(?:ok|okay|fine|alright)|do\s+not|never\s?mind|no\s+thanks?|no\s+thank\s+you)\b/;
 const ACCEPT =
-  /^(?:oh\s+|well\s+|um+\s+)?(?:yes|yeah|yep|yup|ya|yea|sure|ok|okay|okey|alright|all\s+right|absolutely|definitely|of\s+course|please(?:\s+do)?|go\s+ahead|sounds\s+(?:good|great|perfect|fine)|that\s+would\s+(?:be\s+)?(?:great|good|helpful|nice|perfect|useful|lovely)|let\s+us\s+do\s+(?:it|that)|why\s+not|i\s+would\s+(?:like|love)\s+that|do\s+it|perfect|great|good\s+idea|connect\s+me|that\s+works|i\s+would\s+appreciate\s+(?:it|that))\b/;
+  /^(?:oh\s+|well\s+|um+\s+)?(?:yes|yeah|yep|yup|ya|yea|sure|ok|okay|okey|alright|all\s+right|absolutely|definitely|of\s+course|please(?:\s+do)?|go\s+ahead|sounds\s+(?:good|great|perfect|fine)|that\s+would\s+(?:be\s+)?(?:great|good|helpful|nice|perfect|useful|lovely)|let\s+us\s+do\s+(?:it|that)|why\s+not|i\s+would\s+(?:like|love)\s+that|do\s+it|perfect|great|good\s+idea|connect\s+me|that\s+works|i\s+would\s+appreciate\s+(?:it|that)|go\s+on(?:\s+then)?|go\s+for\s+it|fine|if\s+you\s+must|i\s+suppose|i\s+guess\s+so)\b/;
 
 /**
  * Whether a reply accepts an offer to talk to a human: "yes please", "sure, connect me", "ok".

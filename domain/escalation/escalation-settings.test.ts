@@ -34,6 +34,7 @@ describe("escalation settings defaults", () => {
   it("ships one category for each topic the bot must not answer alone", () => {
     expect(defaults.categories.map((c) => [c.id, c.kind, c.route])).toEqual([
       ["high_risk", "sensitive", "legal"],
+      ["policy_exception", "sensitive", "support"],
       ["refunds_billing", "sensitive", "support"],
       ["contract_pricing", "out_of_scope", "sales"],
       ["legal", "out_of_scope", "legal"],

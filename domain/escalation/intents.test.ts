@@ -4,6 +4,7 @@ import {
   detectCategory,
   detectExplicitRequest,
   detectPersona,
+  detectUrgency,
   extractRefund,
   findPhrase,
   isQuestion,
@@ -114,6 +115,62 @@ describe("detectExplicitRequest does not fire on near-misses", () => {
     ["empty text", ""],
   ])("%s: %j", (_name, text) => {
     expect(detectExplicitRequest(text)).toBeNull();
+  });
+});
+
+describe("detectExplicitRequest: someone senior, everyday words, indirect asks", () => {
+  it.each([
+    ["asks for a supervisor", "I'd like to speak with a supervisor please", true],
+    ["asks for the manager, curtly", "get me your manager", true],
+    ["asks for the boss", "let me talk to the boss", true],
+    ["asks for someone in charge", "is there someone in charge I could speak to?", true],
+    ["asks for someone senior", "can I speak to somebody more senior", true],
+    ["has a word with someone", "could I have a word with someone from sales", false],
+    ["wants a member of staff to email", "could a member of staff email me tomorrow?", false],
+    ["text-speak: sb from ur team", "can u get sb from ur team to ring me", false],
+    ["a salesperson should reach out", "please have a salesperson reach out", false],
+    ["a person on the line", "any chance of getting a person on the line?", false],
+    ["fetch a real person", "fetch me a real person mate", false],
+    ["a zoom with a consultant", "I'd love to hop on a zoom with one of your consultants", false],
+    ["the quickest way to a person", "what's the quickest way to get hold of your team", false],
+    ["give me a bell", "could one of your engineers give me a bell?", false],
+    ["reach the team directly", "how can I reach your team directly", false],
+    ["email somebody instead", "can I just email someone instead?", false],
+    ["a phone number", "is there a phone number I can use?", false],
+    ["a proper conversation", "I'd prefer a proper conversation to this", false],
+    ["anyone home", "hello? anybody home?", false],
+    ["who else to ask", "who else could I ask about this", false],
+    ["someone who can answer", "isn't there somebody who can answer this?", false],
+    ["go over it with someone", "I'd rather go over this with someone from your side", false],
+    ["walk someone through", "I need to walk a person through our architecture", false],
+    ["a real contact", "where do I find a real contact?", false],
+    ["subject dropped", "would rather talk to a human if possible", false],
+  ])("%s: %j", (_name, text, senior) => {
+    const hit = detectExplicitRequest(text);
+    expect(hit).not.toBeNull();
+    expect(hit?.asksForManager === true).toBe(senior);
+  });
+
+  it.each([
+    ["the visitor's own manager", "my manager asked me to look at agencies"],
+    ["the visitor's own boss", "I need to run it past my boss first"],
+    ["a feature with 'call' in it", "we'd love to have a call scheduling feature in our app"],
+    ["a booking product", "we need patients to book a call with their doctor"],
+    ["people who speak a language", "does your team have people who speak portuguese?"],
+    ["a past conversation", "I had a word with someone at a conference last year"],
+    ["a refusal", "no need to get me a manager, I'm just looking"],
+    ["the phone number of a customer", "our app needs to store a customer's phone number"],
+    ["a monitored chat question", "is this chat monitored by humans?"],
+    ["people in their product", "we want a real person in the loop before our AI sends anything"],
+  ])("does not fire on %s: %j", (_name, text) => {
+    const hit = detectExplicitRequest(text);
+    expect(hit).toBeNull();
+  });
+
+  it("asking for one's account manager routes to account management and is not the manager rung", () => {
+    const hit = detectExplicitRequest("can I talk to my account manager?");
+    expect(hit).toMatchObject({ route: "account_management" });
+    expect(hit?.asksForManager).toBeUndefined();
   });
 });
 
@@ -240,6 +297,62 @@ describe("detectCategory", () => {
   });
 });
 
+describe("detectCategory closes the gaps: disputes, threats to report, bare legal questions, payment terms, clients' systems", () => {
+  it.each([
+    ["a dispute with the bank", "I'm going to dispute the charge with my bank", "high_risk"],
+    ["a dispute, in other words", "we will raise a dispute with our card provider", "high_risk"],
+    ["reversing the payment", "I'll ask my bank to reverse the payment", "high_risk"],
+    ["reporting to a regulator", "if this isn't fixed I'll be reporting you to trading standards", "high_risk"],
+    ["the ombudsman", "I'm taking this to the ombudsman", "high_risk"],
+    ["a bare amount back", "I want the full 6000 back", "refund_over_limit"],
+    ["a deposit back", "we want our deposit back", "refunds_billing"],
+    ["governing law", "is your contract under Portuguese or English law?", "legal"],
+    ["jurisdiction", "which jurisdiction applies to your contracts?", "legal"],
+    ["code ownership", "who owns the code when we part ways?", "legal"],
+    ["a non-compete", "is there a non-compete clause?", "legal"],
+    ["warranties", "what warranty do you give on the software?", "legal"],
+    ["instalments", "could we spread payment over 12 monthly instalments?", "contract_pricing"],
+    ["an exact price", "what would 6 months with 3 devs cost exactly", "contract_pricing"],
+    ["a system the team built for the client", "someone got into the admin panel your team built for us", "existing_client"],
+    ["an outage", "our site is down and customers can't check out", "existing_client"],
+    ["a VIP", "we're one of your biggest clients and nobody is answering", "existing_client"],
+    ["pay", "how much do your developers get paid?", "internal_info"],
+    ["a policy exception", "could you make an exception and waive the cancellation fee?", "policy_exception"],
+    ["bending the rules", "surely you can bend the rules for a loyal client", "policy_exception"],
+  ])("%s: %j is %s", (_name, text, id) => {
+    expect(detectCategory(text, categories, 500)?.id).toBe(id);
+  });
+
+  it.each([
+    ["a prospect whose product handles disputes", "we need a dispute management tool for our marketplace"],
+    ["a report the visitor writes", "I'm reporting to my board on vendors next week"],
+    ["a law firm as a prospect", "we're a law firm looking for a new client portal"],
+    ["a downtime question for the bot", "what happens if our servers go down at night?"],
+    ["GDPR, which the security entry answers", "is this GDPR compliant?"],
+    ["a liability cap is legal, not an outage", "what's your liability cap if the software causes an outage?"],
+    ["exception handling in their code", "our app needs better exception handling"],
+  ])("%s: %j is not a sensitive category", (_name, text) => {
+    const hit = detectCategory(text, categories, 500);
+    expect(hit === null || hit.kind === "out_of_scope").toBe(true);
+    expect(hit?.id).not.toBe("high_risk");
+    expect(hit?.id).not.toBe("existing_client");
+  });
+});
+
+describe("detectUrgency: VIP and time-sensitive cues", () => {
+  it.each([
+    ["our production site is down", { timeSensitive: true, vip: false }],
+    ["this is urgent, we need help today", { timeSensitive: true, vip: false }],
+    ["as soon as possible please", { timeSensitive: true, vip: false }],
+    ["we're one of your biggest clients", { timeSensitive: false, vip: true }],
+    ["we're a key account", { timeSensitive: false, vip: true }],
+    ["what's your pricing?", { timeSensitive: false, vip: false }],
+    ["we can wait, no rush", { timeSensitive: false, vip: false }],
+  ])("%j", (text, expected) => {
+    expect(detectUrgency(text)).toEqual(expected);
+  });
+});
+
 describe("extractRefund", () => {
   it.each([
     ["I want a refund of $1,200", 1200],
@@ -324,6 +437,17 @@ describe("detectPersona", () => {
     ["I'd like to send you my CV", "N2"],
     ["I'm looking for a job", "N2"],
     ["Any job openings?", "N2"],
+    // Everyday words for the same two personas.
+    ["I run a rival studio in Madrid", "N1"],
+    ["we're a competing consultancy", "N1"],
+    ["we're a dev agency too", "N1"],
+    ["doing pretty much what you do, but in Porto", "N1"],
+    ["we build the same kind of stuff as you guys", "N1"],
+    ["we're basically your competition in the UK lol", "N1"],
+    ["researcher at the University of Leeds here", "N2"],
+    ["I'm a university researcher", "N2"],
+    ["I'm a journalist at a tech outlet", "N2"],
+    ["I'm writing an article on AI chatbots for a trade magazine", "N2"],
   ])("%j → %s", (text, persona) => {
     expect(detectPersona(text)?.persona).toBe(persona);
   });
@@ -338,6 +462,11 @@ describe("detectPersona", () => {
     ["a job-board product", "we are looking for a job board solution"],
     ["a marketing white paper", "we need a white paper for our launch"],
     ["a prospect building for a market", "we're building a product for fintechs"],
+    ["an agency as a prospect", "we're a marketing agency and need a client portal"],
+    ["a prospect's rival", "our rival just launched an app, we need one too"],
+    ["a researcher at a company", "I'm a researcher at a biotech firm and we need a data pipeline"],
+    ["a prospect who publishes", "we're a publisher and want to rebuild our website"],
+    ["an article feature in their product", "our app lets users write an article and share it"],
   ])("ignores %s: %j", (_name, text) => {
     expect(detectPersona(text)).toBeNull();
   });

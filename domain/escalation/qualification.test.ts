@@ -66,6 +66,66 @@ describe("updateQualification confirms a dimension from one clear statement", ()
   });
 });
 
+describe("updateQualification reads hot-lead evidence stated in everyday words", () => {
+  it.each<[string, Dimension]>([
+    ["VP Engineering at a Series B healthtech", "authorityFit"],
+    ["Founder here. Quick question.", "authorityFit"],
+    ["Hello! Director of Operations at Kestrel Freight here", "authorityFit"],
+    ["Hi, I'm Priya, VP Operations at Coastline Hotels", "authorityFit"],
+    ["I'm the ecommerce director", "authorityFit"],
+    ["the digital budget sits with me", "authorityFit"],
+    ["budget's signed off", "authorityFit"],
+    ["budget is already approved", "authorityFit"],
+    ["i own a 15-shop bakery chain", "authorityFit"],
+    ["as Head of Analytics I own this", "authorityFit"],
+    ["a 120-person logistics company", "companyFit"],
+    ["Head of Data at Orla Retail (UK, 500 employees)", "companyFit"],
+    ["head of platform at a streaming startup, 60ish people", "companyFit"],
+    ["we turn over about £20m a year", "companyFit"],
+    ["I run IT at a 400-bed hospital", "companyFit"],
+    ["we have 14 hotels across the coast", "companyFit"],
+    ["we're a b2b saas company", "companyFit"],
+    ["it has to ship by spring", "timingFit"],
+    ["before Black Friday ideally", "timingFit"],
+    ["we need it ahead of the summer season", "timingFit"],
+    ["in time for christmas", "timingFit"],
+    ["by the start of next quarter", "timingFit"],
+    ["the regulator deadline is end of Q2", "timingFit"],
+    ["we need a proper data pipeline", "problemFit"],
+    ["our claims portal is ancient", "problemFit"],
+    ["our reporting pipeline breaks every week", "problemFit"],
+    ["our field reporting app needs rebuilding", "problemFit"],
+    ["we want it automated before year end", "problemFit"],
+    ["we're building a new backend and need extra hands", "problemFit"],
+    ["looking for devs to build a data pipeline from our IoT sensors", "problemFit"],
+    ["We want to add AI triage to our patient intake", "problemFit"],
+  ])("%j confirms %s", (text, dimension) => {
+    expect(fold(text)[dimension].confidence).toBeGreaterThanOrEqual(CONFIRMED);
+  });
+
+  it.each<[string, string, Dimension]>([
+    ["someone else's title", "my boss is the CEO", "authorityFit"],
+    ["a title in a question", "do you work with a CTO or a product person?", "authorityFit"],
+    ["people who use the product are not a headcount", "500 people use our app every day", "companyFit"],
+    ["a bare industry", "We're a fintech.", "companyFit"],
+    ["a happy system is not a problem", "our app is great", "problemFit"],
+    ["the past is not a problem", "our old website was built by another agency", "problemFit"],
+    ["wanting a call is not a problem", "I'd like someone to call me about your services", "problemFit"],
+    ["a season without a deadline", "summer is lovely in Lisbon", "timingFit"],
+  ])("%s: %j does not confirm", (_name, text, dimension) => {
+    expect(fold(text)[dimension].confidence).toBeLessThan(CONFIRMED);
+  });
+
+  it("'no project yet' counts against a problem said before it", () => {
+    expect(fold("we need a new booking system", "actually no project yet, just browsing").problemFit.confidence).toBeLessThan(CONFIRMED);
+  });
+
+  it("one stated role is one piece of evidence, however many rules read it", () => {
+    const state = fold("Hi, I'm Ana, the CTO at Acme.");
+    expect(state.authorityFit.evidence.map((e) => e.signal)).toEqual(["exec_role"]);
+  });
+});
+
 describe("updateQualification ignores near-misses", () => {
   it.each<[string, string, Dimension]>([
     ["asking for a human is not a need", "I need to talk to a human", "problemFit"],

@@ -59,8 +59,22 @@ interface Signal {
 
 const MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec";
 const INDUSTRIES =
-  "fintech|healthtech|insurtech|edtech|proptech|legaltech|saas|e-?commerce|ecommerce|marketplace|bank|insurer|retailer|logistics|manufacturer|agency|startup|scale-?up|hospital|clinic|non-?profit|university|b2b|b2c|company|business|firm|brand|studio|publisher|retail|media";
+  "fintech|healthtech|insurtech|edtech|proptech|legaltech|regtech|martech|saas|e-?commerce|ecommerce|marketplace|bank|insurer|retailer|logistics|manufacturer|distributor|wholesaler|utility|charity|agency|startup|scale-?up|hospital|clinic|non-?profit|university|b2b|b2c|company|business|firm|brand|studio|publisher|retail|media|hotel\\s+group|chain|co|operator|provider|group|practice|consultancy";
 const NUMBER = "\\d+|one|two|three|four|five|six|ten|twenty|fifty|hundred";
+/** Things Northwind-style teams build: web platforms, data pipelines, integrations, AI features. */
+const BUILDABLE =
+  "portals?|platforms?|dashboards?|pipelines?|integrations?|back-?ends?|apis?|crms?|erps?|checkouts?|onboarding|booking\\s+(?:system|flow|platform|app)|marketplaces?|ai|assistants?|chatbots?|automation|reporting|data|databases?|systems?|mvps?|workflows?|triage|summari[sz]ation|kyc|ordering|software|tooling|backoffice|back\\s+office|monolith|microservices";
+const SEASONS =
+  "spring|summer|fall|autumn|winter|christmas|xmas|black\\s+friday|cyber\\s+monday|easter|the\\s+holidays|new\\s+year|year[\\s-]end|(?:our\\s+)?(?:busy|peak|holiday|summer|winter)\\s+season";
+const EXEC_TITLE = "co-?\\s?founder|founder|owner|ceo|cto|coo|cfo|cmo|cio|cpo|ciso|cro|president|managing\\s+director|chief\\s+\\w+\\s+officer";
+const SENIOR_TITLE = "vp|svp|evp|vice\\s+president|director|head|gm|general\\s+manager|managing\\s+partner";
+
+/** A title that opens a sentence or follows a greeting or a name, then "at/of/for …", "here" or a comma. */
+function titleIntro(titles: string): RegExp {
+  return new RegExp(
+    String.raw`(?:^|[.!?;:]\s*|\b(?:hi|hello|hey|hiya|g'day|morning)\b\W*\s*(?:-\s*)?|\b(?:i\s+am|this\s+is)\s+[a-z]+,\s*)(?:the\s+|a\s+|an\s+)?(?:${titles})\b(?:\s+(?:of\s+)?[\w&-]+){0,3}?(?:\s+(?:at|of|for|from|in)\s+(?:a|an|the|our)?\b|\s+here\b|,)`,
+  );
+}
 
 // Patterns run on normalized text (lowercase, contractions expanded: "we're" → "we are").
 const SIGNALS: Signal[] = [
@@ -70,7 +84,7 @@ const SIGNALS: Signal[] = [
     id: "partner_to_build",
     weight: 0.7,
     pattern:
-      /\blooking\s+for\s+(?:a\s+|an\s+)?(?:\w+\s+)?(?:partner|agency|team|studio|firm|vendor|contractor)\s+to\s+(?:build|develop|help|design|create|ship|launch|rebuild|migrate|implement)\b/,
+      /\blooking\s+for\s+(?:a\s+|an\s+|some\s+)?(?:\w+\s+)?(?:partner|agency|team|studio|firm|vendor|contractor|devs?|developers?|engineers?)\s+to\s+(?:build|develop|help|design|create|ship|launch|rebuild|migrate|implement|modernise|modernize|replace|automate|integrate|connect|fix)\b/,
   },
   {
     dimension: "problemFit",
@@ -112,7 +126,7 @@ const SIGNALS: Signal[] = [
     id: "want_to_build",
     weight: 0.5,
     pattern:
-      /\b(?:we|i)\s+(?:want|would\s+like|plan|are\s+planning|intend|hope)\s+to\s+(?:build|launch|migrate|automate|replace|scale|rebuild|modernize|integrate|develop|create|ship|redesign|implement|improve|reduce|cut|speed\s+up|move)\b/,
+      /\b(?:we|i)\s+(?:want|would\s+like|plan|are\s+planning|intend|hope)\s+to\s+(?:build|launch|migrate|automate|replace|scale|rebuild|modernize|modernise|integrate|develop|create|ship|redesign|implement|improve|reduce|cut|speed\s+up|move|add)\b/,
   },
   {
     dimension: "problemFit",
@@ -121,6 +135,47 @@ const SIGNALS: Signal[] = [
     pattern: /\btakes?\s+(?:us\s+)?(?:way\s+)?too\s+(?:long|much)\b|\bcosts?\s+us\s+(?:a\s+lot|too\s+much|\$?\d)/,
   },
   { dimension: "problemFit", id: "building", weight: 0.4, pattern: /\bwe\s+are\s+(?:building|developing|migrating|launching|rebuilding|replacing|scaling)\b/ },
+  {
+    // "we need a proper data pipeline", "and need Shopify and our warehouse talking", "we want a B2B ordering portal"
+    dimension: "problemFit",
+    id: "needs_buildable",
+    weight: 0.6,
+    pattern: new RegExp(
+      String.raw`(?:(?:^|[,;:]\s*)|\b(?:we|i|and|so|just|also|really|urgently)\s+(?:\w+\s+)?)(?:need|want|would\s+like|are\s+after|are\s+planning|are\s+looking\s+for|require)\b(?!\s+to\s+(?:talk|speak|chat|know|check|ask|think|understand|compare|decide|wait)\b)(?:(?!\b(?:call|talk|speak|chat|email|contact|know|ask)\b)[^.!?]){0,70}?\b(?:${BUILDABLE})\b`,
+    ),
+  },
+  {
+    // "our claims portal is ancient", "our reporting pipeline breaks every week", "the current one keeps falling over"
+    dimension: "problemFit",
+    id: "broken_system",
+    weight: 0.6,
+    pattern: new RegExp(
+      String.raw`\b(?:our|the\s+current|the\s+old|my)\s+(?:[\w-]+\s+){0,3}(?:${BUILDABLE}|app|apps|site|website|jobs?|scripts?|one|stack|setup|tools?)\s+(?:(?:keeps?\s+|constantly\s+|regularly\s+|always\s+|often\s+|still\s+)?(?:fails?|failing|breaks?|breaking|crash(?:es)?|crashing|falls?\s+over|falling\s+over|goes\s+down|going\s+down|(?:can\s+not|cannot)\s+(?:cope|scale|keep\s+up|handle))|(?:is|are|has\s+become|became|feels?)\s+(?:\w+\s+){0,2}?(?:ancient|old|outdated|legacy|broken|a\s+mess|slow|unreliable|painful|clunky|manual|a\s+nightmare|held\s+together)|needs?\s+(?:rebuilding|replacing|fixing|an\s+overhaul|a\s+rebuild|modernising|modernizing|work))\b`,
+    ),
+  },
+  {
+    // Manual work a system should do: "re-keying orders from email", "reconciling payouts by hand", "runs on faxes and spreadsheets"
+    dimension: "problemFit",
+    id: "manual_work",
+    weight: 0.5,
+    pattern:
+      /\bre-?keying\b|\bby\s+hand\b|\bmanually\b|\bcopy(?:ing)?(?:\s+and\s+past(?:e|ing))?\s+data\b|\bruns?\s+(?:\w+\s+){0,2}on\s+(?:faxes|fax|spreadsheets|excel|paper|email|whatsapp)\b|\b(?:scattered|spread|split)\s+across\s+(?:\d+|several|multiple|many|three|four|five)\s+(?:systems|tools|spreadsheets|databases|crms)\b|\blives\s+in\s+(?:\d+|several|multiple|many|three|four|five)\s+(?:systems|tools|places|spreadsheets)\b|\bended\s+up\s+with\s+(?:\d+|several|multiple|three|four|five)\s+(?:different\s+)?(?:crms|systems|tools|databases)\b/,
+  },
+  {
+    // "want it automated", "need it fixed", "want to automate it", "need the two connected"
+    dimension: "problemFit",
+    id: "wants_it_done",
+    weight: 0.6,
+    pattern:
+      /\b(?:want|need|would\s+like)\s+(?:it|this|them|that|these|those|the\s+two|both|everything|it\s+all)\s+(?:all\s+)?(?:automated|fixed|sorted|integrated|connected|merged|rebuilt|built|replaced|migrated|modernised|modernized|in\s+one\s+(?:place|dashboard|system))\b|\b(?:want|need|would\s+like)\s+to\s+(?:automate|integrate|connect|merge|modernise|modernize)\b|\bneeds?\s+(?:rebuilding|replacing|fixing|modernising|modernizing|an\s+overhaul|a\s+rebuild|to\s+be\s+(?:rebuilt|replaced|fixed|modernised|modernized|automated|integrated|merged))\b|\bneed\s+(?:extra|more)\s+(?:hands|developers|engineers|capacity|devs)\b/,
+  },
+  {
+    dimension: "problemFit",
+    id: "no_project",
+    weight: -0.6,
+    pattern:
+      /\bno\s+(?:project|need|plans?|use\s+case)\s+(?:yet|right\s+now|at\s+the\s+moment|for\s+now|currently|as\s+of\s+now)\b|\bno\s+project\s+(?:in\s+mind|on\s+the\s+go)\b|\bnot\s+(?:ready|looking)\s+(?:yet|right\s+now)\b|\bjust\s+(?:browsing|nosing\s+around|looking\s+around)\b/,
+  },
   // Authority: decides, owns the budget, leads.
   {
     dimension: "authorityFit",
@@ -133,7 +188,18 @@ const SIGNALS: Signal[] = [
     dimension: "authorityFit",
     id: "head_of",
     weight: 0.7,
-    pattern: /\b(?:i\s+am|as)\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:head|vp|vice\s+president|director|svp|evp|gm|general\s+manager)\b/,
+    pattern: /\b(?:i\s+am|as)\s+(?:the\s+|a\s+|an\s+|our\s+)?(?:[\w-]+\s+){0,2}?(?:head|vp|vice\s+president|director|svp|evp|gm|general\s+manager)\b/,
+  },
+  // A title as the introduction itself: "VP Engineering at a Series B healthtech", "Founder here.", "Head of Data at Orla Retail".
+  // Same ids as the "I am …" rules above, so one stated role never counts twice.
+  { dimension: "authorityFit", id: "exec_role", weight: 0.8, pattern: titleIntro(EXEC_TITLE) },
+  { dimension: "authorityFit", id: "head_of", weight: 0.7, pattern: titleIntro(SENIOR_TITLE) },
+  {
+    dimension: "authorityFit",
+    id: "owner_of",
+    weight: 0.8,
+    pattern:
+      /\bi\s+(?:own|run|founded|started|co-?founded)\s+(?:the|our|a|an|this|my)\s+(?:[\w-]+\s+){0,3}(?:company|business|startup|agency|firm|chain|shop|store|group|brand|studio|practice|clinic|restaurant|hotel|distributor|consultancy)\b/,
   },
   {
     dimension: "authorityFit",
@@ -154,7 +220,7 @@ const SIGNALS: Signal[] = [
     id: "owns_budget",
     weight: 0.6,
     pattern:
-      /\bmy\s+budget\b|\bi\s+(?:have|own|control|hold|manage)\s+(?:the\s+)?budget\b|\bbudget\s+(?:is\s+|has\s+been\s+)?(?:approved|allocated|secured|signed\s+off)\b/,
+      /\bmy\s+budget\b|\bi\s+(?:have|own|control|hold|manage)\s+(?:the\s+)?budget\b|\bbudget(?:'s|\s+is|\s+has\s+been|\s+was)?\s+(?:already\s+)?(?:approved|allocated|secured|signed\s+off|agreed|in\s+place|ring-?fenced|set\s+aside)\b|\bbudget\s+(?:sits|lies|is|rests)\s+with\s+me\b|\bi\s+own\s+(?:this|it|the\s+project)\b|\b(?:money|funding|cash)(?:'s|\s+is|\s+has\s+been)?\s+(?:already\s+)?(?:set\s+aside|in\s+the\s+bank|secured|ready|in\s+place|approved|raised)\b/,
   },
   { dimension: "authorityFit", id: "manager_role", weight: 0.4, pattern: /\bi\s+am\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}(?:manager|team\s+lead|lead)\b/ },
   {
@@ -183,17 +249,37 @@ const SIGNALS: Signal[] = [
     id: "headcount",
     weight: 0.6,
     pattern: new RegExp(
-      String.raw`\b(?:we\s+(?:have|are|employ)|team\s+of|company\s+of|about|around|over|nearly|almost)\s+~?\s*(?:\d[\d,]*\+?|${NUMBER})\s+(?:employees|people|engineers|developers|staff|ftes?)\b`,
+      String.raw`(?:\b(?:we\s+(?:have|are|employ)|team\s+of|company\s+of|about|around|over|nearly|almost|roughly|approximately|some)\s+~?\s*(?:\d[\d,]*\+?|${NUMBER})|(?:^|[\s(~,])\d[\d,]*\+?(?:ish)?)\s+(?:employees|people|engineers|developers|staff|ftes?|headcount)\b(?!\s+(?:use|used|visit|visited|signed|bought|downloaded|read|saw)\b)`,
     ),
   },
   {
     dimension: "companyFit",
     id: "stage_or_revenue",
-    weight: 0.5,
+    weight: 0.6,
     pattern:
-      /\b(?:series\s+[a-e]|seed[\s-]stage|seed\s+round|pre-?seed|bootstrapped|publicly\s+traded|listed\s+company)\b|\b\$?\d+(?:\.\d+)?\s?(?:m|k|million|bn|billion)\s+(?:arr|revenue|in\s+revenue|users|customers|gmv)\b/,
+      /\b(?:series\s+[a-e]|seed[\s-]stage|seed\s+round|pre-?seed|bootstrapped|publicly\s+traded|listed\s+company|family[\s-]owned|venture[\s-]backed|vc[\s-]backed)\b|[$€£]?\d+(?:\.\d+)?\s?(?:m|k|million|bn|billion)\s+(?:arr|revenue|in\s+revenue|users|customers|gmv|turnover|a\s+year|per\s+year|annually)\b|\b(?:turn\s*over|turnover|revenue|arr|gmv)\s+(?:of\s+|is\s+)?(?:about\s+|around\s+|roughly\s+|over\s+)?[$€£]?\d+(?:\.\d+)?\s?(?:m|k|bn|million|billion)\b/,
+  },
+  {
+    // "at a logistics company", "of a family-owned distributor", "we're a b2b saas company" (a bare "we're a fintech" stays weak)
+    dimension: "companyFit",
+    id: "industry",
+    weight: 0.6,
+    pattern: new RegExp(
+      String.raw`\b(?:at|of|for|with)\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}(?:${INDUSTRIES})\s*(?:$|[,.;)!?]|\s(?:in|based|with|that|and|here|of|from|company|business|firm|brand|startup)\b)|\bwe\s+are\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}(?:${INDUSTRIES})\s+(?:company|business|firm|brand|startup|group|provider|co)\b`,
+    ),
   },
   { dimension: "companyFit", id: "industry", weight: 0.4, pattern: new RegExp(String.raw`\bwe\s+are\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}(?:${INDUSTRIES})\b`) },
+  {
+    // "a 120-person logistics company", "a 400-bed hospital", "a 15-shop bakery chain", "a chain of 12 dental clinics"
+    // ("we're a 50-person fintech" is size_and_industry above: one statement, one piece of evidence)
+    dimension: "companyFit",
+    id: "headcount",
+    weight: 0.6,
+    pattern: new RegExp(
+      String.raw`(?<!\bwe\s+are\s+)\b(?:a|an|our)\s+(?:~|about\s+|around\s+)?(?:\d[\d,]*\+?|${NUMBER})(?:ish)?[\s-](?:person|people|employee|staff|strong|member|seat|bed|shop|store|location|site|clinic|hotel|branch)s?\b|\bchain\s+of\s+\d+\b|\bwe\s+(?:have|run|operate|own)\s+(?:\d[\d,]*|${NUMBER})\s+(?:hotels|stores|shops|clinics|sites|locations|offices|warehouses|restaurants|gyms|branches|schools|hospitals|farms|venues)\b`,
+    ),
+  },
+
   // Timing: a date, a quarter, a deadline, urgency.
   { dimension: "timingFit", id: "this_or_next_period", weight: 0.7, pattern: /\b(?:this|next)\s+(?:quarter|month|week|sprint)\b/ },
   {
@@ -201,7 +287,7 @@ const SIGNALS: Signal[] = [
     id: "by_date",
     weight: 0.7,
     pattern: new RegExp(
-      String.raw`\b(?:by|before|until|for|in)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?(?:month|quarter|year|q[1-4])|q[1-4]|${MONTHS}|summer|spring|fall|autumn|winter|christmas|next\s+(?:month|quarter|year))\b`,
+      String.raw`\b(?:by|before|until|for|in|ahead\s+of|in\s+time\s+for|from|start\s+in|starting|live\s+by)\s+(?:the\s+|our\s+)?(?:(?:end|start|beginning|middle)\s+of\s+(?:the\s+)?(?:month|quarter|year|q[1-4]|next\s+(?:month|quarter|year))|q[1-4]|${MONTHS}|${SEASONS}|next\s+(?:month|quarter|year))\b|\b(?:end|start)\s+of\s+q[1-4]\b`,
     ),
   },
   { dimension: "timingFit", id: "asap", weight: 0.7, pattern: /\b(?:asap|as\s+soon\s+as\s+possible|urgent(?:ly)?|right\s+away|immediately|straight\s+away)\b/ },

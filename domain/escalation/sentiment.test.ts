@@ -95,8 +95,47 @@ describe("detectFrustration", () => {
     expect(detectFrustration(text)).toEqual([]);
   });
 
+  it("the visitor's own situation is not anger at us, unless the clause is about us", () => {
+    expect(scoreSentiment("our app is broken and awful").negativity).toBe(0);
+    expect(scoreSentiment("my experience with your bot is awful").negativity).toBeGreaterThan(0);
+  });
+
   it("reports each phrase once", () => {
     expect(detectFrustration("that's not what I asked")).toHaveLength(1);
+  });
+});
+
+describe("detectFrustration: insults, abuse and the phrasings beside the lexicon", () => {
+  it.each<[string, FrustrationSignal["kind"]]>([
+    ["your bot is thick as a brick", "abuse"],
+    ["you guys are clueless", "abuse"],
+    ["this chatbot is a joke", "abuse"],
+    ["you idiots", "abuse"],
+    ["screw you", "abuse"],
+    ["shut up and get me an answer", "abuse"],
+    ["wtf is this", "complaint"],
+    ["that's the worst answer I've ever had", "complaint"],
+    ["absolute rubbish answer mate", "complaint"],
+    ["this is so frustrating", "complaint"],
+    ["nothing here answers my question", "complaint"],
+    ["you clearly don't understand what I'm asking", "complaint"],
+    ["I've asked three times now, are you actually listening?", "complaint"],
+  ])("%j is frustration (%s)", (text, kind) => {
+    expect(detectFrustration(text).map((f) => f.kind)).toContain(kind);
+  });
+
+  it.each([
+    ["mild annoyance, carrying on", "hmm, bit of a vague answer but ok. what about timelines?"],
+    ["disappointment at a price", "oof, pricier than I hoped"],
+    ["self-deprecation", "sorry if I'm being slow, but do you work with Go?"],
+    ["a mild swear word about their plans", "damn, I was hoping you were in London"],
+    ["hating forms, not us", "i hate filling in forms so i'm asking here"],
+    ["a prospect's pain", "our current agency is terrible and our app is broken, we need someone better"],
+    ["their own product's pain", "my checkout is awful and slow"],
+    ["an insult word inside another word", "we sell clownfish and need a shop"],
+    ["a product that blocks abuse", "we need a filter that blocks words like idiot in our forum"],
+  ])("%s is not frustration: %j", (_name, text) => {
+    expect(isFrustrated(analyzeSentiment(text), 0.7)).toBe(false);
   });
 });
 

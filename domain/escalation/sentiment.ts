@@ -10,8 +10,8 @@ export interface SentimentWord {
 }
 
 export interface FrustrationSignal {
-  /** complaint: "this isn't helpful"; dismissive: "whatever"; leaving: "forget it", "bye". */
-  kind: "complaint" | "dismissive" | "leaving";
+  /** complaint: "this isn't helpful"; dismissive: "whatever"; leaving: "forget it", "bye"; abuse: an insult or a curse at us. */
+  kind: "complaint" | "dismissive" | "leaving" | "abuse";
   phrase: string;
 }
 
@@ -192,6 +192,7 @@ export function scoreSentiment(text: string): Omit<SentimentResult, "frustration
   const tokens = tokenize(normalizeText(original));
   const shouting = new Set((original.match(/\b[A-Z]{3,}\b/g) ?? []).map((w) => w.toLowerCase()));
   const words: SentimentWord[] = [];
+  const situation = situationClauses(tokens);
   let negationLeft = 0;
   let boost = 1;
   for (let i = 0; i < tokens.length; i++) {
@@ -213,6 +214,8 @@ export function scoreSentiment(text: string): Omit<SentimentResult, "frustration
     let score = base * boost * (shouting.has(token) ? 1.5 : 1);
     // "not helpful" is as negative as "helpful" is positive; "not bad" is only mildly positive.
     if (negationLeft > 0 && !NOT_NEGATABLE.has(token)) score = score > 0 ? -score : -score / 2;
+    // "our current agency is terrible": the visitor's own situation, a need rather than anger at us.
+    if (score < 0 && situation[i]) score = 0;
     if (score !== 0) words.push({ word: phrase?.phrase ?? token, score: round(score) });
     negationLeft = Math.max(0, negationLeft - 1);
     boost = 1;
@@ -225,14 +228,20 @@ export function scoreSentiment(text: string): Omit<SentimentResult, "frustration
 const COMPLAINTS: RegExp[] = [
   /\b(?:this|that|it|you|your (?:answers?|replies|bot)|the bot)(?: is| are| was| were)? not (?:really |very |at all |even )?(?:helpful|helping|useful|working|what i (?:asked|wanted|need|meant|am looking for))\b/,
   /\b(?:this|that|it) (?:is|was) not what i (?:asked|wanted|meant)\b/,
-  /\byou (?:are|do|did|can) not (?:answer(?:ing)?|understand(?:ing)?|get(?:ting)? it|listen(?:ing)?|help(?:ing)?)\b/,
+  /\byou (?:clearly |just |really |still |obviously |simply )?(?:are|do|did|can) not (?:answer(?:ing)?|understand(?:ing)?|get(?:ting)? it|listen(?:ing)?|help(?:ing)?)\b/,
   /\b(?:this|that|it) (?:does|did) not (?:answer|help)\b/,
   /\b(?:useless|pointless|worthless|waste of (?:my )?time|thanks for nothing)\b/,
   /\b(?:stupid|dumb|useless|terrible|annoying) (?:bot|chatbot|ai|robot|machine)\b/,
   /\bi (?:already|just) (?:told|said|asked|answered|explained)\b/,
-  /\bare you (?:even )?(?:listening|reading)\b|\bare you even\b/,
+  /\bare you (?:even |actually |really )?(?:listening|reading|paying attention)\b|\bare you even\b/,
+  /\bi have (?:already )?asked (?:you )?(?:this |that |it )?(?:twice|three times|\w+ times|again|already|before)\b/,
+  /\b(?:the )?worst (?:answer|reply|response|bot|chatbot|service|experience|website|support)\b/,
+  // Strong words only: "a bit of a vague answer" is a visitor carrying on, not a visitor about to leave.
+  /\b(?:absolute |complete |total |utter )?(?:rubbish|useless|garbage|terrible|awful|pathetic|crap|crappy|shit|shitty|stupid|dumb) (?:answers?|repl(?:y|ies)|responses?|bot|chatbot|service)\b/,
+  /\bnothing (?:here |you said )?(?:answers|helps|works|makes sense)\b|\b(?:does|did) not answer (?:my|the) question\b/,
+  /\bwtf\b|\bwhat the (?:fuck|hell|heck)\b/,
   /\b(?:going|running|talking) (?:round |around )?in circles\b/,
-  /\bthis is (?:ridiculous|absurd|unacceptable|a joke|frustrating|annoying|pointless|useless|hopeless)\b/,
+  /\bthis is (?:so |really |very |incredibly |absolutely |just |beyond )?(?:ridiculous|absurd|unacceptable|a joke|frustrating|annoying|pointless|useless|hopeless|infuriating)\b/,
   /\bi am (?:so |really |very |getting |pretty )?(?:frustrated|annoyed|fed up|tired of this)\b/,
   /\b(?:just )?(?:answer|read) (?:my|the) (?:question|message)\b/,
 ];
@@ -245,6 +254,13 @@ const LEAVING: RegExp[] = [
   /\b(?:good)?bye\b|\bi am (?:out|leaving|done)\b(?! with)/,
 ];
 const DISMISSIVE = /^(?:whatever|ugh+|meh|sigh|come on|seriously|wtf|ffs|smh|🙄)$/;
+/** Insults and curses aimed at the bot, the team or the company (not a visitor describing their own day). */
+const ABUSE: RegExp[] = [
+  /\b(?:you|you guys|your (?:bot|ai|chatbot|company|team|answers?|people)|this (?:bot|thing|ai|chat|chatbot|company))(?: is| are)? (?:so |really |completely |utterly |totally |such )?(?:a |an )?(?:thick|dense|clueless|brain ?dead|idiots?|idiotic|morons?|moronic|stupid|dumb|useless|pathetic|incompetent|worthless|a joke|a scam|garbage|rubbish|trash|crap|shit)\b/,
+  /\bthick as (?:a )?(?:brick|two short planks|mince)\b/,
+  /\b(?:you|bunch of|such|what an?|total|complete|absolute|utter)\s+(?:\w+\s+)?(?:idiots?|morons?|imbeciles?|clowns|muppets?|numpties|wankers?|tossers?|twats?|assholes?|arseholes?|dickheads?|bastards?)\b/,
+  /\b(?:fuck|screw|sod|bugger|piss) (?:you|off|this)\b|\bshut up\b|\bgo to hell\b/,
+];
 
 /** Frustration phrases in a message. A leave-taking with thanks ("thanks, bye") is polite, not frustration. */
 export function detectFrustration(text: string): FrustrationSignal[] {
@@ -259,6 +275,10 @@ export function detectFrustration(text: string): FrustrationSignal[] {
     .replace(/\s+/g, " ")
     .trim();
   if (DISMISSIVE.test(bare)) found.push({ kind: "dismissive", phrase: bare });
+  for (const re of ABUSE) {
+    const m = re.exec(t);
+    if (m && !found.some((f) => f.phrase === m[0])) found.push({ kind: "abuse", phrase: m[0] });
+  }
   const polite = scoreSentiment(text).score > 0;
   if (!polite) {
     for (const re of LEAVING) {
@@ -269,9 +289,14 @@ export function detectFrustration(text: string): FrustrationSignal[] {
   return found;
 }
 
-/** Score and frustration phrases in one pass, as the escalation decision consumes them. */
+let lastAnalyzed: { text: string; result: SentimentResult } | null = null;
+
+/** Score and frustration phrases in one pass, as the escalation decision consumes them (the last message's is remembered). */
 export function analyzeSentiment(text: string): SentimentResult {
-  return { ...scoreSentiment(text), frustration: detectFrustration(text) };
+  if (lastAnalyzed?.text === text) return lastAnalyzed.result;
+  const result = { ...scoreSentiment(text), frustration: detectFrustration(text) };
+  lastAnalyzed = { text, result };
+  return result;
 }
 
 /** Frustrated when a frustration phrase was said or negativity reaches the project's threshold. */
@@ -284,6 +309,23 @@ export function sentimentLabel(result: SentimentResult, threshold: number): Sent
   if (isFrustrated(result, threshold)) return "frustrated";
   if (result.negativity >= 0.35) return "negative";
   return result.score > 0 ? "positive" : "neutral";
+}
+
+const OWN = new Set(["our", "my", "their"]);
+const ABOUT_US = new Set(["you", "your", "yours", "bot", "chatbot", "assistant", "chat", "answer", "answers", "reply"]);
+
+/** Per token: whether it sits in a clause that opens on the visitor's own things ("our app is broken") and never mentions us. */
+function situationClauses(tokens: readonly string[]): boolean[] {
+  const out: boolean[] = new Array(tokens.length).fill(false);
+  let start = 0;
+  for (let i = 0; i <= tokens.length; i++) {
+    if (i < tokens.length && tokens[i] !== "|") continue;
+    const clause = tokens.slice(start, i);
+    const own = OWN.has(clause[0] ?? "") && !clause.some((t) => ABOUT_US.has(t));
+    for (let k = start; k < i; k++) out[k] = own;
+    start = i + 1;
+  }
+  return out;
 }
 
 /** Words, emoji, and "|" for clause breaks (negation and intensifiers stop there). */

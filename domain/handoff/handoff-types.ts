@@ -1,15 +1,40 @@
 // The handoff as every layer sees it: the state the room keeps, the D1 rows it mirrors, who acts
 // on it and what the audit log records. Types and constants only, below the machine and the room.
-import type { ContextPacket, HandoffStatus, LeadLevel, Priority, Route, Trigger } from "../../protocol/jobs";
+import type { ContextPacket, HandoffStatus, LeadLevel, Priority, Route, TicketReason, TicketStatus, Trigger } from "../../protocol/jobs";
 import type { Availability, HandoffMode } from "../escalation/availability";
 
 export const ESCALATION_LEVELS = ["lead", "manager"] as const;
 
 export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 
+/** The human ladder, lowest first: L1 agent, L2 lead, L3 manager; an admin also runs the project. */
+export const ROLES = ["agent", "lead", "manager", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
 export interface Agent {
   id: string;
   name: string;
+  /** What the acting agent may do (domain/handoff/permissions.ts). A command without one acts as `agent`. */
+  role?: Role;
+}
+
+/** The steps of a manager escalation's deadlines that send a reminder, each at most once. */
+export const MANAGER_REMINDERS = ["ack_manager", "ack_admins", "update_manager", "update_admins"] as const;
+export type ManagerReminder = (typeof MANAGER_REMINDERS)[number];
+
+/**
+ * A handoff on the manager rung (L3) and its two deadlines (the runbook's SOP-CX-003): acknowledged
+ * by a manager within 2 hours, resolved or updated within 24 hours.
+ */
+export interface ManagerEscalation {
+  /** When the handoff reached the manager rung. */
+  at: string;
+  acknowledgedAt?: string;
+  acknowledgedBy?: Agent;
+  /** The first note or reply to the visitor after the escalation. */
+  updatedAt?: string;
+  /** Reminders already sent, by step (so an alarm that rings twice sends each once). */
+  reminded?: Partial<Record<ManagerReminder, string>>;
 }
 
 /**
@@ -44,6 +69,43 @@ export interface LifecycleFields {
   convertedAt?: string;
   /** The visitor's answer to the one question asked after a resolve (1–5); the latest answer wins. */
   satisfaction?: number;
+  /** Until then a model may still replace the rules' summary (the desk shows it as being written); cleared when it answers. */
+  summaryPendingUntil?: string;
+  /** The seq of the last transcript line queued for mirroring channels (a Slack thread). */
+  mirroredSeq?: number;
+  /** Present once the handoff reached the manager rung: its deadlines run from here. */
+  managerEscalation?: ManagerEscalation;
+  /** The holder's latest message to the visitor, and the visitor's latest message while it is held. */
+  lastAgentReplyAt?: string;
+  lastVisitorReplyAt?: string;
+  /** The agent reply a "no answer in 24 hours" re-escalation already fired for (at most once per reply). */
+  unansweredEscalatedFor?: string;
+  /** A capture's follow-up promise, tracked until it is answered or closed (domain/handoff/ticket.ts). */
+  ticket?: TicketState;
+}
+
+/** The ticket a capture becomes: the promise made to the visitor, its deadline and what became of it. */
+export interface TicketState {
+  /** `t_` + the handoff id's suffix: one ticket per handoff, derived, so no id generator is needed. */
+  id: string;
+  reason: TicketReason;
+  status: TicketStatus;
+  createdAt: string;
+  updatedAt: string;
+  /** What the visitor was promised; null when the business hours allowed no honest promise. */
+  commitment: { by: string; label: string } | null;
+  /** The team was warned that the deadline is near. */
+  warnedAt?: string;
+  /** The deadline passed with no answer. */
+  overdueAt?: string;
+  /** The first answer (a reply, or a human reply in the chat before a resolve): kept or missed is judged on it. */
+  answeredAt?: string;
+  answeredBy?: Agent;
+  replyCount?: number;
+  closedAt?: string;
+  closedBy?: Agent;
+  /** The visitor's confirmation email was queued (once, as soon as we have their address). */
+  confirmedAt?: string;
 }
 
 export type Lifecycle = HandoffState & LifecycleFields;
@@ -64,18 +126,26 @@ export type AuditAction =
   | "snooze_end"
   | "convert_to_ticket"
   | "abandon"
-  | "satisfaction";
+  | "satisfaction"
+  | "take_over"
+  | "acknowledge"
+  | "ticket_reply"
+  | "ticket_close"
+  | "ticket_reopen"
+  | "ticket_due_soon"
+  | "ticket_overdue";
 
 export type AuditPayload = Record<string, string | number | boolean | null>;
 
-/** The ticket stored when a live handoff timed out: the promise made and everything the team needs. */
-export interface TicketDraft {
+/** The ticket row written to D1 (by the room's sync outbox): its state, the visitor's email and the packet. */
+export interface TicketRecord extends Omit<TicketState, "answeredBy" | "closedBy"> {
+  projectId: string;
+  conversationId: string;
   handoffId: string;
-  reason: "response_timeout";
   email: string | null;
-  commitment: { by: string; label: string } | null;
   packet: ContextPacket;
-  createdAt: string;
+  answeredBy: Agent | null;
+  closedBy: Agent | null;
 }
 
 /** The handoff as the room remembers it (the D1 row mirrors it). */
@@ -131,10 +201,4 @@ export interface DecisionRecord {
   actor: Actor;
   payload: AuditPayload;
   at: string;
-}
-
-export interface TicketRecord extends TicketDraft {
-  id: string;
-  projectId: string;
-  conversationId: string;
 }

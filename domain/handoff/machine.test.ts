@@ -52,7 +52,14 @@ describe("every status × every command", () => {
   });
 
   it("each rejection maps to one HTTP status", () => {
-    expect(REJECTION_STATUS).toEqual({ invalid_transition: 409, already_claimed: 409, not_claimer: 403, invalid_input: 400, reopen_window_closed: 409 });
+    expect(REJECTION_STATUS).toEqual({
+      invalid_transition: 409,
+      already_claimed: 409,
+      not_claimer: 403,
+      invalid_input: 400,
+      reopen_window_closed: 409,
+      forbidden: 403,
+    });
   });
 });
 
@@ -127,7 +134,7 @@ describe("legal transitions", () => {
       { type: "timer", kind: "reminder_grace" },
       7,
       "converted_to_ticket",
-      ["audit", "sync-handoff", "create-ticket", "bot-message", "notify"],
+      ["audit", "sync-handoff", "sync-ticket", "bot-message", "notify"],
     ],
     [
       "the snooze ends and re-notifies",
@@ -263,7 +270,8 @@ describe("resolve, hand back and satisfaction", () => {
       { type: "sync-handoff" },
       { type: "system-message", text: "Ana has left the chat — you can keep writing here if you need anything else." },
       { type: "ask-satisfaction", question: SATISFACTION_QUESTION },
-      { type: "notify", kind: "resolved", to: "team", agent: ana },
+      // The notes travel with the notice: the channels (Slack's thread, the CRM's note) record the outcome.
+      { type: "notify", kind: "resolved", to: "team", agent: ana, note: "Refund issued" },
     ]);
     expect(result.ok && audits(result.effects).map((a) => [a.action, a.payload])).toEqual([["resolve", { notes: "Refund issued", handBackToBot: false }]]);
   });

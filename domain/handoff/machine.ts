@@ -4,18 +4,21 @@
 
 import { followUpCommitment } from "../escalation/business-hours";
 import type { BusinessHours, Category } from "../escalation/escalation-settings";
-import { timersFor, timeoutCaptureReply, TIMER_KINDS, type TimerKind, type TimerSettings } from "./timers";
+import { MANAGER_ACK_MINUTES, MANAGER_UPDATE_MINUTES, timersFor, timeoutCaptureReply, TIMER_KINDS, type TimerKind, type TimerSettings } from "./timers";
+import { atLeast, can, forbiddenMessage, roleOf, type Action } from "./permissions";
 import {
   type Agent,
   type EscalationLevel,
   type AuditAction,
   type Actor,
   type AuditPayload,
-  type TicketDraft,
   type Lifecycle,
   ESCALATION_LEVELS,
   type LifecycleFields,
+  type ManagerEscalation,
+  type ManagerReminder,
 } from "./handoff-types";
+import { answerInChat, applyTicketCommand, fireTicketTimer, openTicket, type TicketCommand, type TicketEffect, type TicketNoticeKind } from "./ticket";
 
 export const SNOOZE_MINUTES = [5, 15, 30] as const;
 export type SnoozeMinutes = (typeof SNOOZE_MINUTES)[number];
@@ -35,7 +38,14 @@ export type HandoffCommand =
   /** 5, 15 or 30 minutes; anything else is `invalid_input`. */
   | { type: "snooze"; agent: Agent; minutes: number }
   | { type: "escalate"; agent: Agent; level: EscalationLevel; note: string }
+  /** The holder, or a lead/manager/admin for a conversation another agent holds (audited, the holder told). */
   | { type: "resolve"; agent: Agent; notes?: string; handBackToBot?: boolean }
+  /** A lead, manager or admin takes a conversation another agent holds (audited, the previous holder told). */
+  | { type: "take_over"; agent: Agent }
+  /** A manager or admin acknowledges a manager escalation (any action of theirs on it counts too). */
+  | { type: "acknowledge"; agent: Agent }
+  /** The visitor wrote while the handoff is open (the room stores the message; this keeps the reply clock). */
+  | { type: "visitor_message" }
   /** The visitor wrote again within REOPEN_WINDOW_MINUTES of a resolve (see `routeVisitorMessage`). */
   | { type: "reopen" }
   | { type: "visitor_left" }
@@ -43,12 +53,25 @@ export type HandoffCommand =
   /** The room's alarm for `kind`; a no-op unless that timer is due in the handoff's current state. */
   | { type: "timer"; kind: TimerKind }
   /** 1–5, integer; anything else is `invalid_input`. */
-  | { type: "satisfaction"; score: number };
+  | { type: "satisfaction"; score: number }
+  /** Reply to, close or reopen the handoff's ticket (ticket.ts). */
+  | TicketCommand;
 
-export type NoticeKind = "claimed" | "snoozed" | "snooze_end" | "reminder" | "escalated" | "resolved" | "reopened" | "ticket_created" | "abandoned";
+export type NoticeKind =
+  | "claimed"
+  | "snoozed"
+  | "snooze_end"
+  | "reminder"
+  | "escalated"
+  | "resolved"
+  | "reopened"
+  | "ticket_created"
+  | "abandoned"
+  | "taken_over"
+  | TicketNoticeKind;
 
-/** Who a notice is for: the project's channel, the claimer, the escalation ladder, or the project owner. */
-export type NoticeAudience = "team" | "claimer" | EscalationLevel | "owner";
+/** Who a notice is for: the project's channel, the claimer, a rung of the ladder, the project's admins, the owner, or the visitor (by email). */
+export type NoticeAudience = "team" | "claimer" | EscalationLevel | "admins" | "owner" | "visitor";
 
 export type HandoffEffect =
   /** Write the decision row (D1 `decisions`) before running anything after it. */
@@ -61,12 +84,12 @@ export type HandoffEffect =
   | { type: "bot-message"; text: string }
   /** Enqueue a notification job `handoff.<kind>` for `to`, with the packet. */
   | { type: "notify"; kind: NoticeKind; to: NoticeAudience; agent?: Agent; level?: EscalationLevel; note?: string; until?: string }
-  /** Store the ticket in D1 (with the full packet). */
-  | { type: "create-ticket"; ticket: TicketDraft }
   /** Send the visitor the one satisfaction question; the answer comes back as `{type: "satisfaction"}`. */
-  | { type: "ask-satisfaction"; question: string };
+  | { type: "ask-satisfaction"; question: string }
+  /** The ticket's effects: upsert its D1 row, store an agent's reply (ticket.ts). */
+  | TicketEffect;
 
-export type RejectionCode = "invalid_transition" | "already_claimed" | "not_claimer" | "invalid_input" | "reopen_window_closed";
+export type RejectionCode = "invalid_transition" | "already_claimed" | "not_claimer" | "invalid_input" | "reopen_window_closed" | "forbidden";
 
 /** The HTTP status each rejection maps to. */
 export const REJECTION_STATUS: Record<RejectionCode, 400 | 403 | 409> = {
@@ -75,6 +98,7 @@ export const REJECTION_STATUS: Record<RejectionCode, 400 | 403 | 409> = {
   not_claimer: 403,
   invalid_input: 400,
   reopen_window_closed: 409,
+  forbidden: 403,
 };
 
 export interface Rejection {
@@ -90,8 +114,8 @@ export type CommandResult = { ok: true; handoff: Lifecycle; effects: HandoffEffe
 
 export interface LifecycleContext {
   now: Date;
-  /** `Settings` satisfies this. */
-  settings: TimerSettings & { businessHours: BusinessHours };
+  /** `Settings` satisfies this; `categories` marks the project's own manager categories for the ladder suggestion. */
+  settings: TimerSettings & { businessHours: BusinessHours; categories?: readonly Pick<Category, "id" | "suggestManager">[] };
 }
 
 export const SATISFACTION_QUESTION = "How would you rate the help you got today, from 1 (poor) to 5 (excellent)?";
@@ -111,13 +135,45 @@ export function isUnclaimed(handoff: Lifecycle): boolean {
 /**
  * One command against one handoff. Rules in short: anyone may claim an unclaimed open handoff and
  * the first claim wins; the claimer claiming again is a no-op; anyone else gets `already_claimed`.
- * Only the claimer writes to the visitor and resolves. Snooze silences the alert of an unclaimed
- * handoff. Any agent may note or escalate (never down the ladder). Terminal statuses accept notes
- * only, plus reopen and satisfaction on "resolved". Presence, late delivery receipts and timers that
- * are not due are no-ops. Every accepted command that changes something starts with an audit effect,
- * except visitor presence, which is not a decision.
+ * Only the claimer writes to the visitor; the claimer resolves, and so may a lead, manager or admin
+ * (who may also take over a conversation another agent holds, the holder told). Snooze silences the
+ * alert of an unclaimed handoff. Any agent may note or escalate (never down the ladder); a manager
+ * escalation starts its deadlines, and a manager's or admin's first action on it acknowledges it.
+ * Terminal statuses accept notes only, plus reopen and satisfaction on "resolved". Presence, late
+ * delivery receipts and timers that are not due are no-ops. Every accepted command that changes
+ * something starts with an audit effect, except visitor presence and messages, which are not decisions.
+ * What a role may do is domain/handoff/permissions.ts, enforced here by the role the command's agent carries.
  */
 export function applyCommand(handoff: Lifecycle, command: HandoffCommand, ctx: LifecycleContext): CommandResult {
+  const result = decide(handoff, command, ctx);
+  if (!result.ok || !("agent" in command)) return result;
+  return ladderAfter(result, command.agent, command.type, ctx.now.toISOString());
+}
+
+/**
+ * What an agent's accepted command does to the manager rung and the reply clock: the first action
+ * of a manager or admin acknowledges a manager escalation (audited first), a note or a reply after
+ * the escalation is its update, and a reply starts the 24-hour wait for the visitor's answer.
+ */
+function ladderAfter(result: Extract<CommandResult, { ok: true }>, agent: Agent, type: HandoffCommand["type"], at: string): CommandResult {
+  let handoff = result.handoff;
+  const effects = [...result.effects];
+  const manager = handoff.managerEscalation;
+  if (manager) {
+    const patch: Partial<ManagerEscalation> = {};
+    if (!manager.acknowledgedAt && atLeast(roleOf(agent), "manager") && type !== "acknowledge") {
+      patch.acknowledgedAt = at;
+      patch.acknowledgedBy = person(agent);
+      effects.unshift(audit(handoff, "acknowledge", agentActor(agent), at, { via: type }));
+    }
+    if (!manager.updatedAt && (type === "note" || type === "agent_message")) patch.updatedAt = at;
+    if (Object.keys(patch).length > 0) handoff = { ...handoff, managerEscalation: { ...manager, ...patch } };
+  }
+  if (type === "agent_message") handoff = { ...handoff, lastAgentReplyAt: at };
+  return handoff === result.handoff ? result : { ok: true, handoff, effects };
+}
+
+function decide(handoff: Lifecycle, command: HandoffCommand, ctx: LifecycleContext): CommandResult {
   const at = ctx.now.toISOString();
   switch (command.type) {
     case "notified": {
@@ -145,9 +201,16 @@ export function applyCommand(handoff: Lifecycle, command: HandoffCommand, ctx: L
     case "snooze":
       return snooze(handoff, command.agent, command.minutes, ctx.now);
     case "escalate":
-      return escalate(handoff, command, at);
+      return escalate(handoff, command, at, ctx.settings.categories ?? []);
     case "resolve":
       return resolve(handoff, command, at);
+    case "take_over":
+      return takeOver(handoff, command.agent, at);
+    case "acknowledge":
+      return acknowledge(handoff, command.agent, at);
+    case "visitor_message":
+      if (isTerminal(handoff)) return accept(handoff, []);
+      return accept({ ...handoff, lastVisitorReplyAt: at }, []);
     case "reopen":
       return reopen(handoff, ctx.now);
     case "visitor_left":
@@ -158,6 +221,10 @@ export function applyCommand(handoff: Lifecycle, command: HandoffCommand, ctx: L
       return accept(clear(handoff, ["visitorLeftAt"]), []);
     case "timer":
       return fireTimer(handoff, command.kind, ctx);
+    case "ticket_reply":
+    case "ticket_close":
+    case "ticket_reopen":
+      return applyTicketCommand(handoff, command, at);
     case "satisfaction": {
       const { score } = command;
       if (!Number.isInteger(score) || score < 1 || score > 5) return invalidInput("satisfaction is a whole number from 1 to 5");
@@ -214,18 +281,27 @@ export function routeVisitorMessage(handoff: Lifecycle | null, message: { text: 
 }
 
 /**
- * The rung of the ladder to suggest: "manager" for high-risk language, a refund over the limit, or
- * any category marked `suggestManager`; "lead" otherwise. Reads the reason codes of the packet
- * ("category:high_risk", "refund_over_limit:1200>500").
+ * The rung of the ladder to suggest, from the runbook's L3 reasons: "manager" for high-risk language,
+ * a refund over the limit, any category marked `suggestManager` (the built-ins or the project's own),
+ * a visitor asking for a manager, a VIP, abusive language, or a packet without a suggested reply;
+ * "lead" otherwise. Reads the packet's reason codes ("category:high_risk", "refund_over_limit:1200>500").
  */
 export function suggestEscalationLevel(
-  source: { reasons: readonly string[] } | readonly string[],
+  source: { reasons: readonly string[]; suggestedReply?: string } | readonly string[],
   categories: readonly Pick<Category, "id" | "suggestManager">[] = [],
 ): EscalationLevel {
   const reasons = "reasons" in source ? source.reasons : source;
+  const missingSuggestion = "reasons" in source && source.suggestedReply !== undefined && source.suggestedReply.trim() === "";
   const managerCategories = new Set(["high_risk", "refund_over_limit", ...categories.filter((c) => c.suggestManager).map((c) => c.id)]);
-  const manager = reasons.some((r) => r.startsWith("refund_over_limit:") || (r.startsWith("category:") && managerCategories.has(r.slice("category:".length))));
-  return manager ? "manager" : "lead";
+  const manager = reasons.some(
+    (r) =>
+      r.startsWith("refund_over_limit:") ||
+      r === "asks_for_manager" ||
+      r === "vip" ||
+      r.startsWith("frustration_abuse:") ||
+      (r.startsWith("category:") && managerCategories.has(r.slice("category:".length))),
+  );
+  return manager || missingSuggestion ? "manager" : "lead";
 }
 
 // --- commands ----------------------------------------------------------------------------------
@@ -234,7 +310,7 @@ function claim(handoff: Lifecycle, agent: Agent, at: string): CommandResult {
   const bad = checkAgent(agent);
   if (bad) return bad;
   if (isUnclaimed(handoff)) {
-    const next = update(clear(handoff, ["snoozedUntil", "snoozedBy"]), { status: "claimed", claimedBy: { id: agent.id, name: agent.name }, claimedAt: at }, at);
+    const next = update(clear(handoff, ["snoozedUntil", "snoozedBy"]), { status: "claimed", claimedBy: person(agent), claimedAt: at }, at);
     return accept(next, [
       audit(handoff, "claim", agentActor(agent), at),
       SYNC,
@@ -278,7 +354,12 @@ function snooze(handoff: Lifecycle, agent: Agent, minutes: number, now: Date): C
   return accept(next, effects);
 }
 
-function escalate(handoff: Lifecycle, command: Extract<HandoffCommand, { type: "escalate" }>, at: string): CommandResult {
+function escalate(
+  handoff: Lifecycle,
+  command: Extract<HandoffCommand, { type: "escalate" }>,
+  at: string,
+  categories: readonly Pick<Category, "id" | "suggestManager">[],
+): CommandResult {
   const { agent, level, note } = command;
   const bad = checkAgent(agent) ?? checkText(note, "escalation note", true);
   if (bad) return bad;
@@ -287,9 +368,12 @@ function escalate(handoff: Lifecycle, command: Extract<HandoffCommand, { type: "
   if (handoff.escalationLevel === "manager" && level === "lead") {
     return { ok: false, code: "invalid_transition", message: "This handoff is already escalated to a manager." };
   }
-  const next = update(handoff, { escalationLevel: level }, at);
+  // Reaching the manager rung starts its deadlines once; escalating to it again does not restart them.
+  const managerEscalation = level === "manager" ? (handoff.managerEscalation ?? { at }) : handoff.managerEscalation;
+  const next = update(handoff, { escalationLevel: level, ...(managerEscalation ? { managerEscalation } : {}) }, at);
+  const suggested = suggestEscalationLevel({ reasons: handoff.reasons, suggestedReply: handoff.packet.suggestedReply }, categories);
   return accept(next, [
-    audit(handoff, "escalate", agentActor(agent), at, { level, note, suggested: suggestEscalationLevel(handoff.reasons) }),
+    audit(handoff, "escalate", agentActor(agent), at, { level, note, suggested }),
     SYNC,
     { type: "notify", kind: "escalated", to: level, agent, level, note },
   ]);
@@ -300,7 +384,9 @@ function resolve(handoff: Lifecycle, command: Extract<HandoffCommand, { type: "r
   const bad = checkAgent(agent) ?? (command.notes !== undefined ? checkText(command.notes, "resolution note", false) : null);
   if (bad) return bad;
   const owner = checkClaimer(handoff, agent, "resolve");
-  if (owner) return owner;
+  // A lead, manager or admin may close a conversation another agent holds; the holder is told.
+  const holder = owner?.code === "not_claimer" && can(roleOf(agent), "resolve_others") ? handoff.claimedBy : undefined;
+  if (owner && !holder) return owner;
   const handBack = command.handBackToBot === true;
   const notes = command.notes?.trim() ? command.notes : undefined;
   const base = clear(handoff, ["reopenedAt", "reminderSentAt", "visitorLeftAt", "resolutionNotes"]);
@@ -317,10 +403,13 @@ function resolve(handoff: Lifecycle, command: Extract<HandoffCommand, { type: "r
   );
   const actor = agentActor(agent);
   const name = displayName(agent);
-  return accept(next, [
-    audit(handoff, "resolve", actor, at, { notes: notes ?? null, handBackToBot: handBack }),
+  // A capture someone answered live: its ticket was answered at the first human reply.
+  const answered = answerInChat(next, at);
+  return accept(answered.handoff, [
+    audit(handoff, "resolve", actor, at, { notes: notes ?? null, handBackToBot: handBack, ...(holder ? { holder: holder.id, holderName: holder.name } : {}) }),
     ...(handBack ? [audit(handoff, "hand_back", actor, at)] : []),
     SYNC,
+    ...answered.effects,
     {
       type: "system-message",
       text: handBack
@@ -328,8 +417,43 @@ function resolve(handoff: Lifecycle, command: Extract<HandoffCommand, { type: "r
         : `${name} has left the chat — you can keep writing here if you need anything else.`,
     },
     { type: "ask-satisfaction", question: SATISFACTION_QUESTION },
-    { type: "notify", kind: "resolved", to: "team", agent },
+    { type: "notify", kind: "resolved", to: "team", agent, ...(notes ? { note: notes } : {}) },
+    ...(holder ? [{ type: "notify", kind: "resolved", to: "claimer", agent: holder, note: `Resolved by ${displayName(agent)}` } satisfies HandoffEffect] : []),
   ]);
+}
+
+/**
+ * A lead, manager or admin takes the conversation from the agent holding it: they become the
+ * holder (and may write), the visitor sees who joined, the previous holder is told. On a handoff
+ * nobody holds yet this is a claim.
+ */
+function takeOver(handoff: Lifecycle, agent: Agent, at: string): CommandResult {
+  const bad = checkAgent(agent);
+  if (bad) return bad;
+  if (!can(roleOf(agent), "take_over")) return forbidden("take_over");
+  if (isUnclaimed(handoff)) return claim(handoff, agent, at);
+  if ((handoff.status !== "claimed" && handoff.status !== "active") || !handoff.claimedBy) return invalidTransition(handoff, "take over");
+  const previous = handoff.claimedBy;
+  if (previous.id === agent.id) return accept(handoff, []);
+  const next = update(handoff, { claimedBy: person(agent), claimedAt: at }, at);
+  return accept(next, [
+    audit(handoff, "take_over", agentActor(agent), at, { from: previous.id, fromName: previous.name }),
+    SYNC,
+    { type: "system-message", text: `${displayName(agent)} has joined the chat and will take it from here.` },
+    { type: "notify", kind: "taken_over", to: "claimer", agent: previous, note: `Taken over by ${displayName(agent)}` },
+  ]);
+}
+
+/** A manager or admin confirms they have seen a manager escalation: the 2-hour deadline is met. */
+function acknowledge(handoff: Lifecycle, agent: Agent, at: string): CommandResult {
+  const bad = checkAgent(agent);
+  if (bad) return bad;
+  if (!can(roleOf(agent), "acknowledge")) return forbidden("acknowledge");
+  const manager = handoff.managerEscalation;
+  if (!manager || isTerminal(handoff)) return invalidTransition(handoff, "acknowledge a manager escalation on");
+  if (manager.acknowledgedAt) return accept(handoff, []);
+  const next = update(handoff, { managerEscalation: { ...manager, acknowledgedAt: at, acknowledgedBy: person(agent) } }, at);
+  return accept(next, [audit(handoff, "acknowledge", agentActor(agent), at, { escalatedAt: manager.at }), SYNC]);
 }
 
 /**
@@ -344,7 +468,8 @@ function reopen(handoff: Lifecycle, now: Date): CommandResult {
   }
   const at = now.toISOString();
   const base = clear(handoff, ["resolvedAt", "resolvedBy", "resolutionNotes", "handedBackToBot", "reminderSentAt", "visitorLeftAt"]);
-  const next = update(base, { status: "claimed", reopenedAt: at, reopenCount: (handoff.reopenCount ?? 0) + 1, alertedAt: at }, at);
+  // The visitor's message is what reopened it: it answers the last reply too.
+  const next = update(base, { status: "claimed", reopenedAt: at, reopenCount: (handoff.reopenCount ?? 0) + 1, alertedAt: at, lastVisitorReplyAt: at }, at);
   return accept(next, [
     audit(handoff, "reopen", VISITOR, at, { resolvedAt: handoff.resolvedAt ?? null }),
     SYNC,
@@ -377,15 +502,52 @@ function fireTimer(handoff: Lifecycle, kind: TimerKind, ctx: LifecycleContext): 
       const email = handoff.packet.visitor.email ?? null;
       const promise = followUpCommitment(settings.businessHours, now);
       const commitment = promise ? { by: promise.by.toISOString(), label: promise.label } : null;
-      const next = update(clear(handoff, ["snoozedUntil", "snoozedBy"]), { status: "converted_to_ticket", convertedAt: at }, at);
-      return accept(next, [
+      const converted = update(clear(handoff, ["snoozedUntil", "snoozedBy"]), { status: "converted_to_ticket", convertedAt: at }, at);
+      const ticket = openTicket(converted, "response_timeout", commitment, at);
+      return accept(ticket.handoff, [
         audit(handoff, "convert_to_ticket", SYSTEM, at, { email, commitmentBy: commitment?.by ?? null, commitment: commitment?.label ?? null }),
         SYNC,
-        { type: "create-ticket", ticket: { handoffId: handoff.id, reason: "response_timeout", email, commitment, packet: handoff.packet, createdAt: at } },
+        ...ticket.effects,
         { type: "bot-message", text: timeoutCaptureReply({ email, commitment }) },
         { type: "notify", kind: "ticket_created", to: "owner" },
       ]);
     }
+    case "manager_ack":
+    case "manager_update": {
+      const manager = handoff.managerEscalation!;
+      const deadline = kind === "manager_ack" ? "acknowledge" : "resolve_or_update";
+      const step: ManagerReminder =
+        kind === "manager_ack"
+          ? manager.reminded?.ack_manager
+            ? "ack_admins"
+            : "ack_manager"
+          : manager.reminded?.update_manager
+            ? "update_admins"
+            : "update_manager";
+      const minutes = kind === "manager_ack" ? MANAGER_ACK_MINUTES : MANAGER_UPDATE_MINUTES;
+      const due = new Date(Date.parse(manager.at) + minutes * MINUTE).toISOString();
+      const to: NoticeAudience = step.endsWith("_admins") ? "admins" : "manager";
+      const next = update(handoff, { managerEscalation: { ...manager, reminded: { ...manager.reminded, [step]: at } } }, at);
+      const note =
+        to === "manager"
+          ? `Manager escalation: ${deadline === "acknowledge" ? "acknowledge it" : "resolve it or post an update"} by ${due}.`
+          : `Manager escalation overdue: not ${deadline === "acknowledge" ? "acknowledged" : "resolved or updated"} by ${due}.`;
+      return accept(next, [audit(handoff, "reminder", SYSTEM, at, { to, deadline, due }), { type: "notify", kind: "reminder", to, level: "manager", note }]);
+    }
+    case "reply_unanswered": {
+      // An approved reply the visitor never answered goes back up the ladder: L2, or stays with the manager.
+      const level: EscalationLevel = handoff.escalationLevel === "manager" ? "manager" : "lead";
+      const next = update(handoff, { escalationLevel: level, unansweredEscalatedFor: handoff.lastAgentReplyAt! }, at);
+      const note = "No answer from the visitor 24 hours after the last reply.";
+      return accept(next, [
+        audit(handoff, "escalate", SYSTEM, at, { level, note, reason: "no_visitor_answer" }),
+        SYNC,
+        { type: "notify", kind: "escalated", to: level, level, note },
+      ]);
+    }
+    case "ticket_due_soon":
+    case "ticket_overdue":
+      return fireTicketTimer(handoff, kind, at);
     case "abandon": {
       const next = update(clear(handoff, ["snoozedUntil", "snoozedBy"]), { status: "abandoned", abandonedAt: at }, at);
       return accept(next, [
@@ -422,6 +584,15 @@ function audit(handoff: Lifecycle, action: AuditAction, actor: Actor, at: string
 
 function agentActor(agent: Agent): Actor {
   return { kind: "agent", id: agent.id, name: agent.name };
+}
+
+/** Who holds or acted, as stored on the handoff: id and name, never the role they acted with. */
+function person(agent: Agent): Agent {
+  return { id: agent.id, name: agent.name };
+}
+
+function forbidden(action: Action): Rejection {
+  return { ok: false, code: "forbidden", message: forbiddenMessage(action) };
 }
 
 function claimer(handoff: Lifecycle): { claimedBy?: Agent; claimedAt?: string } {

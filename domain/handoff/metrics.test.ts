@@ -2,7 +2,7 @@
 // and satisfaction, with empty windows and odd rows giving null rather than NaN.
 import { describe, expect, it } from "vitest";
 import type { HandoffStatus } from "../../protocol/jobs";
-import { computeMetrics, percentile, type HandoffRow } from "./metrics";
+import { bucketFor, computeMetrics, metricSeries, percentile, type HandoffRow } from "./metrics";
 
 const window = { from: new Date("2026-03-01T00:00:00Z"), to: new Date("2026-03-08T00:00:00Z") };
 const at = (day: number, seconds = 0) => new Date(Date.UTC(2026, 2, day, 10, 0, seconds)).toISOString();
@@ -80,6 +80,7 @@ describe("windows with little or nothing in them", () => {
       handoffs: 0,
       escalationRate: null,
       firstReplySeconds: { count: 0, median: null, p90: null },
+      firstActionSeconds: { count: 0, median: null, p90: null },
       resolutionRate: null,
       abandonmentRate: null,
       ticketConversionRate: null,
@@ -135,5 +136,33 @@ describe("percentiles", () => {
     ["fractional seconds keep millisecond precision", [12.5, 13.25], 50, 12.875],
   ] as const)("%s", (_name, values, p, expected) => {
     expect(percentile(values, p)).toBe(expected);
+  });
+});
+
+describe("time to the first action after the claim, and the series", () => {
+  const claimed = (day: number, claimAfter: number, replyAfter?: number, resolvedAfter?: number): HandoffRow => ({
+    createdAt: at(day),
+    status: "resolved",
+    claimedAt: at(day, claimAfter),
+    ...(replyAfter !== undefined ? { firstHumanReplyAt: at(day, replyAfter) } : {}),
+    ...(resolvedAfter !== undefined ? { resolvedAt: at(day, resolvedAfter) } : {}),
+  });
+
+  it("runs from the claim to the first reply or the resolve, whichever came first", () => {
+    const m = computeMetrics(
+      { conversations: [], handoffs: [claimed(1, 10, 40), claimed(2, 10, undefined, 30), claimed(3, 10, 50, 20), { createdAt: at(4), status: "pending" }] },
+      window,
+    );
+    expect(m.firstActionSeconds).toEqual({ count: 3, median: 20, p90: 28 });
+  });
+
+  it("cuts the window into days (hours for two days or less), each with its own figures", () => {
+    expect(bucketFor(window)).toBe("day");
+    expect(bucketFor({ from: window.from, to: new Date(window.from.getTime() + 86_400_000) })).toBe("hour");
+    const series = metricSeries(seeded, window);
+    expect(series).toHaveLength(7);
+    expect(series[0]).toMatchObject({ from: "2026-03-01T00:00:00.000Z", handoffs: 1, firstReplyMedian: 30, satisfaction: 5 });
+    expect(series.reduce((n, p) => n + p.handoffs, 0)).toBe(computeMetrics(seeded, window).handoffs);
+    expect(series.every((p) => hasNoNaN(p))).toBe(true);
   });
 });

@@ -60,16 +60,16 @@ describe("what each state schedules", () => {
     ],
     ["claimed: a human is there, nothing", inStatus.claimed, []],
     ["claimed, then the visitor left: nothing (only waiting visitors abandon)", () => walk(inStatus.claimed(), [[2, { type: "visitor_left" }]]), []],
-    ["active: nothing", inStatus.active, []],
+    ["active: the 24-hour wait for the visitor's answer to the reply", inStatus.active, [["reply_unanswered", iso(2 + 24 * 60)]]],
     ["reopened: the claimer owes a reply", () => walk(inStatus.resolved(), [[10, { type: "reopen" }]]), [["response_timeout", iso(15)]]],
     [
-      "reopened and answered: nothing",
+      "reopened and answered: only the wait for the visitor's answer",
       () =>
         walk(inStatus.resolved(), [
           [10, { type: "reopen" }],
           [11, { type: "agent_message", agent: ana, text: "Yes?" }],
         ]),
-      [],
+      [["reply_unanswered", iso(11 + 24 * 60)]],
     ],
     ["a capture handoff: its promise is already made, nothing", () => opened({ mode: "capture" }), []],
     [
@@ -79,7 +79,14 @@ describe("what each state schedules", () => {
     ],
     ["resolved: nothing", inStatus.resolved, []],
     ["abandoned: nothing", inStatus.abandoned, []],
-    ["converted: nothing", inStatus.converted_to_ticket, []],
+    [
+      "converted: only its ticket's deadline (the promise made at minute 7: before 18:00 CET today)",
+      inStatus.converted_to_ticket,
+      [
+        ["ticket_due_soon", "2026-03-04T16:00:00.000Z"],
+        ["ticket_overdue", "2026-03-04T17:00:00.000Z"],
+      ],
+    ],
   ] as const)("%s", (_name, handoff, expected) => {
     expect(rows(handoff())).toEqual(expected);
   });
@@ -164,25 +171,29 @@ describe("nobody answers: timeout → reminder → grace → ticket", () => {
         payload: { email: null, commitmentBy: promise.by.toISOString(), commitment: "before 18:00 CET today" },
       },
       { type: "sync-handoff" },
-      {
-        type: "create-ticket",
-        ticket: {
-          handoffId: "h_1",
-          reason: "response_timeout",
-          email: null,
-          commitment: { by: promise.by.toISOString(), label: "before 18:00 CET today" },
-          packet: handoff.packet,
-          createdAt: iso(7),
-        },
-      },
+      { type: "sync-ticket" },
       {
         type: "bot-message",
         text: "Sorry for the wait — our team is busy helping others right now. If you leave your email, we'll get back to you before 18:00 CET today, with the context of our conversation, so you won't need to repeat anything. What's the best email to reach you?",
       },
       { type: "notify", kind: "ticket_created", to: "owner" },
     ]);
-    expect(timersFor(converted.handoff, settings)).toEqual([]);
-    for (const kind of TIMER_KINDS) expect(apply(converted.handoff, timer(kind), 60)).toEqual({ ok: true, handoff: converted.handoff, effects: [] });
+    expect(converted.handoff.ticket).toEqual({
+      id: "t_1",
+      reason: "response_timeout",
+      status: "open",
+      createdAt: iso(7),
+      updatedAt: iso(7),
+      commitment: { by: promise.by.toISOString(), label: "before 18:00 CET today" },
+    });
+    // The handoff's own clocks stop; the ticket's promise now has its own.
+    const due = promise.by.getTime();
+    expect(rows(converted.handoff)).toEqual([
+      ["ticket_due_soon", new Date(due - 60 * 60_000).toISOString()],
+      ["ticket_overdue", promise.by.toISOString()],
+    ]);
+    for (const kind of TIMER_KINDS.filter((k) => !k.startsWith("ticket_")))
+      expect(apply(converted.handoff, timer(kind), 60)).toEqual({ ok: true, handoff: converted.handoff, effects: [] });
   });
 
   it("with the email known, the visitor is told where and by when", () => {
@@ -299,7 +310,7 @@ describe("a visitor who leaves while waiting", () => {
       "sync-handoff",
       "notify:abandoned",
     ]);
-    expect(effects.some((e) => e.type === "bot-message" || e.type === "create-ticket")).toBe(false);
+    expect(effects.some((e) => e.type === "bot-message" || e.type === "sync-ticket")).toBe(false);
   });
 
   it("and back in time: the abandonment is off and a held conversion happens while they can read it", () => {

@@ -1,10 +1,20 @@
 // When a room must wake up for its handoff. Timers are rows derived from the handoff itself (never
 // setTimeout), so they survive object resets, and a timer whose row is gone is simply not due.
 // What happens when one fires lives in machine.ts; here: when, and the honest words.
-import { z } from "zod";
+import * as z from "zod";
 import type { Lifecycle } from "./handoff-types";
+import { TICKET_TIMER_KINDS, ticketTimers, type TicketSettings } from "./ticket";
 
-export const TIMER_KINDS = ["response_timeout", "reminder_grace", "snooze_end", "abandon"] as const;
+export const TIMER_KINDS = [
+  "response_timeout",
+  "reminder_grace",
+  "snooze_end",
+  "abandon",
+  "manager_ack",
+  "manager_update",
+  "reply_unanswered",
+  ...TICKET_TIMER_KINDS,
+] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
 /** One deadline of a handoff: at `at` (ISO) the room fires `{type: "timer", kind}`. */
@@ -14,11 +24,17 @@ export interface Timer {
 }
 
 /** The settings the timers read. `Settings` satisfies it; `abandonAfterMinutes` is optional until it exists there. */
-export interface TimerSettings {
+export interface TimerSettings extends TicketSettings {
   responseTimeoutMinutes: number;
   reminderGraceMinutes: number;
   abandonAfterMinutes?: number;
 }
+
+/** The runbook's manager deadlines (SOP-CX-003): acknowledged within 2 hours, resolved or updated within 24. */
+export const MANAGER_ACK_MINUTES = 120;
+export const MANAGER_UPDATE_MINUTES = 24 * 60;
+/** An agent's reply the visitor has not answered in this long goes back up to the lead (L2). */
+export const UNANSWERED_REPLY_MINUTES = 24 * 60;
 
 /** Minutes a visitor may be away from a handoff still waiting for a human before it counts as abandoned. */
 export const DEFAULT_ABANDON_AFTER_MINUTES = 10;
@@ -44,7 +60,9 @@ export function isAwaitingHuman(handoff: Lifecycle): boolean {
  * - `response_timeout` at (last alert ?? opening) + `responseTimeoutMinutes` → reminder;
  * - `reminder_grace` at reminder + `reminderGraceMinutes` → capture ticket, held while the visitor
  *   is away (the honest message and the email question need someone to read them);
- * - `abandon` at `visitorLeftAt` + `abandonAfterMinutes` while a human reply is owed.
+ * - `abandon` at `visitorLeftAt` + `abandonAfterMinutes` while a human reply is owed;
+ * - the ticket's `ticket_due_soon` and `ticket_overdue` while it is open (ticket.ts), whatever the
+ *   handoff's status: a promise outlives the conversation.
  */
 export function timersFor(handoff: Lifecycle, settings: TimerSettings): Timer[] {
   const timers: Timer[] = [];
@@ -62,7 +80,42 @@ export function timersFor(handoff: Lifecycle, settings: TimerSettings): Timer[] 
       timers.push({ kind: "abandon", at: plusMinutes(handoff.visitorLeftAt, settings.abandonAfterMinutes ?? DEFAULT_ABANDON_AFTER_MINUTES) });
     }
   }
+  const open = !["resolved", "abandoned", "converted_to_ticket"].includes(handoff.status);
+  const manager = handoff.managerEscalation;
+  if (open && manager) {
+    const ack = ladderStep(manager.at, MANAGER_ACK_MINUTES, manager.acknowledgedAt, manager.reminded?.ack_manager, manager.reminded?.ack_admins);
+    if (ack) timers.push({ kind: "manager_ack", at: ack });
+    const update = ladderStep(manager.at, MANAGER_UPDATE_MINUTES, manager.updatedAt, manager.reminded?.update_manager, manager.reminded?.update_admins);
+    if (update) timers.push({ kind: "manager_update", at: update });
+  }
+  if (open && awaitsVisitor(handoff)) timers.push({ kind: "reply_unanswered", at: plusMinutes(handoff.lastAgentReplyAt!, UNANSWERED_REPLY_MINUTES) });
+  timers.push(...ticketTimers(handoff, settings));
   return timers.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/**
+ * A deadline of the manager rung: the manager is reminded halfway through the window, the admins
+ * when it has passed; nothing once it is met (or both reminders went out).
+ */
+function ladderStep(
+  from: string,
+  minutes: number,
+  met: string | undefined,
+  managerReminded: string | undefined,
+  adminsReminded: string | undefined,
+): string | null {
+  if (met) return null;
+  if (!managerReminded) return plusMinutes(from, minutes / 2);
+  if (!adminsReminded) return plusMinutes(from, minutes);
+  return null;
+}
+
+/** The holder replied and the visitor has not answered since (and the re-escalation for that reply has not fired). */
+export function awaitsVisitor(handoff: Lifecycle): boolean {
+  const replied = handoff.lastAgentReplyAt;
+  if (!replied || handoff.unansweredEscalatedFor === replied) return false;
+  if (handoff.status !== "active" && handoff.status !== "claimed") return false;
+  return !handoff.lastVisitorReplyAt || Date.parse(handoff.lastVisitorReplyAt) < Date.parse(replied);
 }
 
 /** The earliest deadline (ISO), for the room's single alarm; null when nothing is scheduled. */

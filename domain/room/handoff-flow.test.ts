@@ -62,7 +62,8 @@ function play(
     apply({ type: "visitor.message", clientId: `v${i}`, text });
   });
   const bot = all.flatMap((e) => (e.type === "append" && e.message.from === "bot" ? [e.message.text] : []));
-  const jobs = all.flatMap((e) => (e.type === "sync" && e.op.kind === "enqueue" ? [e.op.job] : []));
+  // Handoff notifications; the transcript lines mirrored to channels are covered in mirror.test.ts.
+  const jobs = all.flatMap((e) => (e.type === "sync" && e.op.kind === "enqueue" && e.op.job.kind !== "handoff.message" ? [e.op.job] : []));
   return { state, effects: all, bot, jobs };
 }
 
@@ -108,6 +109,13 @@ describe("opening a handoff", () => {
     const { state } = play(["Can I talk to a person?"], { hasChannel: false });
     expect(state.handoff).toMatchObject({ mode: "capture", availability: { reason: "no_channel" } });
   });
+
+  it("inside open hours with nobody reachable the bot says so, never that the team is offline", () => {
+    const { bot } = play(["Can I talk to a person?"], { hasChannel: false });
+    expect(bot[0]).toContain("Nobody from the team can join the chat right now.");
+    expect(bot[0]).not.toMatch(/offline|we're available/);
+    expect(bot[0]).toMatch(/If you leave your email, someone will get back to you .*What's the best email/);
+  });
 });
 
 describe("outside business hours", () => {
@@ -121,9 +129,13 @@ describe("outside business hours", () => {
     expect(bot[0]).toContain("before 10:00 CET on Monday");
     expect(bot[0]).toMatch(/What's the best email/);
     expect(bot[1]).toBe("Thanks! Someone from the team will email you at ana@acme.test before 10:00 CET on Monday.");
-    expect(jobs.map((j) => j.kind)).toEqual(["handoff.opened", "handoff.updated"]);
+    // The capture is a ticket with the promise's deadline; once the address is known, the visitor gets it in writing.
+    expect(jobs.map((j) => j.kind)).toEqual(["handoff.opened", "handoff.updated", "handoff.visitor_confirmation"]);
     expect(jobs[1]!.packet.visitor.email).toBe("ana@acme.test");
     expect(jobs[1]!.packet.commitment?.label).toBe("before 10:00 CET on Monday");
+    expect(state.handoff?.ticket).toMatchObject({ reason: "outside_hours", status: "open", commitment: { label: "before 10:00 CET on Monday" } });
+    expect(jobs[0]!.ticket).toMatchObject({ status: "open", commitment: { by: "2026-03-09T09:00:00.000Z" } });
+    expect(jobs[2]!.notice).toEqual({ to: "visitor" });
   });
 
   it("asks again only when the email is invalid, and the bot keeps helping otherwise", () => {

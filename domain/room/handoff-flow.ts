@@ -4,17 +4,20 @@
 import type { NotificationJob, Trigger } from "../../protocol/jobs";
 import { decideAvailability } from "../escalation/availability";
 import { bookingNotes, buildContextPacket, type BotLogEntry } from "../handoff/context-packet";
-import { botReplies, botSays, handoffFrame } from "./room-messages";
+import { botReplies, botSays, handoffFrame, packetFrame } from "./room-messages";
+import { deskCard, deskEventKind } from "../desk/desk-card";
 import type { Effect, RoomContext, RoomState, Transition } from "./room-types";
 import { decideEscalation, detectSignals, manualEscalation, type EscalationDecision } from "../escalation/decision";
 import type { Resource } from "../escalation/escalation-settings";
 import type { Lifecycle } from "../handoff/handoff-types";
+import { applyCommand } from "../handoff/machine";
 import { isQuestion } from "../escalation/intents";
 import { extractVisitorData, leadLevel, mergeVisitorData, updateQualification } from "../escalation/qualification";
 import { calendlyLink, emailReceivedReply, handoffReply, INVALID_EMAIL_REPLY, OFFER_HUMAN_REPLY, softResourceReply } from "../bot/replies";
 import { replyFromKnowledge, terms } from "../bot/rules-bot";
 import { sentimentLabel } from "../escalation/sentiment";
-import type { HandoffRecord, HandoffState } from "../handoff/handoff-types";
+import type { HandoffRecord, HandoffState, TicketRecord } from "../handoff/handoff-types";
+import { captureReason, confirmTicket, jobTicket, openTicket } from "../handoff/ticket";
 import { type LlmHints, signalsFromHints } from "../bot/llm-hints";
 
 type Message = { seq: number; text: string };
@@ -47,6 +50,21 @@ export function handoffRecord(state: RoomState, handoff: Lifecycle): HandoffReco
   };
 }
 
+/** The ticket row written to D1 (the handoff must have a ticket). */
+export function ticketRecord(state: RoomState, handoff: Lifecycle): TicketRecord {
+  const { answeredBy, closedBy, ...ticket } = handoff.ticket!;
+  return {
+    ...ticket,
+    projectId: state.projectId,
+    conversationId: state.conversationId,
+    handoffId: handoff.id,
+    email: handoff.packet.visitor.email ?? null,
+    packet: handoff.packet,
+    answeredBy: answeredBy ?? null,
+    closedBy: closedBy ?? null,
+  };
+}
+
 /** The queue job for a handoff event, carrying the whole packet (and, for lifecycle notices, who and what). */
 export function notificationJob(
   kind: NotificationJob["kind"],
@@ -65,15 +83,37 @@ export function notificationJob(
     status: handoff.status,
     packet: handoff.packet,
     ...(notice ? { notice } : {}),
+    ...(handoff.ticket ? { ticket: jobTicket(handoff.ticket) } : {}),
   };
 }
 
-/** The D1 row, the notification and the frame for a handoff that opened or changed. */
-export function publishHandoff(kind: NotificationJob["kind"], state: RoomState, handoff: HandoffState, ctx: RoomContext): Effect[] {
+/** How long the desk shows a summary as "being written" while a model works on it (its calls are bounded alike). */
+export const SUMMARY_WAIT_MS = 5_000;
+
+/** The desk's event for a handoff that changed from `before` (null: it just opened) to `after`. */
+export function deskSync(state: RoomState, before: Lifecycle | null, after: Lifecycle, ctx: Pick<RoomContext, "newId">): Effect {
+  const event = { id: ctx.newId("dev_"), kind: deskEventKind(before, after), card: deskCard(handoffRecord(state, after), after.summaryPendingUntil) };
+  return { type: "sync", op: { kind: "desk", projectId: state.projectId, event } };
+}
+
+/**
+ * The D1 row, the desk's event, the notification (unless `notify` is false) and the frames for a
+ * handoff that opened (`before` null) or whose packet changed.
+ */
+export function publishHandoff(
+  kind: NotificationJob["kind"],
+  state: RoomState,
+  handoff: Lifecycle,
+  ctx: RoomContext,
+  before: Lifecycle | null = null,
+  notify = true,
+): Effect[] {
   return [
     { type: "sync", op: { kind: "upsert-handoff", handoff: handoffRecord(state, handoff) } },
-    { type: "sync", op: { kind: "enqueue", job: notificationJob(kind, state, handoff, ctx) } },
+    deskSync(state, before, handoff, ctx),
+    ...(notify ? [{ type: "sync", op: { kind: "enqueue", job: notificationJob(kind, state, handoff, ctx) } } satisfies Effect] : []),
     { type: "broadcast", to: "everyone", frame: handoffFrame(handoff) },
+    { type: "broadcast", to: "agents", frame: packetFrame(handoff) },
   ];
 }
 
@@ -97,7 +137,8 @@ export function decideTurn(state: RoomState, message: Message, hints: LlmHints |
   // The rules' own extraction wins; the LLM only fills what they missed.
   const visitor = mergeVisitorData(mergeVisitorData(state.visitor, facts), extractVisitorData(message.text));
   const qualification = updateQualification(state.qualification, message);
-  const rules = replyFromKnowledge(message.text, settings.knowledgeBase);
+  const vector = hints?.knowledge;
+  const rules = replyFromKnowledge(message.text, settings.knowledgeBase, vector);
   // Answerability is the rules engine's call, so the failure count is deterministic whatever phrases the reply.
   const botAnswerable = rules.kind === "answer" ? true : rules.kind === "unknown" && isQuestion(message.text) ? false : undefined;
   const decision = decideEscalation({
@@ -119,7 +160,10 @@ export function decideTurn(state: RoomState, message: Message, hints: LlmHints |
   const resource = decision.offer === "soft_resource" ? pickResource(settings.resources, ctx.transcript.map((m) => m.text).join(" ")) : null;
   const append = resource ? softResourceReply(resource) : undefined;
   if (!ctx.engineWritesReplies) return botReplies(next, rules, message, append, ctx);
-  return { state: next, effects: [{ type: "bot-turn", seq: message.seq, text: message.text, ...(append ? { append } : {}) }] };
+  return {
+    state: next,
+    effects: [{ type: "bot-turn", seq: message.seq, text: message.text, ...(append ? { append } : {}), ...(vector ? { knowledge: vector } : {}) }],
+  };
 }
 
 function logEntry(message: Message, outcome: BotLogEntry["outcome"]): BotLogEntry {
@@ -165,7 +209,7 @@ export function openHandoff(state: RoomState, decision: EscalationDecision, trig
   if (calendly) packet.calendlyUrl = calendly;
   // A logged-in visitor travels as the site's user id, flagged verified only when the site proved it.
   if (state.identity) packet.visitor = { ...packet.visitor, userId: state.identity.userId, verified: state.identity.verified };
-  const handoff: HandoffState = {
+  const base: HandoffState = {
     id: ctx.newId("h_"),
     status: "pending",
     mode: availability.mode,
@@ -178,7 +222,13 @@ export function openHandoff(state: RoomState, decision: EscalationDecision, trig
     updatedAt: now.toISOString(),
     availability,
     packet,
+    // A model rewrites the rules' summary right after this exchange: the desk says so meanwhile.
+    ...(ctx.engineWritesReplies ? { summaryPendingUntil: new Date(now.getTime() + SUMMARY_WAIT_MS).toISOString() } : {}),
   };
+  // A capture is a promise: it becomes a ticket with the commitment's deadline at once.
+  const reason = captureReason(availability);
+  const ticket = reason ? openTicket(base, reason, availability.commitment, now.toISOString()) : { handoff: base, effects: [] };
+  const handoff = ticket.handoff;
   const opened = { ...state, handoff };
   const problem = state.qualification.problemFit.evidence[0]?.quote;
   const resource = availability.mode === "capture" ? pickResource(settings.resources, ctx.transcript.map((m) => m.text).join(" ")) : null;
@@ -196,7 +246,22 @@ export function openHandoff(state: RoomState, decision: EscalationDecision, trig
     ctx,
   );
   const summarize: Effect = { type: "summarize", handoffId: handoff.id, reason: decision.reasons.join(", "), rulesSummary: packet.summary };
-  return { state: said.state, effects: [...publishHandoff("handoff.opened", opened, handoff, ctx), ...said.effects, summarize] };
+  return {
+    state: said.state,
+    effects: [...publishHandoff("handoff.opened", opened, handoff, ctx), ...ticketEffects(opened, handoff, ticket.effects, ctx), ...said.effects, summarize],
+  };
+}
+
+/** The sync ops and jobs of a ticket's effects when a handoff opens or learns the visitor's email. */
+function ticketEffects(state: RoomState, handoff: Lifecycle, effects: ReturnType<typeof confirmTicket>["effects"], ctx: RoomContext): Effect[] {
+  return effects.flatMap((effect): Effect[] => {
+    if (effect.type === "sync-ticket") return [{ type: "sync", op: { kind: "upsert-ticket", ticket: ticketRecord(state, handoff) } }];
+    if (effect.type === "notify") {
+      const job = notificationJob(`handoff.${effect.kind}`, state, handoff, ctx, { to: effect.to });
+      return [{ type: "sync", op: { kind: "enqueue", job } }];
+    }
+    return [];
+  });
 }
 
 /** An agent opens a handoff by hand (POST /v1/handoffs): same packet, same notification, trigger `manual`. */
@@ -214,14 +279,16 @@ export function openManualHandoff(state: RoomState, agent: { id: string; name: s
 }
 
 /** A visitor message while a handoff is open: collect the email once, keep helping until a human joins. */
-export function continueHandoff(state: RoomState, message: Message, ctx: RoomContext): Transition {
-  const handoff = state.handoff!;
+export function continueHandoff(state: RoomState, message: Message, ctx: RoomContext, hints: LlmHints | null = null): Transition {
+  // The visitor answered: the wait for an answer to the holder's last reply is over.
+  const noted = applyCommand(state.handoff!, { type: "visitor_message" }, { now: ctx.now, settings: ctx.settings });
+  const handoff = noted.ok ? noted.handoff : state.handoff!;
   const data = extractVisitorData(message.text);
   const visitor = mergeVisitorData(state.visitor, data);
-  const next: RoomState = { ...state, visitor, qualification: updateQualification(state.qualification, message) };
+  const next: RoomState = { ...state, handoff, visitor, qualification: updateQualification(state.qualification, message) };
   if (data.email && !handoff.packet.visitor.email) {
     const { email, name, company, role } = visitor;
-    const updated: HandoffState = {
+    const updated: Lifecycle = {
       ...handoff,
       updatedAt: ctx.now.toISOString(),
       packet: {
@@ -235,13 +302,22 @@ export function continueHandoff(state: RoomState, message: Message, ctx: RoomCon
         },
       },
     };
-    const withEmail = { ...next, handoff: updated };
+    // A ticket waiting for this address: its row learns it, and the visitor gets the promise in writing.
+    const confirmed = confirmTicket(updated, ctx.now.toISOString());
+    const withEmail = { ...next, handoff: confirmed.handoff };
     const said = botSays(withEmail, emailReceivedReply(data.email, handoff.availability), ctx);
-    return { state: said.state, effects: [...publishHandoff("handoff.updated", withEmail, updated, ctx), ...said.effects] };
+    const ticketOps: Effect[] = confirmed.handoff.ticket
+      ? [
+          { type: "sync", op: { kind: "upsert-ticket", ticket: ticketRecord(withEmail, confirmed.handoff) } },
+          ...ticketEffects(withEmail, confirmed.handoff, confirmed.effects, ctx),
+        ]
+      : [];
+    return { state: said.state, effects: [...publishHandoff("handoff.updated", withEmail, confirmed.handoff, ctx, handoff), ...ticketOps, ...said.effects] };
   }
   if (data.invalidEmail && !handoff.packet.visitor.email) return botSays(next, INVALID_EMAIL_REPLY, ctx);
   // The bot never talks over a human: once someone has claimed the conversation it stays quiet.
   if (handoff.status === "claimed" || handoff.status === "active") return { state: next, effects: [] };
-  if (!ctx.engineWritesReplies) return botReplies(next, replyFromKnowledge(message.text, ctx.settings.knowledgeBase), message, undefined, ctx);
-  return { state: next, effects: [{ type: "bot-turn", seq: message.seq, text: message.text }] };
+  const vector = hints?.knowledge;
+  if (!ctx.engineWritesReplies) return botReplies(next, replyFromKnowledge(message.text, ctx.settings.knowledgeBase, vector), message, undefined, ctx);
+  return { state: next, effects: [{ type: "bot-turn", seq: message.seq, text: message.text, ...(vector ? { knowledge: vector } : {}) }] };
 }

@@ -5,8 +5,9 @@ import { botSays, handoffFrame, store } from "./room-messages";
 import type { Effect, RoomContext, RoomState, Transition } from "./room-types";
 import { applyCommand, fireDueTimers, type CommandResult, type HandoffCommand, type HandoffEffect } from "../handoff/machine";
 import type { Lifecycle } from "../handoff/handoff-types";
-import { handoffRecord, notificationJob } from "./handoff-flow";
+import { deskSync, handoffRecord, notificationJob, ticketRecord } from "./handoff-flow";
 import type { DecisionRecord } from "../handoff/handoff-types";
+import type { NotificationJob } from "../../protocol/jobs";
 
 /** The room after `handoff` changed through `effects`: every lifecycle effect turned into room effects. */
 export function applyLifecycle(state: RoomState, handoff: Lifecycle, effects: readonly HandoffEffect[], ctx: RoomContext): Transition {
@@ -34,6 +35,7 @@ export function applyLifecycle(state: RoomState, handoff: Lifecycle, effects: re
       }
       case "sync-handoff":
         out.push({ type: "sync", op: { kind: "upsert-handoff", handoff: handoffRecord(current, handoff) } });
+        out.push(deskSync(current, state.handoff, handoff, ctx));
         out.push({ type: "broadcast", to: "everyone", frame: handoffFrame(handoff) });
         break;
       case "system-message":
@@ -44,21 +46,31 @@ export function applyLifecycle(state: RoomState, handoff: Lifecycle, effects: re
         push(botSays(current, effect.type === "bot-message" ? effect.text : effect.question, ctx));
         break;
       case "notify": {
+        const { agent, level, note, until }: NonNullable<NotificationJob["notice"]> extends infer N ? Partial<N> : never = effect;
         const job = notificationJob(`handoff.${effect.kind}`, state, handoff, ctx, {
           to: effect.to,
-          ...(effect.agent ? { agent: effect.agent } : {}),
-          ...(effect.level ? { level: effect.level } : {}),
-          ...(effect.note ? { note: effect.note } : {}),
-          ...(effect.until ? { until: effect.until } : {}),
+          ...(agent ? { agent } : {}),
+          ...(level ? { level } : {}),
+          ...(note ? { note } : {}),
+          ...(until ? { until } : {}),
         });
         out.push({ type: "sync", op: { kind: "enqueue", job } });
         break;
       }
-      case "create-ticket":
-        out.push({
-          type: "sync",
-          op: { kind: "insert-ticket", ticket: { ...effect.ticket, id: ctx.newId("t_"), projectId: state.projectId, conversationId: state.conversationId } },
-        });
+      case "sync-ticket":
+        if (handoff.ticket) out.push({ type: "sync", op: { kind: "upsert-ticket", ticket: ticketRecord(current, handoff) } });
+        break;
+      case "agent-message":
+        push(
+          store(current, {
+            kind: "message",
+            from: "agent",
+            text: effect.text,
+            at: ctx.now.toISOString(),
+            author: effect.agent,
+            ...(effect.clientId ? { clientId: effect.clientId } : {}),
+          }),
+        );
         break;
     }
   }

@@ -1,7 +1,7 @@
 // Building blocks every room rule uses: store a message (next seq, append, broadcast), let the bot
 // speak, and the frames clients see for a stored row or a handoff.
 import type { StoredMessage } from "../transcript";
-import { PROTOCOL_VERSION, type Role, type WelcomeFrame, type MessageFrame, type NoteFrame, type HandoffFrame } from "../../protocol/frames";
+import { PROTOCOL_VERSION, type Role, type WelcomeFrame, type MessageFrame, type NoteFrame, type HandoffFrame, type PacketFrame } from "../../protocol/frames";
 import type { Lifecycle } from "../handoff/handoff-types";
 import type { Settings } from "../settings";
 import type { RoomState, Transition, RoomContext } from "./room-types";
@@ -33,6 +33,17 @@ export function handoffFrame(handoff: Lifecycle): HandoffFrame {
     mode: handoff.mode,
     trigger: handoff.trigger,
     ...(handoff.claimedBy ? { claimedBy: handoff.claimedBy } : {}),
+    ...(handoff.satisfaction !== undefined ? { satisfaction: handoff.satisfaction } : {}),
+  };
+}
+
+/** The context packet as agents receive it (never a visitor: it holds reasons, lead level, sentiment). */
+export function packetFrame(handoff: Lifecycle): PacketFrame {
+  return {
+    type: "packet",
+    handoffId: handoff.id,
+    packet: handoff.packet,
+    ...(handoff.summaryPendingUntil ? { summaryPendingUntil: handoff.summaryPendingUntil } : {}),
   };
 }
 

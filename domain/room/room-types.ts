@@ -1,6 +1,6 @@
 // The room's vocabulary: its state snapshot, the events it accepts, the effects it returns and the
 // context the shell passes in. Types only; the rules that use them sit beside this file.
-import type { PageInfo, Author, StoredMessage, VisitorIdentity, VisitorInfo } from "../transcript";
+import type { PageInfo, StoredMessage, VisitorIdentity, VisitorInfo } from "../transcript";
 import type { VisitorData, QualificationState } from "../escalation/qualification";
 import type { EscalationMemory } from "../escalation/decision";
 import type { BotLogEntry } from "../handoff/context-packet";
@@ -8,7 +8,9 @@ import type { Lifecycle, Agent, DecisionRecord, HandoffRecord, TicketRecord } fr
 import type { LlmHints } from "../bot/llm-hints";
 import type { HandoffCommand, Rejection } from "../handoff/machine";
 import type { BotReply } from "../bot/rules-bot";
+import type { VectorHit } from "../bot/knowledge-index";
 import type { NotificationJob } from "../../protocol/jobs";
+import type { DeskEvent } from "../../protocol/desk";
 import type { RoomFrame } from "../../protocol/frames";
 import type { Settings } from "../settings";
 
@@ -46,10 +48,13 @@ export type RoomEvent =
   | { type: "timers.fire" }
   /** The visitor's last socket closed, or a visitor socket connected. */
   | { type: "visitor.presence"; present: boolean }
-  /** `requireClaim`: refuse instead of claiming an unclaimed handoff (the REST API's rule). */
-  | { type: "agent.message"; clientId: string; text: string; agent: Author; requireClaim?: boolean }
-  | { type: "agent.note"; clientId?: string; text: string; agent: Author }
+  /** `requireClaim`: refuse instead of claiming an unclaimed handoff (the REST API's rule). `agent.role` is what they may do. */
+  | { type: "agent.message"; clientId: string; text: string; agent: Agent; requireClaim?: boolean; via?: AgentSurface }
+  | { type: "agent.note"; clientId?: string; text: string; agent: Agent; via?: AgentSurface }
   | { type: "bot.reply"; reply: BotReply; inReplyTo: number; question: string; append?: string };
+
+/** Where an agent wrote from: a line written in Slack is not mirrored back into Slack. */
+export type AgentSurface = "slack" | "browser" | "api";
 
 export type Audience = "everyone" | "agents";
 
@@ -57,9 +62,12 @@ export type Audience = "everyone" | "agents";
 export type SyncOp =
   | { kind: "audit"; decision: DecisionRecord }
   | { kind: "upsert-handoff"; handoff: HandoffRecord }
-  | { kind: "insert-ticket"; ticket: TicketRecord }
+  /** The ticket row, whole (insert or update; an older state never overwrites a newer one). */
+  | { kind: "upsert-ticket"; ticket: TicketRecord }
   | { kind: "ticket-email"; handoffId: string; email: string }
-  | { kind: "enqueue"; job: NotificationJob };
+  | { kind: "enqueue"; job: NotificationJob }
+  /** A change of the handoff for the project's desk (its ProjectInbox), in order, once per event id. */
+  | { kind: "desk"; projectId: string; event: DeskEvent };
 
 export type Effect =
   | { type: "append"; message: StoredMessage }
@@ -67,8 +75,11 @@ export type Effect =
   | { type: "sync"; op: SyncOp }
   /** Ask the engine what it notices in visitor message `seq`; the answer comes back as `visitor.analyzed`. */
   | { type: "analyze"; seq: number; text: string }
-  /** Ask the bot engine for a reply to visitor message `seq`; its answer comes back as `bot.reply`. */
-  | { type: "bot-turn"; seq: number; text: string; append?: string }
+  /**
+   * Ask the bot engine for a reply to visitor message `seq`; its answer comes back as `bot.reply`.
+   * `knowledge`: the embeddings engine's similarities the decision used, so the reply is grounded in the same entries.
+   */
+  | { type: "bot-turn"; seq: number; text: string; append?: string; knowledge?: VectorHit[] }
   /** Ask the engine for a summary of the conversation for handoff `handoffId` (comes back as `handoff.summarized`). */
   | { type: "summarize"; handoffId: string; reason: string; rulesSummary: string };
 
@@ -84,7 +95,7 @@ export interface RoomContext {
   now: Date;
   newId: (prefix: string) => string;
   settings: Settings;
-  /** A notification channel is configured (the dev outbox counts outside production). */
+  /** A human-facing channel (Slack; the dev outbox in development and tests) is configured and healthy. */
   hasChannel: boolean;
   agentsOnline: number;
   /**

@@ -77,17 +77,85 @@ describe("the room transition", () => {
     expect(denied.state.handoff?.trigger).toBe("explicit_request");
   });
 
-  it("a summary from the LLM updates the open handoff's packet and notifies again; the same summary is a no-op", () => {
+  it("an embeddings engine's hints make retrieval hybrid: a paraphrase the words miss is answered, and a bot-turn carries them", () => {
+    const kb = settingsSchema.parse({
+      botName: "Ava",
+      knowledgeBase: [{ id: "services", question: "What services do you offer?", answer: "We build software.", keywords: ["services"] }],
+    });
+    const text = "how would we get the ball rolling";
+    const knowledge = [{ entryId: "services", score: 0.9 }];
+    const stored = transition(room(), { type: "visitor.message", clientId: "v1", text }, ctx).state;
+    const offline = transition(stored, { type: "visitor.analyzed", seq: 1, text, hints: null }, { ...ctx, settings: kb, engineWritesReplies: false });
+    expect(offline.state.botLog).toEqual([{ seq: 1, question: text, outcome: "unknown" }]);
+    const hybrid = transition(
+      stored,
+      { type: "visitor.analyzed", seq: 1, text, hints: { wantsHuman: false, frustrated: false, knowledge } },
+      { ...ctx, settings: kb, engineWritesReplies: false },
+    );
+    expect(hybrid.state.botLog).toEqual([{ seq: 1, question: text, outcome: "answer", entryId: "services" }]);
+    const llm = transition(
+      stored,
+      { type: "visitor.analyzed", seq: 1, text, hints: { wantsHuman: false, frustrated: false, knowledge } },
+      { ...ctx, settings: kb },
+    );
+    expect(llm.effects).toEqual([{ type: "bot-turn", seq: 1, text, knowledge }]);
+  });
+
+  it("a summary from the LLM updates the open handoff's packet and notifies again; the rules' words back settle it quietly", () => {
     const stored = transition(room(), { type: "visitor.message", clientId: "v1", text: "Can I talk to a person?" }, ctx).state;
     const opened = transition(stored, { type: "visitor.analyzed", seq: 1, text: "Can I talk to a person?", hints: null }, ctx);
     const summarize = opened.effects.find((e) => e.type === "summarize");
     expect(summarize).toBeDefined();
-    const id = opened.state.handoff!.id;
-    const same = transition(opened.state, { type: "handoff.summarized", handoffId: id, summary: opened.state.handoff!.packet.summary }, ctx);
-    expect(same.effects).toEqual([]);
-    const better = transition(opened.state, { type: "handoff.summarized", handoffId: id, summary: "A better summary." }, ctx);
+    const handoff = opened.state.handoff!;
+    // While the model writes, the desk shows the rules' summary as provisional, for five seconds at most.
+    expect(handoff.summaryPendingUntil).toBe(new Date(now.getTime() + 5000).toISOString());
+    const same = transition(opened.state, { type: "handoff.summarized", handoffId: handoff.id, summary: handoff.packet.summary }, ctx);
+    expect(same.state.handoff?.summaryPendingUntil).toBeUndefined();
+    expect(same.effects.some((e) => e.type === "sync" && e.op.kind === "enqueue")).toBe(false);
+    expect(same.effects.find((e) => e.type === "sync" && e.op.kind === "desk")).toMatchObject({
+      op: { event: { kind: "updated", card: { summaryPendingUntil: null } } },
+    });
+    expect(transition(same.state, { type: "handoff.summarized", handoffId: handoff.id, summary: handoff.packet.summary }, ctx).effects).toEqual([]);
+    const better = transition(opened.state, { type: "handoff.summarized", handoffId: handoff.id, summary: "A better summary." }, ctx);
     expect(better.state.handoff?.packet.summary).toBe("A better summary.");
     expect(better.effects.some((e) => e.type === "sync" && e.op.kind === "enqueue" && e.op.job.kind === "handoff.updated")).toBe(true);
+    expect(better.effects.find((e) => e.type === "sync" && e.op.kind === "desk")).toMatchObject({
+      op: { projectId: "prj_1", event: { kind: "packet-ready", card: { summary: "A better summary.", summaryPendingUntil: null } } },
+    });
+    expect(better.effects.find((e) => e.type === "broadcast" && e.frame.type === "packet")).toMatchObject({ to: "agents" });
+  });
+
+  it("publishes every handoff change to the project's desk, in order: created, claimed, resolved", () => {
+    const stored = transition(room(), { type: "visitor.message", clientId: "v1", text: "Can I talk to a person?" }, ctx).state;
+    const opened = transition(stored, { type: "visitor.analyzed", seq: 1, text: "Can I talk to a person?", hints: null }, ctx);
+    const deskKinds = (t: { effects: Effect[] }) => t.effects.flatMap((e) => (e.type === "sync" && e.op.kind === "desk" ? [e.op.event.kind] : []));
+    expect(deskKinds(opened)).toEqual(["created"]);
+    const id = opened.state.handoff!.id;
+    const claimed = transition(opened.state, { type: "handoff.command", handoffId: id, command: { type: "claim", agent } }, ctx);
+    expect(deskKinds(claimed)).toEqual(["claimed"]);
+    const replied = transition(claimed.state, { type: "agent.message", clientId: "a1", text: "Hi", agent }, ctx);
+    expect(deskKinds(replied)).toEqual(["updated"]);
+    const resolved = transition(replied.state, { type: "handoff.command", handoffId: id, command: { type: "resolve", agent } }, ctx);
+    expect(deskKinds(resolved)).toEqual(["resolved"]);
+    // The desk's write comes after the handoff row, in the same outbox.
+    const ops = resolved.effects.flatMap((e) => (e.type === "sync" ? [e.op.kind] : []));
+    expect(ops.indexOf("desk")).toBeGreaterThan(ops.indexOf("upsert-handoff"));
+  });
+
+  it.each([
+    ["5", 5],
+    ["5 stars", 5],
+    ["five", 5],
+    ["4/5 thanks", 4],
+  ])("after a resolve, %j is recorded as the rating %d", (text, score) => {
+    const stored = transition(room(), { type: "visitor.message", clientId: "v1", text: "Can I talk to a person?" }, ctx).state;
+    const opened = transition(stored, { type: "visitor.analyzed", seq: 1, text: "Can I talk to a person?", hints: null }, ctx);
+    const id = opened.state.handoff!.id;
+    const claimed = transition(opened.state, { type: "handoff.command", handoffId: id, command: { type: "claim", agent } }, ctx);
+    const resolved = transition(claimed.state, { type: "handoff.command", handoffId: id, command: { type: "resolve", agent } }, ctx);
+    const rated = transition(resolved.state, { type: "visitor.analyzed", seq: resolved.state.lastSeq, text, hints: null }, ctx);
+    expect(rated.state.handoff?.satisfaction).toBe(score);
+    expect(rated.effects.find((e) => e.type === "broadcast" && e.frame.type === "handoff")).toMatchObject({ frame: { satisfaction: score } });
   });
 
   it("never mutates the state it is given", () => {

@@ -5,9 +5,11 @@ import { initialEscalationMemory } from "../escalation/decision";
 import { continueHandoff, decideTurn, openManualHandoff, publishHandoff } from "./handoff-flow";
 import type { LlmHints } from "../bot/llm-hints";
 import { applyCommand, canReopen, isTerminal, isUnclaimed, routeVisitorMessage } from "../handoff/machine";
+import { parseRating } from "../handoff/satisfaction";
 import { applyLifecycle, commandHandoff, fireTimers } from "./room-lifecycle";
 import { initialQualification, mergeVisitorData } from "../escalation/qualification";
 import type { NewRoom, RoomState, RoomEvent, RoomContext, Transition, Effect } from "./room-types";
+import { mirrorLines } from "./mirror";
 import { store, botReplies, botSays } from "./room-messages";
 
 export function createRoom(input: NewRoom, now: Date): RoomState {
@@ -29,6 +31,12 @@ export function createRoom(input: NewRoom, now: Date): RoomState {
 }
 
 export function transition(state: RoomState, event: RoomEvent, ctx: RoomContext): Transition {
+  const next = step(state, event, ctx);
+  const fromSlack = (event.type === "agent.message" || event.type === "agent.note") && event.via === "slack";
+  return fromSlack || !state.handoff ? next : mirrorLines(state, next, ctx);
+}
+
+function step(state: RoomState, event: RoomEvent, ctx: RoomContext): Transition {
   const at = ctx.now.toISOString();
   switch (event.type) {
     case "visitor.message": {
@@ -59,42 +67,58 @@ export function transition(state: RoomState, event: RoomEvent, ctx: RoomContext)
     }
     case "handoff.summarized": {
       const handoff = state.handoff;
-      if (!handoff || handoff.id !== event.handoffId || handoff.packet.summary === event.summary) return { state, effects: [] };
-      const updated = { ...handoff, updatedAt: at, packet: { ...handoff.packet, summary: event.summary } };
+      if (!handoff || handoff.id !== event.handoffId) return { state, effects: [] };
+      const changed = handoff.packet.summary !== event.summary;
+      if (!changed && handoff.summaryPendingUntil === undefined) return { state, effects: [] };
+      // The model answered (or fell back to the rules' words): the summary is final either way.
+      const { summaryPendingUntil: _done, ...settled } = handoff;
+      const updated = { ...settled, updatedAt: at, packet: changed ? { ...handoff.packet, summary: event.summary } : handoff.packet };
       const next = { ...state, handoff: updated };
-      return { state: next, effects: publishHandoff("handoff.updated", next, updated, ctx) };
+      return { state: next, effects: publishHandoff("handoff.updated", next, updated, ctx, handoff, changed) };
     }
     case "agent.message":
       return agentWrites(state, event, ctx);
     case "agent.note":
-      return store(state, { kind: "note", from: "agent", text: event.text, at, ...(event.clientId ? { clientId: event.clientId } : {}), author: event.agent });
+      return store(state, {
+        kind: "note",
+        from: "agent",
+        text: event.text,
+        at,
+        ...(event.clientId ? { clientId: event.clientId } : {}),
+        author: authorOf(event.agent),
+      });
     case "bot.reply":
       return botReplies(state, event.reply, { seq: event.inReplyTo, text: event.question }, event.append, ctx);
   }
 }
 
-const RATING = /^\s*([1-5])\s*(?:\/\s*5)?\s*[.!]?\s*$/;
+/** The author stored and shown on a message: who, never the role they act with. */
+function authorOf(agent: { id: string; name: string }): { id: string; name: string } {
+  return { id: agent.id, name: agent.name };
+}
 
 /** The decision after a stored visitor message: a rating, a reopen, the handoff's flow, or the bot. */
 function afterVisitorMessage(state: RoomState, message: { seq: number; text: string }, hints: LlmHints | null, ctx: RoomContext): Transition {
   const handoff = state.handoff;
-  const rating = RATING.exec(message.text);
-  if (handoff?.status === "resolved" && handoff.satisfaction === undefined && rating) {
-    const rated = commandHandoff(state, handoff.id, { type: "satisfaction", score: Number(rating[1]) }, ctx);
+  const rating = handoff?.status === "resolved" && handoff.satisfaction === undefined ? parseRating(message.text) : null;
+  if (handoff && rating !== null) {
+    const rated = commandHandoff(state, handoff.id, { type: "satisfaction", score: rating }, ctx);
     const thanks = botSays(rated.state, "Thank you for the feedback!", ctx);
     return { state: thanks.state, effects: [...rated.effects, ...thanks.effects] };
   }
   switch (routeVisitorMessage(handoff, { text: message.text, now: ctx.now })) {
     case "handoff":
-      return continueHandoff(state, message, ctx);
+      return continueHandoff(state, message, ctx, hints);
     case "reopen":
       return commandHandoff(state, handoff!.id, { type: "reopen" }, ctx);
     case "store":
       return { state, effects: [] };
     case "collect_email": {
-      const email = continueHandoff(state, message, ctx);
+      const email = continueHandoff(state, message, ctx, hints);
       const taken = email.state.handoff?.packet.visitor.email;
       if (!taken) return decideTurn(state, message, hints, ctx);
+      // A tracked ticket's row is rewritten whole by the handoff's flow; one from before tickets were tracked only learns the address.
+      if (handoff!.ticket) return email;
       return { ...email, effects: [{ type: "sync", op: { kind: "ticket-email", handoffId: handoff!.id, email: taken } }, ...email.effects] };
     }
     case "bot": {
@@ -117,11 +141,12 @@ function agentWrites(state: RoomState, event: Extract<RoomEvent, { type: "agent.
     text: event.text,
     at: ctx.now.toISOString(),
     clientId: event.clientId,
-    author: event.agent,
+    author: authorOf(event.agent),
   };
   const handoff = state.handoff;
   if (!handoff || isTerminal(handoff)) {
-    if (event.requireClaim) return { state, effects: [], outcome: { ok: false, code: "invalid_transition", message: "This handoff is closed." } };
+    if (event.requireClaim || event.via === "slack")
+      return { state, effects: [], outcome: { ok: false, code: "invalid_transition", message: "This handoff is closed." } };
     return store(state, message);
   }
   let current = state;
@@ -140,7 +165,15 @@ function agentWrites(state: RoomState, event: Extract<RoomEvent, { type: "agent.
     { type: "agent_message", agent: event.agent, text: event.text, clientId: event.clientId },
     { now: ctx.now, settings: ctx.settings },
   );
-  if (!result.ok) return { state, effects: [], outcome: result };
+  if (!result.ok) {
+    // A reply in the Slack thread by someone other than the holder never reaches the visitor: it is
+    // kept as an internal note, and the caller is told who holds the conversation.
+    if (event.via === "slack" && result.code === "not_claimer") {
+      const note = store(current, { ...message, kind: "note", text: `(reply in Slack, not sent to the visitor) ${event.text}` });
+      return { state: note.state, effects: [...effects, ...note.effects], outcome: result };
+    }
+    return { state, effects: [], outcome: result };
+  }
   const stored = store(current, message);
   const lifecycle = applyLifecycle(stored.state, result.handoff, result.effects, ctx);
   return { state: lifecycle.state, effects: [...effects, ...stored.effects, ...lifecycle.effects], outcome: { ok: true, handoff: result.handoff } };

@@ -1,6 +1,7 @@
 // A room whose worker has OPENAI_API_KEY: the bot's words, extra signals and the handoff summary
 // come from the (fake) OpenAI-compatible API, while the decision stays with the rules.
 import { describe, expect, it } from "vitest";
+import type { DeskEventFrame } from "../../protocol/desk";
 import type { RoomFrame } from "../../protocol/frames";
 import { ALWAYS_OPEN, call, Client, createAgent, createProject, json, say, startConversation } from "../workers/helpers";
 
@@ -36,5 +37,21 @@ describe("a room with the OpenAI engine", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error("the LLM summary never reached the handoff");
+  });
+
+  it("shows the desk the rules' summary as being written, then the model's as soon as it arrives", async () => {
+    const project = await createProject({ settings });
+    const agent = await createAgent(project);
+    const desk = await Client.open("/v1/desk/socket", undefined, { authorization: `Bearer ${agent.agentToken}` });
+    const visitor = await Client.open((await startConversation(project)).socketUrl);
+    await say(visitor, "Can I talk to a person?");
+    const events = () => (desk.frames as unknown as DeskEventFrame[]).filter((f) => f.type === "desk.event");
+    const created = await desk.waitFor(() => events().find((e) => e.kind === "created"), "created");
+    expect(created.card.summary).not.toMatch(/^LLM summary/);
+    expect(Date.parse(created.card.summaryPendingUntil!) - Date.parse(created.card.openedAt)).toBe(5000);
+    const ready = await desk.waitFor(() => events().find((e) => e.kind === "packet-ready"), "packet-ready");
+    expect(ready.card).toMatchObject({ handoffId: created.card.handoffId, summaryPendingUntil: null });
+    expect(ready.card.summary).toMatch(/^LLM summary/);
+    expect(ready.seq).toBeGreaterThan(created.seq);
   });
 });

@@ -42,14 +42,15 @@ describe("agents", () => {
     expect(JSON.stringify(row)).not.toContain(agent.agentToken);
   });
 
-  it("refuses a wrong secret key, a public key, or an agent token as the secret", async () => {
+  it("refuses a wrong secret key or a public key (401), and an agent who is not an admin (403)", async () => {
     const project = await createProject();
     const agent = await createAgent(project);
     const body = { name: "X", email: "x@example.com" };
-    for (const token of ["sk_wrong", project.projectKey, agent.agentToken]) {
+    for (const token of ["sk_wrong", project.projectKey, "at_wrong"]) {
       const res = await json(await call("/v1/agents", { token, body }), 401);
       expect(res.error.code).toBe("unauthorized");
     }
+    expect((await json(await call("/v1/agents", { token: agent.agentToken, body }), 403)).error.code).toBe("forbidden");
   });
 
   it("rejects an invalid email and a duplicate agent", async () => {

@@ -186,10 +186,11 @@ describe("settings", () => {
     else expect(res.error.message).toMatch(/favouriteColour|unrecognized/i);
   });
 
-  it("refuses agent tokens and missing keys", async () => {
+  it("refuses agents who are not admins (403) and missing keys (401)", async () => {
     const project = await createProject();
     const agent = await createAgent(project);
-    expect((await call("/v1/settings", { token: agent.agentToken })).status).toBe(401);
+    expect((await call("/v1/settings", { token: agent.agentToken })).status).toBe(403);
+    expect((await call("/v1/settings", { method: "PUT", token: agent.agentToken, body: {} })).status).toBe(403);
     expect((await call("/v1/settings", { method: "PUT", body: {} })).status).toBe(401);
   });
 });

@@ -22,7 +22,7 @@ export function call(path: string, init: { method?: string; body?: unknown; toke
     headers.set("content-type", "application/json");
     body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
   }
-  return exports.default.fetch(new Request(BASE + path, { method: init.method ?? (body ? "POST" : "GET"), headers, body }));
+  return exports.default.fetch(new Request(BASE + path, { method: init.method ?? (body ? "POST" : "GET"), headers, body, redirect: "manual" }));
 }
 
 export async function json<T = any>(response: Response, status: number): Promise<T> {
@@ -74,9 +74,9 @@ export class Client {
     });
   }
 
-  static async open(socketUrl: string, since?: number): Promise<Client> {
-    const url = since === undefined ? socketUrl : `${socketUrl}&since=${since}`;
-    const response = await exports.default.fetch(new Request(BASE + url, { headers: { upgrade: "websocket", "cf-connecting-ip": someAddress() } }));
+  static async open(socketUrl: string, since?: number, headers: Record<string, string> = {}): Promise<Client> {
+    const url = since === undefined ? socketUrl : `${socketUrl}${socketUrl.includes("?") ? "&" : "?"}since=${since}`;
+    const response = await exports.default.fetch(new Request(BASE + url, { headers: { upgrade: "websocket", "cf-connecting-ip": someAddress(), ...headers } }));
     if (response.status !== 101 || !response.webSocket) {
       throw new Error(`upgrade refused: ${response.status} ${await response.text()}`);
     }

@@ -1,50 +1,14 @@
 // The notifications queue consumer: every job is validated again, stored once in the dev outbox,
 // and anything refused or dead-lettered is recorded for an operator.
-import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { NotificationJob } from "../../protocol/jobs";
 import type { RoomFrame } from "../../protocol/frames";
 import { ALWAYS_OPEN, call, Client, createAgent, createProject, json, say, startConversation } from "./helpers";
-import worker from "../../worker/index";
+import { deliverBatch, sampleJob } from "./jobs";
 
-const dim = { confidence: 0, evidence: [] };
-const job = (id: string): NotificationJob => ({
-  id,
-  kind: "handoff.opened",
-  projectId: "prj_queue",
-  conversationId: "c_q",
-  handoffId: "h_q",
-  at: "2026-03-04T10:00:00.000Z",
-  status: "pending",
-  packet: {
-    summary: "The visitor asked for a person.",
-    botTried: [],
-    trigger: "explicit_request",
-    reasons: ["explicit_phrase:talk to a person"],
-    route: "sales",
-    priority: "high",
-    qualification: { problemFit: dim, authorityFit: dim, companyFit: dim, timingFit: dim, persona: null },
-    leadLevel: "cold",
-    sentiment: { negativity: 0, label: "neutral" },
-    suggestedReply: "Hi there",
-    visitor: {},
-    page: {},
-    mode: "live",
-    timestamps: { conversationStartedAt: "2026-03-04T09:58:00.000Z", handoffAt: "2026-03-04T10:00:00.000Z", lastVisitorMessageAt: "2026-03-04T10:00:00.000Z" },
-    messageCount: 2,
-    durationSeconds: 120,
-  },
-});
-
-async function deliver(queue: string, bodies: unknown[]) {
-  const batch = createMessageBatch(
-    queue,
-    bodies.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env as never);
-  return getQueueResult(batch, ctx);
-}
+const job = (id: string): NotificationJob => sampleJob({ id });
+const deliver = deliverBatch;
 
 describe("the notifications consumer", () => {
   it("stores a valid job in the outbox once, even when the queue redelivers it", async () => {

@@ -23,6 +23,13 @@ describe("the OpenAI engine", () => {
     expect((await engine.reply(input("What's the capital of Peru?"))).kind).toBe("unknown");
   });
 
+  it("is grounded in the retrieved entries only: with none retrieved the model is not even asked", async () => {
+    // A broken model would fail any call; nothing retrieved means no call, so the honest unknown comes back.
+    const engine = new OpenAIEngine({ apiKey: "sk-test", baseURL, model: "broken" });
+    expect(await engine.reply(input("What's the capital of Peru?"))).toMatchObject({ kind: "unknown" });
+    await expect(engine.reply(input("Is there a trial?"))).rejects.toThrow();
+  });
+
   it("classifies a message into hints through structured outputs", async () => {
     const engine = new OpenAIEngine({ apiKey: "sk-test", baseURL });
     expect(await engine.classify(input("I'm Ana from Acme, can I chat with whoever built this?"))).toEqual({

@@ -1,37 +1,23 @@
 // The notifications Queue consumer: validates every job again (the queue is an edge too), then
-// delivers it to each of the project's channels. Retryable failures go back on the queue with
-// backoff (then to the dead-letter queue); permanent ones are acknowledged and recorded.
+// fans it out to each of the project's channels, exactly once per (job, channel): a delivery
+// record in D1 says which channels are done, so a job retried because one channel failed never
+// reaches the others twice. A job re-sent by a chat channel that failed (`fallbackFor`) reaches
+// the fallback channel (email) only, under the same id. Retryable failures go back with backoff (429: Slack's Retry-After),
+// permanent ones are recorded, poison jobs are recorded and dropped, and the dead-letter queue's
+// consumer records what ran out of retries.
 import { getServerByName } from "partyserver";
+import { HUMAN_FACING, projectChannels, recordChannelHealth } from "../../adapters/channels";
+import { markDelivery, settledChannels } from "../../adapters/deliveries";
+import { PermanentError, RetryableError } from "../../adapters/errors";
 import { notificationJobSchema, type NotificationJob } from "../../protocol/jobs";
 import type { Env } from "../env";
-import { PermanentError, RetryableError } from "../../adapters/errors";
+import { DELIVERERS } from "./channels";
 import { ALERTING_KINDS, takeAlert } from "../../adapters/alert-budget";
 import { alertBudget } from "../../adapters/config";
-
-export interface Channel {
-  readonly name: string;
-  deliver(job: NotificationJob, env: Env): Promise<void>;
-}
-
-/** The dev outbox: always on, zero configuration, listed by GET /v1/notifications. */
-export const outboxChannel: Channel = {
-  name: "outbox",
-  async deliver(job, env) {
-    await env.DB.prepare(
-      "INSERT OR IGNORE INTO notifications (id, project_id, handoff_id, kind, channel, payload, created_at) VALUES (?, ?, ?, ?, 'outbox', ?, ?)",
-    )
-      .bind(job.id, job.projectId, job.handoffId, job.kind, JSON.stringify(job), new Date().toISOString())
-      .run();
-  },
-};
 
 async function markNotified(env: Env, job: NotificationJob): Promise<void> {
   const room = await getServerByName(env.ConversationRoom, job.conversationId);
   await room.command(job.handoffId, { type: "notified" });
-}
-
-export function channelsFor(_job: NotificationJob): Channel[] {
-  return [outboxChannel];
 }
 
 async function recordFailure(env: Env, jobId: string | null, channel: string, error: string, payload: unknown): Promise<void> {
@@ -40,8 +26,55 @@ async function recordFailure(env: Env, jobId: string | null, channel: string, er
     .run();
 }
 
+/** A job over the alert budget: kept in the outbox table (marked throttled) for the record, sent nowhere. */
+async function recordThrottled(env: Env, job: NotificationJob): Promise<void> {
+  await env.DB.prepare(
+    "INSERT OR IGNORE INTO notifications (id, project_id, handoff_id, kind, channel, payload, created_at) VALUES (?, ?, ?, ?, 'outbox', ?, ?)",
+  )
+    .bind(job.id, job.projectId, job.handoffId, job.kind, JSON.stringify({ ...job, throttled: true }), new Date().toISOString())
+    .run();
+}
+
 /** Backoff for attempt n (1-based): 2, 4, 8… seconds, capped at 5 minutes. */
 export const backoffSeconds = (attempts: number) => Math.min(300, 2 ** Math.max(1, attempts));
+
+/** Delivers one job to every channel not yet done with it; returns the retry it still needs, if any. */
+export async function deliverJob(env: Env, job: NotificationJob, attempt: number): Promise<RetryableError | null> {
+  const done = await settledChannels(env.DB, job.id);
+  let retry: RetryableError | null = null;
+  let reachedPerson = false;
+  const channels = await projectChannels(env, env.DB, job.projectId);
+  for (const channel of channels) {
+    if (done.has(channel.kind)) continue;
+    const deliverer = DELIVERERS[channel.kind];
+    // A job a chat channel re-sent because it could not deliver it goes to the fallback (email) only.
+    if (job.fallbackFor && !deliverer.takesFallback) continue;
+    const now = new Date().toISOString();
+    try {
+      const result = await deliverer.deliver(job, channel, env, { channels });
+      const { outcome, externalRef } = typeof result === "string" ? { outcome: result, externalRef: undefined } : result;
+      if (outcome === "skipped") continue;
+      await markDelivery(env.DB, job, channel.kind, outcome, null, attempt, externalRef);
+      if (outcome === "delivered" && HUMAN_FACING.has(channel.kind)) reachedPerson = true;
+      // A channel marked failing that delivers again is healthy again (Slack's poster says so for Slack).
+      if (outcome === "delivered" && !channel.healthy && channel.kind !== "outbox") await recordChannelHealth(env.DB, job.projectId, channel.kind, null, now);
+    } catch (error) {
+      if (error instanceof PermanentError) {
+        await markDelivery(env.DB, job, channel.kind, "failed", error.message, attempt);
+        await recordChannelHealth(env.DB, job.projectId, channel.kind, error.message, now);
+        await recordFailure(env, job.id, channel.kind, error.message, job);
+        continue;
+      }
+      const retryable = error instanceof RetryableError ? error : new RetryableError(String(error));
+      await markDelivery(env.DB, job, channel.kind, "retrying", retryable.message, attempt);
+      if (!retry || (retryable.retryAfterSeconds ?? 0) > (retry.retryAfterSeconds ?? 0)) retry = retryable;
+    }
+  }
+  // A person can see the alert: the room moves the handoff pending → notified (a no-op if it moved on).
+  // Channels with a poster (Slack) say so themselves once the post is out.
+  if (reachedPerson && job.kind === "handoff.opened") await markNotified(env, job);
+  return retry;
+}
 
 export async function consumeNotifications(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const message of batch.messages) {
@@ -55,26 +88,19 @@ export async function consumeNotifications(batch: MessageBatch<unknown>, env: En
     const job = parsed.data;
     // Over the project's alert budget, a flood is recorded but pages nobody (and nobody was notified).
     if (ALERTING_KINDS.has(job.kind) && !(await takeAlert(env.DB, job, alertBudget(env), new Date()))) {
-      await outboxChannel.deliver({ ...job, throttled: true }, env);
+      await recordThrottled(env, job);
       message.ack();
       continue;
     }
-    let retry: RetryableError | null = null;
-    for (const channel of channelsFor(job)) {
-      try {
-        await channel.deliver(job, env);
-      } catch (error) {
-        if (error instanceof PermanentError) await recordFailure(env, job.id, channel.name, error.message, job);
-        else retry = error instanceof RetryableError ? error : new RetryableError(String(error));
-      }
+    try {
+      const retry = await deliverJob(env, job, message.attempts);
+      if (retry) message.retry({ delaySeconds: retry.retryAfterSeconds ?? backoffSeconds(message.attempts) });
+      else message.ack();
+    } catch (error) {
+      // D1 or the room unreachable: the whole job goes back; settled channels are skipped next time.
+      console.error("notification delivery failed", error);
+      message.retry({ delaySeconds: backoffSeconds(message.attempts) });
     }
-    if (retry) {
-      message.retry({ delaySeconds: retry.retryAfterSeconds ?? backoffSeconds(message.attempts) });
-      continue;
-    }
-    // The alert reached the team: the room moves the handoff pending → notified (a no-op if it moved on).
-    if (job.kind === "handoff.opened") await markNotified(env, job);
-    message.ack();
   }
 }
 

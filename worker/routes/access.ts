@@ -4,7 +4,7 @@
 // logged-in visitors' ids with; the old one verifies for one more day).
 import { Hono } from "hono";
 import { requireProject } from "../auth";
-import { revokeAgent, rotateAgentToken } from "../../adapters/access";
+import { rotateAgentToken } from "../../adapters/access";
 import { agentTokenTtlDays } from "../../adapters/config";
 import { randomToken, sha256Hex } from "../../adapters/crypto";
 import { PREVIOUS_SECRET_GRACE_MS, rotateIdentitySecret } from "../../adapters/identity";
@@ -19,12 +19,6 @@ export const accessRoutes = new Hono<{ Bindings: Env }>()
       .bind(await sha256Hex(secretKey), project.id)
       .run();
     return c.json({ secretKey }, 201);
-  })
-  .delete("/agents/:id", async (c) => {
-    const project = await requireProject(c);
-    const now = new Date();
-    if (!(await revokeAgent(c.env.DB, project.id, c.req.param("id"), now))) throw new ApiError(404, "not_found", "No such active agent in your project.");
-    return c.json({ agentId: c.req.param("id"), revokedAt: now.toISOString() });
   })
   .post("/agents/:id/token", async (c) => {
     const project = await requireProject(c);

@@ -4,8 +4,9 @@
 // it writes anything.
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
-import { z } from "zod";
+import * as z from "zod";
 import { CLAIMS_HEADER } from "../../durable-objects/socket-claims";
+import { parseRole } from "../../domain/handoff/permissions";
 import { requireAgent, spendAddressBudget } from "../auth";
 import { AGENT_TOKEN_TTL_SECONDS, isRefusedDevKey, tokenKeys, VISITOR_TOKEN_TTL_SECONDS } from "../../adapters/config";
 import { isAgentActive } from "../../adapters/access";
@@ -119,7 +120,14 @@ export const conversationRoutes = new Hono<{ Bindings: Env }>()
     const agent = await requireAgent(c);
     const conversation = await findConversation(c.env.DB, agent.projectId, c.req.param("id"));
     if (!conversation) throw new ApiError(404, "not_found", "No such conversation in your project.");
-    const claims = { role: "agent" as const, conversationId: conversation.id, projectId: agent.projectId, agentId: agent.id, agentName: agent.name };
+    const claims = {
+      role: "agent" as const,
+      conversationId: conversation.id,
+      projectId: agent.projectId,
+      agentId: agent.id,
+      agentName: agent.name,
+      agentRole: parseRole(agent.role),
+    };
     const token = await signSocketToken(keys, claims, AGENT_TOKEN_TTL_SECONDS, nowSeconds());
     return c.json({ socketUrl: socketPath(conversation.id, token), expiresIn: AGENT_TOKEN_TTL_SECONDS });
   })

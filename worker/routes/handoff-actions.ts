@@ -1,14 +1,17 @@
 // What agents do to a handoff over HTTP (agent token, project-scoped: another project's handoff is
 // a 404). Every action is a command to the conversation's room, the single writer: it decides,
-// writes the audit row first, and answers; two simultaneous claims can never both win.
+// writes the audit row first, and answers; two simultaneous claims can never both win. The command
+// carries the agent's role, and the room's handoff machine says what that role may do (403 forbidden).
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
-import { z } from "zod";
+import * as z from "zod";
 import { REJECTION_STATUS, SNOOZE_MINUTES, suggestEscalationLevel, type HandoffCommand } from "../../domain/handoff/machine";
+import { parseRole } from "../../domain/handoff/permissions";
+import type { Agent as Acting } from "../../domain/handoff/handoff-types";
 import type { CommandOutcome } from "../../domain/room/room-types";
 import { MAX_CLIENT_ID_LENGTH, MAX_TEXT_LENGTH } from "../../protocol/frames";
 import { requireAgent, type AppContext } from "../auth";
-import { findConversation, findHandoff, type Agent } from "../../adapters/db";
+import { findConversation, findHandoff, findProjectById, type Agent } from "../../adapters/db";
 import type { Env } from "../env";
 import { ApiError } from "../../adapters/errors";
 import { parseBody } from "../errors";
@@ -41,15 +44,18 @@ async function handoffOf(c: AppContext, agent: Agent) {
   return { handoff, room: await getServerByName(c.env.ConversationRoom, handoff.conversationId) };
 }
 
-type Who = { id: string; name: string };
+/** The agent as the room's commands carry them: who, and the role the room enforces. */
+function acting(agent: Agent): Acting {
+  return { id: agent.id, name: agent.name, role: parseRole(agent.role) };
+}
 
 /** A route that validates its body, then sends the room the command built from it. */
-function commandRoute<S extends z.ZodType>(schema: S | null, build: (who: Who, body: z.output<S>) => HandoffCommand) {
+function commandRoute<S extends z.ZodType>(schema: S | null, build: (who: Acting, body: z.output<S>) => HandoffCommand) {
   return async (c: AppContext) => {
     const agent = await requireAgent(c);
     const body = schema ? await parseBody(c, schema) : (undefined as z.output<S>);
     const { handoff, room } = await handoffOf(c, agent);
-    return respond(c, await room.command(handoff.id, build({ id: agent.id, name: agent.name }, body)));
+    return respond(c, await room.command(handoff.id, build(acting(agent), body)));
   };
 }
 
@@ -60,7 +66,7 @@ export const handoffActionRoutes = new Hono<{ Bindings: Env }>()
     const conversation = await findConversation(c.env.DB, agent.projectId, body.conversationId);
     if (!conversation) throw new ApiError(404, "not_found", "No such conversation in your project.");
     const room = await getServerByName(c.env.ConversationRoom, conversation.id);
-    const outcome = await room.openHandoff({ id: agent.id, name: agent.name }, body.reason);
+    const outcome = await room.openHandoff(acting(agent), body.reason);
     if (!outcome.ok) return respond(c, outcome);
     return c.json({ handoff: outcome.handoff }, 201);
   })
@@ -72,7 +78,7 @@ export const handoffActionRoutes = new Hono<{ Bindings: Env }>()
     const agent = await requireAgent(c);
     const body = await parseBody(c, schemas.message);
     const { handoff, room } = await handoffOf(c, agent);
-    return respond(c, await room.agentMessage(handoff.id, { id: agent.id, name: agent.name }, body.text, body.clientId));
+    return respond(c, await room.agentMessage(handoff.id, acting(agent), body.text, body.clientId));
   })
   .post(
     "/handoffs/:id/notes",
@@ -90,7 +96,23 @@ export const handoffActionRoutes = new Hono<{ Bindings: Env }>()
     "/handoffs/:id/escalate",
     commandRoute(schemas.escalate, (agent, body) => ({ type: "escalate", agent, level: body.level, note: body.note })),
   )
+  .post(
+    "/handoffs/:id/take-over",
+    commandRoute(null, (agent) => ({ type: "take_over", agent })),
+  )
+  .post(
+    "/handoffs/:id/acknowledge",
+    commandRoute(null, (agent) => ({ type: "acknowledge", agent })),
+  )
   .get("/handoffs/:id/suggested-level", async (c) => {
-    const { handoff } = await handoffOf(c, await requireAgent(c));
-    return c.json({ level: suggestEscalationLevel((handoff.packet as { reasons: string[] }).reasons ?? []) });
+    const agent = await requireAgent(c);
+    const { handoff } = await handoffOf(c, agent);
+    // The project's own categories marked suggestManager count, not only the built-ins.
+    const categories = (await findProjectById(c.env.DB, agent.projectId))?.settings.categories ?? [];
+    const packet = handoff.packet as { reasons?: string[]; suggestedReply?: string };
+    const level = suggestEscalationLevel(
+      { reasons: packet.reasons ?? [], ...(packet.suggestedReply !== undefined ? { suggestedReply: packet.suggestedReply } : {}) },
+      categories,
+    );
+    return c.json({ level });
   });

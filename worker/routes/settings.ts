@@ -1,20 +1,21 @@
-// A project's settings, read and replaced with the project secret key. PUT replaces the whole
-// document: fields left out take their defaults; unknown fields and out-of-range values are a 400
-// that names the field, and so is a document heavier than storage takes (MAX_SETTINGS_BYTES,
-// naming its heaviest field). Rooms pick up changes within 30 seconds.
+// A project's settings, read and replaced by the owner (secret key) or an admin (agent token or the
+// desk's session; any other role is a 403). PUT replaces the whole document: fields left out take their defaults;
+// unknown fields and out-of-range values are a 400 that names the field, and so is a document
+// heavier than storage takes (MAX_SETTINGS_BYTES, naming its heaviest field). Rooms pick up changes
+// within 30 seconds.
 import { Hono } from "hono";
 import { settingsSchema } from "../../domain/settings";
-import { requireProject } from "../auth";
+import { requireProjectAdmin } from "../auth";
 import type { Env } from "../env";
 import { parseBody, requireStorableSettings } from "../errors";
 
 export const settingsRoutes = new Hono<{ Bindings: Env }>()
   .get("/settings", async (c) => {
-    const project = await requireProject(c);
+    const { project } = await requireProjectAdmin(c, "manage_settings");
     return c.json({ settings: project.settings });
   })
   .put("/settings", async (c) => {
-    const project = await requireProject(c);
+    const { project } = await requireProjectAdmin(c, "manage_settings");
     const settings = await parseBody(c, settingsSchema);
     requireStorableSettings(settings);
     await c.env.DB.prepare("UPDATE projects SET settings = ? WHERE id = ?").bind(JSON.stringify(settings), project.id).run();

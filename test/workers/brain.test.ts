@@ -1,0 +1,57 @@
+// The brain through the real room, with the demo project's own settings (scripts/demo-project.json):
+// paraphrased questions answered from the right knowledge entry, honest "I don't know" beside a
+// shared word, a calm answer to an insult, and a knowledge base that changes under a live room.
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import demo from "../../scripts/demo-project.json";
+import { call, Client, createProject, json, say, startConversation } from "./helpers";
+
+const entry = (id: string) => demo.settings.knowledgeBase.find((e) => e.id === id)!;
+
+async function demoVisitor() {
+  const project = await createProject({ name: demo.name, settings: demo.settings });
+  const conversation = await startConversation(project);
+  return { project, conversation, visitor: await Client.open(conversation.socketUrl) };
+}
+
+describe("the demo page's brain", () => {
+  it("answers 'what does your company do?' from the services entry", async () => {
+    const { visitor } = await demoVisitor();
+    const reply = await say(visitor, "Hello! What does your company do?");
+    expect(reply.text).toBe(entry("services").answer);
+  });
+
+  it("answers paraphrases from the entry they mean, and says honestly when nothing answers", async () => {
+    const { visitor } = await demoVisitor();
+    expect((await say(visitor, "what are your fees like?")).text).toBe(entry("pricing").answer);
+    expect((await say(visitor, "is your team remote?")).text).toBe(entry("location").answer);
+    const chairs = await say(visitor, "Do you sell office chairs?");
+    expect(chairs.text).not.toBe(entry("location").answer);
+    expect(chairs.text).toMatch(/not sure/);
+  });
+
+  it("meets an insult with a calm offer of a person, never 'useful context'", async () => {
+    const { visitor } = await demoVisitor();
+    const reply = await say(visitor, "you are a useless piece of junk");
+    expect(reply.text).not.toMatch(/useful context/);
+    expect(reply.text).toMatch(/speak directly with someone from the team|bring someone in/);
+  });
+
+  it("a changed knowledge base is searched once the room picks up the new settings", async () => {
+    const { project, conversation, visitor } = await demoVisitor();
+    const other = await Client.open((await startConversation(project)).socketUrl);
+    expect((await say(visitor, "Hi!")).text).toMatch(/help/);
+    expect((await json<{ settings: any }>(await call("/v1/settings", { token: project.secretKey }), 200)).settings.knowledgeBase).toHaveLength(9);
+    const penguins = { id: "penguins", question: "Do you train penguins?", answer: "Only emperor penguins, on Tuesdays.", keywords: ["penguin"] };
+    const settings = { ...demo.settings, knowledgeBase: [...demo.settings.knowledgeBase, penguins] };
+    await json(await call("/v1/settings", { method: "PUT", token: project.secretKey, body: settings }), 200);
+    // Age the room's cached settings instead of waiting out the 30 seconds.
+    await runInDurableObject(env.ConversationRoom.getByName(conversation.conversationId), (instance, state) => {
+      state.storage.sql.exec("UPDATE meta SET value = json_set(value, '$.loadedAt', 0) WHERE key = 'settings'");
+      (instance as unknown as { roomSettings: { cached: unknown } }).roomSettings.cached = null;
+    });
+    expect((await say(visitor, "is penguin training something you do?")).text).toBe(penguins.answer);
+    // A room whose cached settings are still fresh answers from the knowledge base it has: the old one.
+    expect((await say(other, "is penguin training something you do?")).text).toMatch(/not sure/);
+  });
+});
