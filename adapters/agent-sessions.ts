@@ -1,7 +1,5 @@
-// D1 access for the agent's browser: sign-in links spent once (by `jti`), the sessions they open,
-// and the project's agents as an admin manages them. Every query is scoped by project.
-import { parseStoredSettings } from "../domain/settings";
-import type { Agent, Project } from "./db";
+
+import type { Agent, } from "./db";
 
 /** How long a browser stays signed in after following a link. */
 export const SESSION_TTL_SECONDS = 14 * 24 * 3600;
@@ -48,21 +46,6 @@ export async function findActiveAgent(db: D1Database, projectId: string, agentId
     .bind(agentId, projectId)
     .first<{ id: string; project_id: string; name: string; email: string; role: string }>();
   return row ? { id: row.id, projectId: row.project_id, name: row.name, email: row.email, role: row.role } : null;
-}
-
-export async function findProjectById(db: D1Database, id: string): Promise<Project | null> {
-  const row = await db
-    .prepare("SELECT id, name, public_key, allowed_origins, settings FROM projects WHERE id = ?")
-    .bind(id)
-    .first<{ id: string; name: string; public_key: string; allowed_origins: string; settings: string }>();
-  if (!row) return null;
-  return {
-    id: row.id,
-    name: row.name,
-    publicKey: row.public_key,
-    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
-    settings: parseStoredSettings(row.settings),
-  };
 }
 
 export async function insertSession(

@@ -2,10 +2,11 @@
 // sign-out, and the shell of the desk, the agent room and the settings. Without a session a page
 // says how to get in; a bad link gets a page that says what went wrong, never a stack trace.
 import { Hono, type Context } from "hono";
-import { findActiveAgent, findProjectById, insertSession, revokeSession, spendSignInLink } from "../../adapters/agent-sessions";
+import { findActiveAgent, insertSession, revokeSession, spendSignInLink } from "../../adapters/agent-sessions";
 import { isDevelopment } from "../../adapters/config";
 import { randomToken, sha256Hex } from "../../adapters/crypto";
 import { readSignInToken } from "../../adapters/sign-in-links";
+import { findProjectById } from "../../adapters/db";
 import type { Env } from "../env";
 import { appShell, messagePage, PAGE_HEADERS } from "../pages";
 import { checkSameOrigin, clearSessionCookie, sessionOf, setSessionCookie } from "../session";

@@ -3,10 +3,11 @@
 // Any agent lists and revokes its own browser sessions.
 import { Hono } from "hono";
 import * as z from "zod";
-import { disableAgent, findActiveAgent, findProjectById, listAgents, listSessions, revokeAgentSessions, revokeSession } from "../../adapters/agent-sessions";
+import { disableAgent, findActiveAgent, listAgents, listSessions, revokeAgentSessions, revokeSession } from "../../adapters/agent-sessions";
 import { ApiError } from "../../adapters/errors";
 import { isSafeNext, SIGN_IN_TTL_SECONDS, signInUrl } from "../../adapters/sign-in-links";
 import { requireAgent, requireProjectAdmin } from "../auth";
+import { findProjectById } from "../../adapters/db";
 import type { Env } from "../env";
 import { parseBody } from "../errors";
 import { sessionOf } from "../session";

@@ -2,10 +2,10 @@
 // project): the live socket of the project's inbox, the queue as JSON, and what the agent's pages
 // need from the settings (reply templates, SLA targets) without being a project admin.
 import { Hono } from "hono";
-import { findProjectById } from "../../adapters/agent-sessions";
 import { ApiError } from "../../adapters/errors";
 import { DESK_CLAIMS_HEADER } from "../../durable-objects/project-inbox";
 import { requireAgent } from "../auth";
+import { findProjectById } from "../../adapters/db";
 import type { Env } from "../env";
 
 export const deskRoutes = new Hono<{ Bindings: Env }>()
