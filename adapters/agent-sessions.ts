@@ -1,5 +1,6 @@
-
-import type { Agent, } from "./db";
+// D1 access for the agent's browser: sign-in links spent once (by `jti`), the sessions they open,
+// and the project's agents as an admin manages them. Every query is scoped by project.
+import type { Agent } from "./db";
 
 /** How long a browser stays signed in after following a link. */
 export const SESSION_TTL_SECONDS = 14 * 24 * 3600;
