@@ -33,6 +33,8 @@ export interface ConfigVars {
   LLM_TIMEOUT_MS?: string;
   /** Key for secrets stored in D1 (Slack bot tokens…); TOKEN_SECRET when unset. */
   SECRETS_KEY?: string;
+  /** The SECRETS_KEY it replaced: still opens secrets sealed before the rotation (until each is saved again). */
+  SECRETS_KEY_PREVIOUS?: string;
   /** Single-workspace Slack from configuration (every project without its own install uses it). */
   SLACK_BOT_TOKEN?: string;
   /** Verifies /slack/interactions and /slack/events; without it both endpoints refuse. */

@@ -44,6 +44,8 @@ export function packetFacts(packet: ContextPacket, ticket?: JobTicket): Fact[] {
   const facts: Fact[] = [
     { label: "Visitor", value: who || "Anonymous visitor" },
     { label: "Email", value: v.email ?? "" },
+    // A logged-in visitor: the site's user id, and whether the site proved it (identity verification).
+    { label: "Signed-in user", value: v.userId ? `${v.userId} (${v.verified ? "verified by the site" : "not verified"})` : "" },
     { label: "Why", value: packetHeadline(packet) },
     { label: "Lead", value: `${packet.leadLevel} · priority ${packet.priority}${packet.route ? ` · ${packet.route.replace(/_/g, " ")}` : ""}` },
     {

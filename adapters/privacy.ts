@@ -39,6 +39,16 @@ export type DeletedCounts = Record<"conversations" | "handoffs" | "tickets" | "n
 
 const zero = (): DeletedCounts => ({ conversations: 0, handoffs: 0, tickets: 0, notifications: 0, notificationFailures: 0, decisions: 0 });
 
+/** The handoffs of these conversations (before their rows go: the desk's inbox forgets them by id). */
+export async function handoffIdsOf(db: D1Database, projectId: string, conversationIds: readonly string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const id of conversationIds) {
+    const { results } = await db.prepare("SELECT id FROM handoffs WHERE project_id = ? AND conversation_id = ?").bind(projectId, id).all<{ id: string }>();
+    ids.push(...results.map((r) => r.id));
+  }
+  return ids;
+}
+
 /** Deletes every D1 row of these conversations (scoped by project), in one batch per conversation. */
 export async function deleteConversationRows(db: D1Database, projectId: string, conversationIds: readonly string[]): Promise<DeletedCounts> {
   const counts = zero();
@@ -103,7 +113,7 @@ export async function sweepAgainAfter(db: D1Database, projectId: string, convers
 /** Writes the erasure's audit row; the subject itself is kept only as a hash. */
 export async function recordErasure(
   db: D1Database,
-  e: { id: string; projectId: string; subject: Subject; conversations: number; deleted: DeletedCounts; at: string },
+  e: { id: string; projectId: string; subject: Subject; conversations: number; deleted: DeletedCounts & { deskCards?: number }; at: string },
 ): Promise<void> {
   const value = e.subject.kind === "conversation" ? e.subject.conversationId : e.subject.kind === "email" ? e.subject.email.toLowerCase() : e.subject.userId;
   await db

@@ -23,3 +23,21 @@ describe("secrets at rest", () => {
     for (const junk of ["", "v1", "v1.a.b", "v2.AAAA.AAAA", "v1.%%%.***", "plain"]) expect(await unseal(env, junk)).toBeNull();
   });
 });
+
+describe("rotating the key of secrets at rest", () => {
+  it("a secret sealed before TOKEN_SECRET rotated still opens while TOKEN_SECRET_PREVIOUS holds the old one", async () => {
+    const sealed = await seal(env, "xoxb-before");
+    const rotated = { ...env, TOKEN_SECRET: "a-new-token-secret-0123456789", TOKEN_SECRET_PREVIOUS: env.TOKEN_SECRET };
+    expect(await unseal(rotated, sealed)).toBe("xoxb-before");
+    expect(await unseal({ ...env, TOKEN_SECRET: "a-new-token-secret-0123456789" }, sealed)).toBeNull();
+    // New secrets are sealed with the new key.
+    expect(await unseal({ ...env, TOKEN_SECRET: "a-new-token-secret-0123456789" }, await seal(rotated, "xoxb-after"))).toBe("xoxb-after");
+  });
+
+  it("with SECRETS_KEY set, SECRETS_KEY_PREVIOUS opens what the old one sealed, and TOKEN_SECRET no longer matters", async () => {
+    const sealed = await seal({ ...env, SECRETS_KEY: "old-secrets-key" }, "hubspot-token");
+    expect(await unseal({ ...env, SECRETS_KEY: "new-secrets-key", SECRETS_KEY_PREVIOUS: "old-secrets-key" }, sealed)).toBe("hubspot-token");
+    expect(await unseal({ ...env, SECRETS_KEY: "new-secrets-key" }, sealed)).toBeNull();
+    expect(await unseal({ ...env, TOKEN_SECRET: "changed", SECRETS_KEY: "old-secrets-key" }, sealed)).toBe("hubspot-token");
+  });
+});

@@ -20,8 +20,14 @@ function unb64(text: string): Uint8Array | null {
   }
 }
 
-function boxKey(env: ConfigVars): Promise<CryptoKey> {
-  const material = env.SECRETS_KEY || tokenSecret(env);
+/** The key material that seals now, then what may have sealed before a rotation (SECRETS_KEY_PREVIOUS, or TOKEN_SECRET_PREVIOUS while SECRETS_KEY is unset). */
+function materials(env: ConfigVars): string[] {
+  const current = env.SECRETS_KEY || tokenSecret(env);
+  const previous = env.SECRETS_KEY ? env.SECRETS_KEY_PREVIOUS : env.TOKEN_SECRET_PREVIOUS;
+  return previous && previous !== current ? [current, previous] : [current];
+}
+
+function boxKey(env: ConfigVars, material = materials(env)[0]!): Promise<CryptoKey> {
   let key = keys.get(material);
   if (!key) {
     key = crypto.subtle
@@ -47,16 +53,19 @@ export async function seal(env: ConfigVars, plaintext: string): Promise<string> 
   return `v1.${b64(iv)}.${b64(new Uint8Array(sealed))}`;
 }
 
-/** Decrypts a value from `seal`; null when it is not one, or was sealed with another key. */
+/** Decrypts a value from `seal` (with the current key, or the previous one during a rotation); null when it is not one, or was sealed with another key. */
 export async function unseal(env: ConfigVars, sealed: string): Promise<string | null> {
   const [version, iv, data] = sealed.split(".");
   const ivBytes = iv ? unb64(iv) : null;
   const dataBytes = data ? unb64(data) : null;
   if (version !== "v1" || !ivBytes || !dataBytes) return null;
-  try {
-    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: ivBytes }, await boxKey(env), dataBytes);
-    return new TextDecoder().decode(plain);
-  } catch {
-    return null;
+  for (const material of materials(env)) {
+    try {
+      const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: ivBytes }, await boxKey(env, material), dataBytes);
+      return new TextDecoder().decode(plain);
+    } catch {
+      // not this key
+    }
   }
+  return null;
 }

@@ -99,6 +99,27 @@ export class InboxStorage {
     return this.sql.exec<EventRow>("SELECT seq, at, kind, card FROM events WHERE seq > ? ORDER BY seq", since).toArray().map(toFrame);
   }
 
+  /** Erasure: forgets these handoffs entirely, their cards and every event that carried them. Returns how many cards went. */
+  forget(handoffIds: readonly string[]): number {
+    let gone = 0;
+    this.storage.transactionSync(() => {
+      for (const id of handoffIds) {
+        gone += this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM cards WHERE handoff_id = ?", id).one().n;
+        this.sql.exec("DELETE FROM cards WHERE handoff_id = ?", id);
+        this.sql.exec("DELETE FROM events WHERE json_extract(card, '$.handoffId') = ?", id);
+      }
+    });
+    return gone;
+  }
+
+  /** Retention: events older than `cutoff`, and cards closed before it, go (an open card stays while it is worked on). */
+  purgeBefore(cutoff: string): void {
+    this.storage.transactionSync(() => {
+      this.sql.exec("DELETE FROM events WHERE at < ?", cutoff);
+      this.sql.exec("DELETE FROM cards WHERE closed_at IS NOT NULL AND closed_at < ?", cutoff);
+    });
+  }
+
   cards(): DeskCard[] {
     return this.sql
       .exec<{ card: string }>("SELECT card FROM cards ORDER BY updated_at DESC")

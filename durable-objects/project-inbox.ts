@@ -47,6 +47,18 @@ export class ProjectInbox extends Server<Env> {
     if (frame) this.push(frame);
   }
 
+  /** RPC (erasure): forgets these handoffs (cards and the events that carried them); every desk gets its queue again. */
+  async forget(handoffIds: string[]): Promise<number> {
+    const gone = this.store.forget(handoffIds);
+    if (gone > 0) this.push({ type: "desk.snapshot", seq: this.store.lastSeq(), cards: this.store.cards() });
+    return gone;
+  }
+
+  /** RPC (retention): drops events and closed cards older than `cutoff`. */
+  async purgeBefore(cutoff: string): Promise<void> {
+    this.store.purgeBefore(cutoff);
+  }
+
   /** RPC: how many agents are available at a desk right now. */
   async availableAgents(): Promise<number> {
     return this.presence().available;

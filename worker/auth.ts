@@ -50,6 +50,7 @@ export async function requireAgent(c: AppContext): Promise<Agent> {
     const signedIn = await sessionOf(c);
     if (signedIn) {
       checkSameOrigin(c);
+      await spend(c.env, "API_PER_CALLER", `agent:${signedIn.agent.id}`, "requests from this agent");
       return signedIn.agent;
     }
   }

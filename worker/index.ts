@@ -34,6 +34,9 @@ export const app = new Hono<{ Bindings: Env }>();
 // never cookies, so reflecting the origin is safe; per-project origin rules are enforced by route.
 app.use("/v1/*", cors({ origin: (origin) => origin, allowHeaders: ["Content-Type", "Authorization"], exposeHeaders: ["Retry-After"], maxAge: 86400 }));
 app.use("/v1/*", limitBodies);
+// Slack's callbacks and the agent pages' forms are bounded too (the default limit).
+app.use("/slack/*", limitBodies);
+app.use("/agent/*", limitBodies);
 app.get("/v1/health", (c) => c.json({ ok: true }));
 app.route("/v1", projectRoutes);
 app.route("/v1", conversationRoutes);

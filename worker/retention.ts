@@ -1,8 +1,8 @@
 // The daily retention sweep (the `scheduled` handler, `[triggers] crons` in wrangler.toml): for
 // each project, transcripts older than its `retentionDays` are purged in their rooms (a room with
 // nothing recent left is erased whole, with its D1 rows), then packets, tickets, notification
-// payloads and audit rows older than the cutoff are deleted from D1. Bounded per run; a backlog
-// drains over the following days.
+// payloads and audit rows older than the cutoff are deleted from D1, and the desk's inbox drops its
+// events and closed cards older than it. Bounded per run; a backlog drains over the following days.
 import { getServerByName } from "partyserver";
 import { conversationsToSweep, deleteConversationRows, deleteRowsBefore, field, sweepAgainAfter } from "../adapters/privacy";
 import { DEFAULT_RETENTION_DAYS } from "../domain/security-settings";
@@ -42,6 +42,8 @@ export async function sweepRetention(env: Env, now: Date): Promise<SweepReport> 
     }
     const deleted = await deleteRowsBefore(env.DB, project.id, cutoff);
     report.rowsDeleted += Object.values(deleted).reduce((a, b) => a + b, 0);
+    // The desk's inbox keeps its own copy of recent cards and events.
+    await env.ProjectInbox.getByName(project.id).purgeBefore(cutoff);
   }
   // The alert budget only looks back one window; failures of jobs that never named a project age out at the default.
   await env.DB.batch([

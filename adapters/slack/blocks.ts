@@ -63,7 +63,9 @@ function who(packet: ContextPacket): string {
   const name = v.name ? `*${mrkdwn(v.name)}*` : "*Anonymous visitor*";
   const extra = [v.role, v.company].filter(Boolean).map((s) => mrkdwn(s!));
   const email = v.email ? ` · ${mrkdwn(v.email)}` : "";
-  return `${name}${extra.length ? ` (${extra.join(", ")})` : ""}${email}`;
+  // A logged-in visitor: the site's user id, and whether the site proved it (identity verification).
+  const user = v.userId ? ` · ${v.verified ? "✅ verified" : "⚠️ unverified"} user ${mrkdwn(v.userId)}` : "";
+  return `${name}${extra.length ? ` (${extra.join(", ")})` : ""}${email}${user}`;
 }
 
 function contextFields(packet: ContextPacket): Block {

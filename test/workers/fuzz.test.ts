@@ -40,7 +40,9 @@ async function fingerprint(w: World): Promise<string> {
             (SELECT COUNT(*) FROM erasures) AS erasures,
             (SELECT settings || coalesce(identity_secret, '') || allowed_origins FROM projects WHERE id = ?1) AS project,
             (SELECT group_concat(id || token_hash || coalesce(revoked_at, '') || coalesce(expires_at, ''), ',') FROM agents WHERE project_id = ?1) AS agentRows,
-            (SELECT group_concat(id || status || updated_at, ',') FROM handoffs WHERE project_id = ?1) AS handoffRows`,
+            (SELECT group_concat(id || status || updated_at, ',') FROM handoffs WHERE project_id = ?1) AS handoffRows,
+            (SELECT group_concat(kind || config || coalesce(secret, '') || enabled, ',') FROM project_channels WHERE project_id = ?1) AS channels,
+            (SELECT group_concat(id || coalesce(revoked_at, ''), ',') FROM agent_sessions WHERE project_id = ?1) AS sessions`,
   )
     .bind(w.project.projectId)
     .first();
@@ -115,6 +117,31 @@ const ROUTES: Route[] = [
     }),
   ),
   { method: "GET", path: (_w, id) => `/v1/handoffs/${id}/suggested-level`, who: "agent", keys: [] },
+  { method: "GET", path: () => "/v1/me", who: "agent", keys: [] },
+  { method: "GET", path: () => "/v1/agents", who: "owner", keys: [] },
+  { method: "PATCH", path: (_w, id) => `/v1/agents/${id}`, who: "owner", keys: ["name", "role"] },
+  { method: "GET", path: (_w, id) => `/v1/agents/${id}/sessions`, who: "owner", keys: [] },
+  { method: "POST", path: (_w, id) => `/v1/agents/${id}/sign-in-link`, who: "owner", keys: ["next", "ttlSeconds"] },
+  { method: "GET", path: () => "/v1/sessions", who: "agent", keys: [] },
+  { method: "DELETE", path: (_w, id) => `/v1/sessions/${id}`, who: "agent", keys: [] },
+  { method: "GET", path: () => "/v1/desk", who: "agent", keys: [] },
+  { method: "GET", path: () => "/v1/desk/config", who: "agent", keys: [] },
+  { method: "GET", path: () => "/v1/desk/socket", who: "agent", keys: [] },
+  { method: "GET", path: () => "/v1/tickets", who: "agent", keys: [] },
+  { method: "GET", path: (_w, id) => `/v1/tickets/${id}`, who: "agent", keys: [] },
+  ...["reply", "close", "reopen"].map(
+    (action): Route => ({ method: "POST", path: (_w, id) => `/v1/tickets/${id}/${action}`, who: "agent", keys: ["text", "clientId", "reason"] }),
+  ),
+  { method: "GET", path: () => "/v1/channels", who: "owner", keys: [] },
+  ...["slack", "email", "webhook", "teams", "hubspot", "outbox", "x"].map(
+    (kind): Route => ({
+      method: "PUT",
+      path: () => `/v1/channels/${kind}`,
+      who: "owner",
+      keys: ["enabled", "botToken", "channelId", "url", "secret", "to", "accessToken", "webhookUrl", "mode"],
+    }),
+  ),
+  { method: "POST", path: () => "/v1/slack/install-link", who: "owner", keys: [] },
 ];
 
 const tokenFor = (w: World, who: Who) => (who === "admin" ? ADMIN : who === "owner" ? w.project.secretKey : who === "agent" ? w.agent.agentToken : undefined);

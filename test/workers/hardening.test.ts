@@ -71,6 +71,12 @@ describe("bodies", () => {
     expect(JSON.parse(text).error.code).toBe("body_too_large");
   });
 
+  it("Slack's callbacks are bounded too, before their signature is even checked", async () => {
+    const res = await call("/slack/events", { body: "x".repeat(100 * 1024), headers: { "x-slack-request-timestamp": "1", "x-slack-signature": "v0=00" } });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("body_too_large");
+  });
+
   it("a streamed body without a length is cut off at the limit too", async () => {
     const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
     let sent = 0;

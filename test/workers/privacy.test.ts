@@ -52,6 +52,10 @@ describe("the retention sweep", () => {
     old.visitor.close();
     expect(await rows("notifications", "handoff_id", old.handoffId!)).toBeGreaterThan(0);
     expect(await rows("decisions", "conversation_id", old.conversationId)).toBeGreaterThan(0);
+    const deskCards = async (token: string) =>
+      (await json<{ cards: Array<{ handoffId: string }> }>(await call("/v1/desk", { token }), 200)).cards.map((c) => c.handoffId);
+    for (let i = 0; i < 100 && !(await deskCards(shortAgent.agentToken)).includes(old.handoffId!); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await deskCards(shortAgent.agentToken)).toContain(old.handoffId);
 
     await sweep(new Date(Date.now() + 2 * DAY));
 
@@ -60,6 +64,7 @@ describe("the retention sweep", () => {
     expect(await rows("notifications", "handoff_id", old.handoffId!)).toBe(0);
     expect(await rows("decisions", "conversation_id", old.conversationId)).toBe(0);
     expect(await roomKnows(old.socketUrl)).toBe(false);
+    expect(await deskCards(shortAgent.agentToken)).not.toContain(old.handoffId); // the desk's inbox dropped its closed card
     // The 90-day project is untouched.
     expect(await rows("conversations", "id", kept.conversationId)).toBe(1);
     expect(await rows("handoffs", "conversation_id", kept.conversationId)).toBe(1);
@@ -93,12 +98,17 @@ describe("erasure (a GDPR request)", () => {
     const byForm = await conversationWith(project, agent.agentToken, false, { visitor: { email: "Ana@Acme.test" } });
     const byChat = await conversationWith(project, agent.agentToken, true);
     const someoneElse = await conversationWith(project, agent.agentToken, false, { visitor: { email: "bob@acme.test" } });
+    const deskCards = async () =>
+      (await json<{ cards: Array<{ handoffId: string }> }>(await call("/v1/desk", { token: agent.agentToken }), 200)).cards.map((c) => c.handoffId);
+    for (let i = 0; i < 100 && !(await deskCards()).includes(byChat.handoffId!); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await deskCards()).toContain(byChat.handoffId);
     const res = await json<{ erasureId: string; conversations: number; deleted: Record<string, number> }>(
       await call("/v1/erasures", { token: project.secretKey, body: { email: "ana@ACME.test" } }),
       200,
     );
     expect(res.conversations).toBe(2);
-    expect(res.deleted).toMatchObject({ conversations: 2, handoffs: 1 });
+    expect(res.deleted).toMatchObject({ conversations: 2, handoffs: 1, deskCards: 1 });
+    expect(await deskCards()).not.toContain(byChat.handoffId); // the team desk's queue forgot the card too
     for (const gone of [byForm, byChat]) {
       expect(await rows("conversations", "id", gone.conversationId)).toBe(0);
       expect(await rows("decisions", "conversation_id", gone.conversationId)).toBe(0);

@@ -1,13 +1,13 @@
 // Data protection for the project owner (secret key): erase one visitor's data everywhere (a GDPR
 // request), by conversation id, email or the site's user id, and read the erasure log. Each
-// conversation's room forgets it first (transcript, state, timers), then D1 does; the log keeps
-// only a hash of who was erased.
+// conversation's room forgets it first (transcript, state, timers), then D1 does, then the team
+// desk's inbox (its cards); the log keeps only a hash of who was erased.
 import { Hono } from "hono";
 import { getServerByName } from "partyserver";
 import * as z from "zod";
 import { requireProject } from "../auth";
 import { randomToken } from "../../adapters/crypto";
-import { conversationsOf, deleteConversationRows, listErasures, recordErasure, type Subject } from "../../adapters/privacy";
+import { conversationsOf, deleteConversationRows, handoffIdsOf, listErasures, recordErasure, type Subject } from "../../adapters/privacy";
 import type { Env } from "../env";
 import { parseBody, parseQuery } from "../errors";
 
@@ -29,7 +29,11 @@ export const privacyRoutes = new Hono<{ Bindings: Env }>()
     const subject = subjectOf(await parseBody(c, subjectSchema));
     const conversationIds = await conversationsOf(c.env.DB, project.id, subject);
     for (const id of conversationIds) await (await getServerByName(c.env.ConversationRoom, id)).erase();
-    const deleted = await deleteConversationRows(c.env.DB, project.id, conversationIds);
+    const handoffIds = await handoffIdsOf(c.env.DB, project.id, conversationIds);
+    const rows = await deleteConversationRows(c.env.DB, project.id, conversationIds);
+    // The team desk's live queue holds the handoffs' cards (who, why, what they said): they go last, once D1 cannot refill them.
+    const deskCards = handoffIds.length > 0 ? await c.env.ProjectInbox.getByName(project.id).forget(handoffIds) : 0;
+    const deleted = { ...rows, deskCards };
     const erasure = {
       id: randomToken("er_", 12),
       projectId: project.id,
