@@ -4,14 +4,10 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { hasHumanChannel } from "../adapters/channels";
 import { maxVisitorSockets, rateLimitFor } from "../adapters/config";
-import { rulesEngine, type BotEngine } from "../adapters/llm/engine";
 import { engineFor } from "../adapters/llm/openai";
-import { timersFor } from "../domain/handoff/timers";
-import type { Agent } from "../domain/handoff/handoff-types";
 import type { HandoffCommand } from "../domain/handoff/machine";
-import { frameOf, handoffFrame, packetFrame, welcomeFrame } from "../domain/room/room-messages";
+import { frameOf } from "../domain/room/room-messages";
 import { turnAnsweredBy } from "../domain/room/owed-turns";
-import { typingRelay } from "../domain/room/typing";
 import type { CommandOutcome, Effect, NewRoom, RoomContext, RoomEvent } from "../domain/room/room-types";
 import { createRoom, transition } from "../domain/room/transition";
 import type { Settings } from "../domain/settings";
@@ -19,19 +15,20 @@ import type { StoredMessage } from "../domain/transcript";
 import { CloseCode } from "../protocol/frames";
 import type { Env } from "../worker/env";
 import { DeskPresence } from "./desk-presence";
-import { askEngine, type EngineEffect } from "./engine-turns";
+import { EngineTurns } from "./engine-turns";
 import { RoomSettings } from "./room-settings";
-import { authorKey, RoomStorage } from "./room-storage";
+import { RoomStorage } from "./room-storage";
 import { readClaims, socketStateFor, tagsFor, type SocketState } from "./socket-claims";
-import { admitFrame, eventForFrame, internalError, refuseExtraSocket, rejectionFrame, sendFrame, storedCopy } from "./socket-input";
+import { eventForFrame, internalError, receiveFrame, refuseExtraSocket, rejectionFrame, sendFrame, storedCopy } from "./socket-input";
 import { flushSyncs } from "./sync";
+import { type AgentAct, planAct } from "./agent-acts";
 import { AgentAccess } from "./agent-access";
 import { RoomAlarm } from "./room-alarm";
 import { roomContext } from "./room-context";
 import { purgeRoom, type PurgeOutcome } from "./room-retention";
+import { broadcast, closeAll, relayTyping, replay, sinceOf, type Sockets } from "./room-sockets";
 import { TurnRunner } from "./turn-runner";
 
-const ENGINE_TRANSCRIPT = 50;
 const NO_CONVERSATION: CommandOutcome = { ok: false, code: "not_found", message: "No such conversation." };
 
 export class ConversationRoom extends Server<Env> {
@@ -39,7 +36,7 @@ export class ConversationRoom extends Server<Env> {
   private store!: RoomStorage;
   private roomSettings!: RoomSettings;
   private desk!: DeskPresence;
-  private engine!: BotEngine;
+  private engine!: EngineTurns;
   private turns!: TurnRunner;
   private alarmClock!: RoomAlarm;
   private agents!: AgentAccess;
@@ -48,10 +45,11 @@ export class ConversationRoom extends Server<Env> {
     this.store = new RoomStorage(this.ctx.storage);
     this.roomSettings = new RoomSettings(this.store, this.env);
     this.desk = new DeskPresence(this.store, this.env);
-    this.engine = engineFor(this.env);
+    const transcript = (limit: number) => this.store.recentTranscript(limit);
+    this.engine = new EngineTurns({ engine: engineFor(this.env), settings: () => this.roomSettings.get(), transcript, sync: () => this.ctx.storage.sync() });
     this.alarmClock = new RoomAlarm(this.ctx.storage, this.store);
     this.agents = new AgentAccess(this.env.DB);
-    this.turns = new TurnRunner({ store: this.store, ask: (turn) => this.ask(turn), dispatch: (event) => this.dispatch(event) });
+    this.turns = new TurnRunner({ store: this.store, ask: (turn) => this.engine.ask(turn), dispatch: (event) => this.dispatch(event) });
     // Turns a previous instance owed and never answered (it died between the commit and the reply).
     this.ctx.waitUntil(this.turns.recover());
   }
@@ -74,26 +72,10 @@ export class ConversationRoom extends Server<Env> {
     return (await this.dispatch({ type: "handoff.command", handoffId, command })) ?? NO_CONVERSATION;
   }
 
-  /** RPC: the claimer writes to the visitor over HTTP; a resend of the same clientId is stored once. */
-  async agentMessage(handoffId: string, agent: Agent, text: string, clientId: string): Promise<CommandOutcome> {
-    const handoff = this.store.loadState()?.handoff;
-    if (!handoff || handoff.id !== handoffId) return { ok: false, code: "not_found", message: "No such handoff in this conversation." };
-    if (this.store.findByClientId(authorKey({ from: "agent", author: agent }), clientId)) return { ok: true, handoff };
-    const outcome = await this.dispatch({ type: "agent.message", clientId, text, agent, requireClaim: true });
-    return outcome ?? { ok: false, code: "invalid_transition", message: "This handoff is closed." };
-  }
-
-  /** RPC: an agent answers the handoff's ticket (emailed to the visitor, stored in the transcript); a resend of its clientId is stored once. */
-  async ticketReply(handoffId: string, agent: Agent, text: string, clientId: string): Promise<CommandOutcome> {
-    const handoff = this.store.loadState()?.handoff;
-    if (!handoff || handoff.id !== handoffId) return { ok: false, code: "not_found", message: "No such handoff in this conversation." };
-    if (this.store.findByClientId(authorKey({ from: "agent", author: agent }), clientId)) return { ok: true, handoff };
-    return (await this.dispatch({ type: "handoff.command", handoffId, command: { type: "ticket_reply", agent, text, clientId } })) ?? NO_CONVERSATION;
-  }
-
-  /** RPC: a message or note an agent wrote elsewhere (a Slack thread); a resend of its clientId is stored once. */
-  async agentEvent(event: Extract<RoomEvent, { type: "agent.message" | "agent.note" }>): Promise<CommandOutcome | undefined> {
-    return this.dispatch(event);
+  /** RPC: what an agent does from outside its sockets (REST, tickets, Slack), one event each: see agent-acts.ts. */
+  async act(act: AgentAct): Promise<CommandOutcome> {
+    const plan = planAct(this.store, act);
+    return "answer" in plan ? plan.answer : ((await this.dispatch(plan.event)) ?? plan.otherwise);
   }
 
   /** RPC (retention): drops transcript rows older than `cutoff`, and the whole room once nothing recent is left. */
@@ -103,16 +85,13 @@ export class ConversationRoom extends Server<Env> {
 
   /** RPC (erasure): closes every socket and forgets the conversation entirely. */
   async erase(): Promise<void> {
-    for (const c of this.getConnections()) c.close(CloseCode.unauthorized, "conversation erased");
+    closeAll(this.sockets);
     await this.store.eraseAll();
     this.roomSettings = new RoomSettings(this.store, this.env);
     this.alarmClock.rang();
   }
 
-  /** RPC: an agent opens a handoff by hand. */
-  async openHandoff(agent: Agent, reason: string): Promise<CommandOutcome> {
-    return (await this.dispatch({ type: "handoff.manual", agent, reason })) ?? NO_CONVERSATION;
-  }
+  private readonly sockets: Sockets = (tag) => this.getConnections(tag);
 
   /** The room's clock; every decision reads time here and nowhere else. */
   protected now(): Date {
@@ -130,12 +109,8 @@ export class ConversationRoom extends Server<Env> {
     const { role } = claims;
     if (role === "visitor" && refuseExtraSocket(connection, [...this.getConnections("visitor")].length, maxVisitorSockets(this.env))) return;
     connection.setState(socketStateFor(claims));
-    const since = Math.max(0, Number(new URL(ctx.request.url).searchParams.get("since") ?? 0) || 0);
     // No await before the replay: a live frame must never reach this socket ahead of its welcome.
-    sendFrame(connection, welcomeFrame(state, role, this.roomSettings.peek()));
-    for (const message of this.store.messagesSince(since, role === "agent")) sendFrame(connection, frameOf(message));
-    if (state.handoff) sendFrame(connection, handoffFrame(state.handoff));
-    if (state.handoff && role === "agent") sendFrame(connection, packetFrame(state.handoff));
+    replay(connection, state, role, sinceOf(ctx.request), this.store, this.roomSettings.peek());
     if (role === "visitor" && state.handoff?.visitorLeftAt) await this.dispatch({ type: "visitor.presence", present: true });
   }
 
@@ -148,18 +123,9 @@ export class ConversationRoom extends Server<Env> {
   override async onMessage(connection: Connection<SocketState>, raw: WSMessage): Promise<void> {
     const socket = connection.state;
     if (!socket || connection.readyState !== WebSocket.READY_STATE_OPEN) return; // frames still arriving on a socket the room closed
-    // The budget is the sender's in this conversation, shared by all their sockets: a new socket does not reset it.
-    const admitted = admitFrame(this.store, socket, raw, Date.now(), rateLimitFor(this.env));
-    if (!admitted.ok) {
-      sendFrame(connection, admitted.error);
-      return admitted.close && connection.close(admitted.close.code, admitted.close.reason);
-    }
-    const frame = admitted.frame;
-    if (frame.type === "ping") return sendFrame(connection, { type: "pong" });
-    if (frame.type === "visitor.typing" || frame.type === "agent.typing") {
-      const relay = typingRelay(this.store.loadState(), socket.role, frame.typing, socket.agent); // relayed, never stored
-      return relay ? void [...this.getConnections(relay.to === "visitor" ? "visitor" : "agent")].map((c) => sendFrame(c, relay.frame)) : undefined;
-    }
+    const relay = (typing: boolean) => relayTyping(this.sockets, this.store.loadState(), socket, typing);
+    const frame = receiveFrame(connection, socket, raw, { store: this.store, limit: rateLimitFor(this.env), relay });
+    if (!frame) return;
     const author = frame.type === "visitor.message" ? undefined : socket.agent;
     const refused = author ? this.agents.refuseIfRevoked(connection, this.store.loadState()?.projectId ?? "", author.id, Date.now()) : false;
     if (refused === true || (refused !== false && (await refused))) return; // awaits only when D1 must be asked
@@ -186,7 +152,7 @@ export class ConversationRoom extends Server<Env> {
     if (stored) {
       if (sender) sendFrame(sender, frameOf(stored));
       if (stored.from === "visitor") await this.turns.resume(stored.seq);
-      return undefined;
+      return state.handoff ? { ok: true, handoff: state.handoff } : undefined;
     }
     // An answer to a turn that is no longer owed was already given (or belongs to a dead instance): drop it.
     const answered = turnAnsweredBy(event);
@@ -196,10 +162,8 @@ export class ConversationRoom extends Server<Env> {
       if (answered) this.store.settleTurn(answered.seq); // nothing to say, but the turn is done
       return outcome;
     }
-    // Timers are rows derived from the handoff, rewritten with every commit; one alarm serves them all.
-    const timers = next.handoff ? timersFor(next.handoff, settings) : state.handoff ? [] : undefined; // untouched without a handoff
-    // The turns this commit owes the visitor are stored with it, and the one it answers is cleared with it.
-    const queued = this.store.commitEffects(next, effects, timers, answered?.seq ?? null);
+    // One commit: state, messages, sync rows, timers, the turns it owes and the one it answers.
+    const queued = this.store.commitTransition(state, next, effects, settings, answered?.seq ?? null);
     await this.alarmClock.arm(); // before any effect: an owed turn's deadline must ring even if the object dies in the turn
     for (const effect of effects) await this.run(effect);
     if (queued > 0 && !(await flushSyncs(this.store, this.env, Date.now))) await this.alarmClock.arm();
@@ -211,16 +175,7 @@ export class ConversationRoom extends Server<Env> {
     // Agents count as reachable when connected to this room or available at their desk (the inbox's cached count).
     const agentsOnline = Math.max([...this.getConnections("agent")].length, this.desk.available());
     const reach = { hasChannel: this.roomSettings.humanChannel(), agentsOnline };
-    return roomContext(this.store, { now: this.now(), settings, engineWritesReplies: this.engine !== rulesEngine, ...reach });
-  }
-
-  /** Asks the engine what an effect needs; the answer comes back as an event (engine-turns.ts). */
-  private async ask(effect: EngineEffect): Promise<RoomEvent> {
-    // Commit the visitor's message first, so its frames leave before the bot's work (workerd holds
-    // outgoing frames until the turn's writes are durable).
-    if (effect.type === "analyze") await this.ctx.storage.sync();
-    const transcript = () => this.store.recentTranscript(ENGINE_TRANSCRIPT);
-    return askEngine(effect, { engine: this.engine, settings: await this.roomSettings.get(), transcript });
+    return roomContext(this.store, { now: this.now(), settings, engineWritesReplies: this.engine.writesReplies, ...reach });
   }
 
   private async run(effect: Effect): Promise<void> {
@@ -228,11 +183,8 @@ export class ConversationRoom extends Server<Env> {
       case "append":
       case "sync":
         return; // committed in dispatch, before anything was sent
-      case "broadcast": {
-        const payload = JSON.stringify(effect.frame);
-        for (const c of effect.to === "everyone" ? this.getConnections() : this.getConnections("agent")) sendFrame(c, payload);
-        return;
-      }
+      case "broadcast":
+        return broadcast(this.sockets, effect.to, effect.frame);
       case "analyze":
       case "bot-turn":
         return this.turns.run(effect); // owed until answered: see turn-runner.ts
@@ -240,7 +192,7 @@ export class ConversationRoom extends Server<Env> {
         // A new handoff's row, alert and desk card leave before the model writes its better summary
         // (the alarm is armed first, so a write cut short is retried).
         await this.alarmClock.arm().then(() => flushSyncs(this.store, this.env, Date.now));
-        await this.dispatch(await this.ask(effect));
+        await this.dispatch(await this.engine.ask(effect));
         return;
       default:
         return effect satisfies never;

@@ -1,7 +1,7 @@
 // The effects that need a bot engine (classify, reply, summarize): ask it, and turn the answer into
 // the room event that feeds it back through the same transition. The engine's own bound and
 // fallback (adapters/llm) keep a slow model from holding the room.
-import type { BotEngine } from "../adapters/llm/engine";
+import { type BotEngine, rulesEngine } from "../adapters/llm/engine";
 import type { Effect, RoomEvent } from "../domain/room/room-types";
 import type { Settings } from "../domain/settings";
 import type { StoredMessage } from "../domain/transcript";
@@ -13,6 +13,35 @@ export interface EngineContext {
   settings: Settings;
   /** The recent visitor-visible transcript; read only when called. */
   transcript: () => StoredMessage[];
+}
+
+/** How much of the transcript an engine reads. */
+const ENGINE_TRANSCRIPT = 50;
+
+export interface EngineDeps {
+  engine: BotEngine;
+  settings: () => Promise<Settings>;
+  /** The recent visitor-visible transcript, `limit` messages. */
+  transcript: (limit: number) => StoredMessage[];
+  /** Makes the turn's writes durable (workerd holds outgoing frames until they are). */
+  sync: () => Promise<void>;
+}
+
+/** One room's engine: what the room asks it, and whether it writes the replies itself (an LLM) or the rules do. */
+export class EngineTurns {
+  readonly writesReplies: boolean;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.writesReplies = deps.engine !== rulesEngine;
+  }
+
+  /** Asks the engine what an effect needs; the answer comes back as an event. */
+  async ask(effect: EngineEffect): Promise<RoomEvent> {
+    // Commit the visitor's message first, so its frames leave before the bot's work.
+    if (effect.type === "analyze") await this.deps.sync();
+    const transcript = () => this.deps.transcript(ENGINE_TRANSCRIPT);
+    return askEngine(effect, { engine: this.deps.engine, settings: await this.deps.settings(), transcript });
+  }
 }
 
 /** Asks the engine what `effect` needs, and returns the event that carries the answer back. */

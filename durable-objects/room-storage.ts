@@ -1,6 +1,8 @@
 // The room's own SQLite: its state snapshot, its transcript, its cached project settings, the
 // turns it owes and its senders' message budgets. Only ConversationRoom calls this; every write
 // of a commit happens inside one synchronous transaction.
+import { timersFor } from "../domain/handoff/timers";
+import type { Settings } from "../domain/settings";
 import { isOwedTurn, OWED_TURN_GRACE_MS, type OwedTurn } from "../domain/room/owed-turns";
 import type { Bucket } from "../domain/room/rate-limit";
 import type { Effect, RoomState, SyncOp } from "../domain/room/room-types";
@@ -141,6 +143,16 @@ export class RoomStorage {
       this.writeMeta("state", state);
     });
     this.cached = state;
+  }
+
+  /**
+   * Commits one transition from `before` to `state`. Timers are rows derived from the handoff,
+   * rewritten with every commit (untouched in a room that never had one); one alarm serves them all.
+   * The turns the commit owes the visitor are stored with it, and the one it answers is cleared with it.
+   */
+  commitTransition(before: RoomState, state: RoomState, effects: readonly Effect[], settings: Settings, answered: number | null): number {
+    const timers = state.handoff ? timersFor(state.handoff, settings) : before.handoff ? [] : undefined;
+    return this.commitEffects(state, effects, timers, answered);
   }
 
   /**

@@ -11,7 +11,32 @@ import { CloseCode, decodeClientFrame, type ClientFrame, type ErrorFrame, type R
 import type { SocketState } from "./socket-claims";
 import { authorKey, type RoomStorage } from "./room-storage";
 
-type MessageFrameIn = Exclude<ClientFrame, { type: "ping" | "visitor.typing" | "agent.typing" }>;
+export type MessageFrameIn = Exclude<ClientFrame, { type: "ping" | "visitor.typing" | "agent.typing" }>;
+
+/**
+ * A raw frame, admitted and decoded: a refusal (rate limit, bad frame) is answered here, a ping is
+ * ponged, a typing frame goes to `relay`; what is left is a message the room must act on, or null.
+ */
+export function receiveFrame(
+  connection: Connection,
+  socket: SocketState,
+  raw: WSMessage,
+  room: { store: RoomStorage; limit: RateLimit; relay: (typing: boolean) => void },
+): MessageFrameIn | null {
+  // The budget is the sender's in this conversation, shared by all their sockets: a new socket does not reset it.
+  const admitted = admitFrame(room.store, socket, raw, Date.now(), room.limit);
+  if (!admitted.ok) {
+    sendFrame(connection, admitted.error);
+    if (admitted.close) connection.close(admitted.close.code, admitted.close.reason);
+    return null;
+  }
+  const frame = admitted.frame;
+  if (frame.type === "ping") sendFrame(connection, { type: "pong" });
+  else if (frame.type === "visitor.typing" || frame.type === "agent.typing")
+    room.relay(frame.typing); // relayed, never stored
+  else return frame;
+  return null;
+}
 
 /** The room event for a visitor or agent frame (`agent` is the socket's verified agent). */
 export function eventForFrame(frame: MessageFrameIn, agent: Agent | undefined): RoomEvent {

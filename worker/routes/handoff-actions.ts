@@ -66,7 +66,7 @@ export const handoffActionRoutes = new Hono<{ Bindings: Env }>()
     const conversation = await findConversation(c.env.DB, agent.projectId, body.conversationId);
     if (!conversation) throw new ApiError(404, "not_found", "No such conversation in your project.");
     const room = await getServerByName(c.env.ConversationRoom, conversation.id);
-    const outcome = await room.openHandoff(acting(agent), body.reason);
+    const outcome = await room.act({ type: "open", agent: acting(agent), reason: body.reason });
     if (!outcome.ok) return respond(c, outcome);
     return c.json({ handoff: outcome.handoff }, 201);
   })
@@ -78,7 +78,7 @@ export const handoffActionRoutes = new Hono<{ Bindings: Env }>()
     const agent = await requireAgent(c);
     const body = await parseBody(c, schemas.message);
     const { handoff, room } = await handoffOf(c, agent);
-    return respond(c, await room.agentMessage(handoff.id, acting(agent), body.text, body.clientId));
+    return respond(c, await room.act({ type: "message", handoffId: handoff.id, agent: acting(agent), text: body.text, clientId: body.clientId, via: "api" }));
   })
   .post(
     "/handoffs/:id/notes",

@@ -135,7 +135,7 @@ async function onNote(env: Env, payload: Extract<SlackInteraction, { type: "view
   const target = await targetFor(env, payload.view.private_metadata);
   if (!target || !text) return;
   const agent = await agentForSlackUser(env.DB, target.client, target.projectId, payload.user.id, new Date().toISOString());
-  await (await roomOf(env, target)).agentEvent({ type: "agent.note", text, agent: { id: agent.id, name: agent.name }, via: "slack" });
+  await (await roomOf(env, target)).act({ type: "note", text, agent: { id: agent.id, name: agent.name }, via: "slack" });
   const line = threadLine({ from: "agent", kind: "note", text, author: { name: agent.name } });
   await callSlack("chat.postMessage", () => target.client.chat.postMessage({ channel: target.channelId, thread_ts: target.threadTs, text: line }));
 }
@@ -151,8 +151,8 @@ async function onThreadReply(env: Env, event: { channel: string; user: string; t
   const text = event.text.trim().slice(0, 4000);
   if (!text) return;
   const room = await roomOf(env, target);
-  const outcome = await room.agentEvent({
-    type: "agent.message",
+  const outcome = await room.act({
+    type: "message",
     clientId: `slack:${event.ts}`,
     text,
     agent: { id: agent.id, name: agent.name },

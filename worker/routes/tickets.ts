@@ -66,7 +66,17 @@ export const ticketRoutes = new Hono<{ Bindings: Env }>()
     const agent = await requireAgent(c);
     const body = await parseBody(c, schemas.reply);
     const { ticket, room } = await ticketOf(c, agent.projectId);
-    return respond(c, agent, await room.ticketReply(ticket.handoffId, { id: agent.id, name: agent.name }, body.text, body.clientId));
+    return respond(
+      c,
+      agent,
+      await room.act({
+        type: "ticket_reply",
+        handoffId: ticket.handoffId,
+        agent: { id: agent.id, name: agent.name },
+        text: body.text,
+        clientId: body.clientId,
+      }),
+    );
   })
   .post("/tickets/:id/close", async (c) => {
     const agent = await requireAgent(c);

@@ -1,0 +1,47 @@
+// What the room sends to its sockets outside a transition: the replay a socket gets when it
+// connects (welcome, the transcript since its last seq, the handoff and, for agents, the packet),
+// typing indicators (relayed, never stored) and the close every socket gets when the conversation
+// is erased. Sockets are tagged by role ("visitor", "agent"), so each send picks its audience.
+import type { Connection } from "partyserver";
+import { frameOf, handoffFrame, packetFrame, welcomeFrame } from "../domain/room/room-messages";
+import type { RoomState } from "../domain/room/room-types";
+import { typingRelay } from "../domain/room/typing";
+import type { Settings } from "../domain/settings";
+import { CloseCode, type Role } from "../protocol/frames";
+import type { RoomStorage } from "./room-storage";
+import type { SocketState } from "./socket-claims";
+import { sendFrame } from "./socket-input";
+
+/** The room's sockets, by role tag (what partyserver's `getConnections` gives). */
+export type Sockets = (tag?: Role) => Iterable<Connection>;
+
+/** Everything a socket connecting with `?since=N` must see before any live frame, in order. */
+export function replay(connection: Connection, state: RoomState, role: Role, since: number, store: RoomStorage, settings: Settings): void {
+  sendFrame(connection, welcomeFrame(state, role, settings));
+  for (const message of store.messagesSince(since, role === "agent")) sendFrame(connection, frameOf(message));
+  if (state.handoff) sendFrame(connection, handoffFrame(state.handoff));
+  if (state.handoff && role === "agent") sendFrame(connection, packetFrame(state.handoff));
+}
+
+/** The `since` a connecting socket asks for: the last seq it saw (0, a fresh socket, replays all). */
+export function sinceOf(request: Request): number {
+  return Math.max(0, Number(new URL(request.url).searchParams.get("since") ?? 0) || 0);
+}
+
+/** Relays a typing frame to the other side, if it goes anywhere (see domain/room/typing.ts). */
+export function relayTyping(sockets: Sockets, state: RoomState | null, from: SocketState, typing: boolean): void {
+  const relay = typingRelay(state, from.role, typing, from.agent);
+  if (!relay) return;
+  for (const c of sockets(relay.to === "visitor" ? "visitor" : "agent")) sendFrame(c, relay.frame);
+}
+
+/** Sends one frame to everyone, or to the agents only; serialized once. */
+export function broadcast(sockets: Sockets, to: "everyone" | "agents", frame: unknown): void {
+  const payload = JSON.stringify(frame);
+  for (const c of to === "everyone" ? sockets() : sockets("agent")) sendFrame(c, payload);
+}
+
+/** Closes every socket of an erased conversation: nothing of it is left to resume. */
+export function closeAll(sockets: Sockets): void {
+  for (const c of sockets()) c.close(CloseCode.unauthorized, "conversation erased");
+}
