@@ -3,6 +3,8 @@
 // say the same thing: "fee", "charge", "how much" → price). Index and query use the same analysis,
 // so an entry and a question meet on concepts, not on spelling. Pure and deterministic.
 
+import { memoizeText } from "./memo";
+
 /** Words that carry no topic in a visitor's question. */
 const STOPWORDS = new Set(
   (
@@ -218,8 +220,10 @@ export function tokenize(text: string): string[] {
     .filter(Boolean);
 }
 
-/** A text as the concept terms it is searched by, in order (duplicates kept). */
-export function analyzeTerms(text: string): string[] {
+/** A text as the concept terms it is searched by, in order (duplicates kept). Memoized: do not mutate. */
+export const analyzeTerms: (text: string) => readonly string[] = memoizeText(analyzeTermsUncached);
+
+function analyzeTermsUncached(text: string): string[] {
   const out: string[] = [];
   for (const word of tokenize(text)) {
     const concept = conceptOf(word);

@@ -7,6 +7,8 @@ import type { RoomStorage } from "./room-storage";
 export class RoomAlarm {
   /** What this instance last set the alarm to (undefined after a wake or a ring: set it once). */
   private armedFor: number | null | undefined;
+  /** The store's timer version when the alarm was last aimed: unchanged rows, unchanged alarm, no read. */
+  private aimedAt = -1;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -15,16 +17,20 @@ export class RoomAlarm {
 
   /** Points the alarm at the earliest timer row, or clears it when there is none. */
   async arm(): Promise<void> {
+    const version = this.store.timerVersion;
+    if (this.armedFor !== undefined && this.aimedAt === version) return;
     const next = this.store.nextTimer();
-    if (next === this.armedFor) return;
-    if (typeof this.armedFor === "number" && this.armedFor > Date.now() && (next === null || next > this.armedFor)) return;
-    if (next === null) await this.storage.deleteAlarm();
-    else await this.storage.setAlarm(next);
-    this.armedFor = next;
+    if (next !== this.armedFor && !(typeof this.armedFor === "number" && this.armedFor > Date.now() && (next === null || next > this.armedFor))) {
+      if (next === null) await this.storage.deleteAlarm();
+      else await this.storage.setAlarm(next);
+      this.armedFor = next;
+    }
+    this.aimedAt = version;
   }
 
   /** The alarm that rang is spent. */
   rang(): void {
     this.armedFor = undefined;
+    this.aimedAt = -1;
   }
 }

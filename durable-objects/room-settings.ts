@@ -26,6 +26,28 @@ function versionOf(raw: string): string {
   return `${raw.length}:${(hash >>> 0).toString(16)}`;
 }
 
+/**
+ * Parsed settings by version, shared by every room of this isolate: a project's thousand open
+ * conversations hold one settings object and one knowledge index between them, not one each
+ * (the index is cached per settings object). Bounded; a dropped entry is parsed again on demand.
+ */
+const shared = new Map<string, Settings>();
+const SHARED_MAX = 100;
+
+function sharedSettings(version: string, settings: Settings): Settings {
+  const known = shared.get(version);
+  if (known) return known;
+  if (shared.size >= SHARED_MAX) shared.delete(shared.keys().next().value as string);
+  shared.set(version, settings);
+  return settings;
+}
+
+/** The cached entry read back from the room's storage (after a wake), its settings shared by version. */
+function fromStorage(store: RoomStorage): Cached | null {
+  const cached = store.readMeta<Cached>("settings");
+  return cached?.version ? { ...cached, settings: sharedSettings(cached.version, cached.settings) } : cached;
+}
+
 export class RoomSettings {
   private cached: Cached | null = null;
 
@@ -35,11 +57,14 @@ export class RoomSettings {
   ) {}
 
   /** Seeds the cache with the settings the conversation was created with. */
-  prime(settings: Settings, facts: { version?: string; humanChannel?: boolean } = {}): void {
+  prime(given: Settings, facts: { version?: string; humanChannel?: boolean } = {}): void {
+    // Primed from an RPC the settings arrive as a copy: their version finds the shared object.
+    const version = facts.version ?? versionOf(JSON.stringify(given));
+    const settings = sharedSettings(version, given);
     this.cached = {
       settings,
       loadedAt: Date.now(),
-      ...(facts.version ? { version: facts.version } : {}),
+      version,
       ...(facts.humanChannel !== undefined ? { humanChannel: facts.humanChannel } : {}),
     };
     this.store.writeMeta("settings", this.cached);
@@ -48,7 +73,7 @@ export class RoomSettings {
 
   /** The last known settings without waiting on D1 (possibly stale): for work that must not await. */
   peek(): Settings {
-    this.cached ??= this.store.readMeta<Cached>("settings");
+    this.cached ??= fromStorage(this.store);
     return this.cached?.settings ?? parseStoredSettings(null);
   }
 
@@ -58,7 +83,7 @@ export class RoomSettings {
   }
 
   async get(): Promise<Settings> {
-    const cached = this.cached ?? this.store.readMeta<Cached>("settings");
+    const cached = this.cached ?? fromStorage(this.store);
     if (cached && cached.humanChannel !== undefined && Date.now() - cached.loadedAt < TTL_MS) {
       this.cached = cached;
       return cached.settings;
@@ -76,7 +101,10 @@ export class RoomSettings {
       return cached.settings;
     }
     // A project that vanished keeps its last known settings rather than falling back to defaults.
-    this.prime(row ? parseStoredSettings(row.settings) : (cached?.settings ?? parseStoredSettings(null)), { ...(version ? { version } : {}), humanChannel });
+    // Another room of this isolate may have parsed this version already.
+    const known = version !== undefined ? shared.get(version) : undefined;
+    const settings = known ?? (row ? parseStoredSettings(row.settings) : (cached?.settings ?? parseStoredSettings(null)));
+    this.prime(settings, { ...(version ? { version } : {}), humanChannel });
     return this.cached!.settings;
   }
 }

@@ -35,10 +35,24 @@ export function relayTyping(sockets: Sockets, state: RoomState | null, from: Soc
   for (const c of sockets(relay.to === "visitor" ? "visitor" : "agent")) sendFrame(c, relay.frame);
 }
 
-/** Sends one frame to everyone, or to the agents only; serialized once. */
-export function broadcast(sockets: Sockets, to: "everyone" | "agents", frame: unknown): void {
+/** The runtime's own sockets of the room, by tag (`ctx.getWebSockets`). */
+export type RawSockets = (tag?: Role) => WebSocket[];
+
+/**
+ * Sends one frame to everyone, or to the agents only; serialized once. It goes to the runtime's
+ * sockets directly: partyserver's connection wrappers deserialize each socket's attachment on every
+ * iteration, which a broadcast (twice per visitor message) does not need.
+ */
+export function broadcast(sockets: RawSockets, to: "everyone" | "agents", frame: unknown): void {
   const payload = JSON.stringify(frame);
-  for (const c of to === "everyone" ? sockets() : sockets("agent")) sendFrame(c, payload);
+  for (const ws of to === "everyone" ? sockets() : sockets("agent")) {
+    if (ws.readyState !== WebSocket.READY_STATE_OPEN) continue;
+    try {
+      ws.send(payload);
+    } catch {
+      // closed between the list and the send: it resumes by seq
+    }
+  }
 }
 
 /** Closes every socket of an erased conversation: nothing of it is left to resume. */

@@ -120,6 +120,7 @@ export class RoomStorage {
     this.storage.transactionSync(() => {
       if (turns.answered != null) this.settleTurn(turns.answered);
       const due = new Date(Date.now() + OWED_TURN_GRACE_MS).toISOString();
+      if (timers || turns.answered != null || turns.owed?.length) this.timerVersion++;
       for (const t of turns.owed ?? []) this.sql.exec("INSERT OR REPLACE INTO owed_turns (seq, turn, due_at) VALUES (?, ?, ?)", t.seq, JSON.stringify(t), due);
       if (timers) {
         this.sql.exec("DELETE FROM timers WHERE kind != ?", SYNC_RETRY);
@@ -188,22 +189,36 @@ export class RoomStorage {
 
   /** Gives an owed turn another grace period before the alarm runs it (it failed, or is still running). */
   postponeTurn(seq: number): void {
+    this.timerVersion++;
     this.sql.exec("UPDATE owed_turns SET due_at = ? WHERE seq = ?", new Date(Date.now() + OWED_TURN_GRACE_MS).toISOString(), seq);
   }
 
   /** Clears the turn owed to `seq` (answered, or nothing left to do for it). */
   settleTurn(seq: number): void {
+    this.timerVersion++;
     this.sql.exec("DELETE FROM owed_turns WHERE seq = ?", seq);
   }
 
   /** A sender's message budget in this conversation (kept here, not in a socket, so a new socket starts from the same one). */
+  /** A sender's token bucket: kept in memory, read from storage once after a wake. */
   readBudget(sender: string): Bucket | null {
-    return this.readMeta<Bucket>(`budget:${sender}`);
+    const known = this.budgets.get(sender);
+    if (known) return known;
+    const stored = this.readMeta<Bucket>(`budget:${sender}`);
+    if (stored) this.budgets.set(sender, stored);
+    return stored;
   }
 
-  writeBudget(sender: string, bucket: Bucket): void {
-    this.writeMeta(`budget:${sender}`, bucket);
+  /** Updates a sender's bucket; `durable` also writes it to storage (see socket-input.ts for when). */
+  writeBudget(sender: string, bucket: Bucket, durable = true): void {
+    this.budgets.set(sender, bucket);
+    if (durable) this.writeMeta(`budget:${sender}`, bucket);
   }
+
+  private readonly budgets = new Map<string, Bucket>();
+
+  /** Moves on every write to the timers or the owed turns: the alarm is re-aimed only when it did. */
+  timerVersion = 0;
 
   /** Deletes every transcript row written before `cutoff`; returns what is left and the newest row's time. */
   purgeMessagesBefore(cutoff: string): { remaining: number; newestAt: string | null } {
@@ -218,10 +233,13 @@ export class RoomStorage {
     await this.storage.deleteAll();
     this.storage.sql.exec(SCHEMA);
     this.cached = null;
+    this.budgets.clear();
+    this.timerVersion++;
   }
 
   /** Schedules (or, with null, clears) the retry of a failed outside write. */
   setSyncRetry(at: string | null): void {
+    this.timerVersion++;
     if (at) this.sql.exec("INSERT OR REPLACE INTO timers (kind, at) VALUES (?, ?)", SYNC_RETRY, at);
     else this.sql.exec("DELETE FROM timers WHERE kind = ?", SYNC_RETRY);
   }

@@ -73,7 +73,10 @@ export function senderOf(socket: SocketState): string {
 export function admitFrame(store: RoomStorage, socket: SocketState, raw: WSMessage, now: number, limit: RateLimit): Admission {
   const sender = senderOf(socket);
   const taken = takeToken(store.readBudget(sender), now, limit);
-  store.writeBudget(sender, taken.bucket);
+  // Written to storage only once the sender spends into the second half of the burst (or is refused):
+  // until then an eviction could at most refill a half-full bucket, and a visitor typing at human
+  // speed, whose bucket stays near full, costs no write per message.
+  store.writeBudget(sender, taken.bucket, !taken.allowed || taken.bucket.strikes > 0 || taken.bucket.tokens < limit.burst / 2);
   if (!taken.allowed) {
     const error: ErrorFrame = { type: "error", code: "rate_limited", message: "Too many messages; slow down." };
     return { ok: false, bucket: taken.bucket, error, ...(taken.abusive ? { close: { code: CloseCode.abusive, reason: "rate limit exceeded" } } : {}) };

@@ -13,7 +13,7 @@ export type BotReply =
   | { kind: "unknown"; text: string };
 
 /** The concept terms of a text (see text-terms.ts): what resources and entries are matched on. */
-export function terms(text: string): string[] {
+export function terms(text: string): readonly string[] {
   return analyzeTerms(text);
 }
 

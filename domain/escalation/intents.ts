@@ -1,6 +1,7 @@
 // Rule-based detectors over one visitor message: asking for a human, a sensitive or out-of-scope
 // topic, a short non-committal answer, a repeated question, a negative persona. They only read
 // text; what to do about a hit is decided in decision.ts. An LLM engine may replace any of them.
+import { memoizeText } from "../memo";
 import { analyzeTerms } from "../text-terms";
 import type { Category, CategoryKind, Priority, Route } from "./escalation-settings";
 
@@ -34,15 +35,8 @@ const CONTRACTIONS: [RegExp, string][] = [
 ];
 
 /** Lowercase, NFKC, straight apostrophes, contractions expanded ("I'd" → "i would"), spaces collapsed. */
-export function normalizeText(text: string): string {
-  // Every detector normalises the same message in one turn: remember the last one.
-  if (text === lastNormalized.text) return lastNormalized.result;
-  const result = normalizeUncached(text);
-  lastNormalized = { text, result };
-  return result;
-}
-
-let lastNormalized = { text: "", result: "" };
+// Every detector normalises the same message in one turn, and the repeated-question check the recent ones.
+export const normalizeText: (text: string) => string = memoizeText(normalizeUncached);
 
 function normalizeUncached(text: string): string {
   let t = text
@@ -580,8 +574,15 @@ const SYNONYMS: Record<string, string> = {
   offers: "provide",
 };
 
-function contentWords(text: string): Set<string> {
-  const t = toWords(normalizeText(text)).replace(/\bhow much\b/g, "price");
+/** A text's words, normalised (memoized: compared with each recent question). */
+const wordsOf = memoizeText((text: string) => toWords(normalizeText(text)));
+const termsOf = memoizeText((text: string): ReadonlySet<string> => new Set(analyzeTerms(text)));
+const bigramsOf = memoizeText(bigrams);
+
+const contentWords = memoizeText(contentWordsUncached);
+
+function contentWordsUncached(text: string): ReadonlySet<string> {
+  const t = wordsOf(text).replace(/\bhow much\b/g, "price");
   const words = t.split(" ").filter((w) => w && !STOPWORDS.has(w));
   return new Set(words.map((w) => SYNONYMS[w] ?? (w.length > 4 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w)));
 }
@@ -595,12 +596,10 @@ export function isSameQuestion(a: string, b: string): boolean {
   const wa = contentWords(a);
   const wb = contentWords(b);
   if (wa.size === 0 || wb.size === 0) return false; // "ok" twice is not a question asked twice
-  return (
-    sameWords(wa, wb) || sameWords(new Set(analyzeTerms(a)), new Set(analyzeTerms(b))) || dice(toWords(normalizeText(a)), toWords(normalizeText(b))) >= 0.9
-  );
+  return sameWords(wa, wb) || sameWords(termsOf(a), termsOf(b)) || dice(wordsOf(a), wordsOf(b)) >= 0.9;
 }
 
-function sameWords(wa: Set<string>, wb: Set<string>): boolean {
+function sameWords(wa: ReadonlySet<string>, wb: ReadonlySet<string>): boolean {
   if (wa.size === 0 || wb.size === 0) return false;
   const shared = [...wa].filter((w) => wb.has(w)).length;
   const jaccard = shared / (wa.size + wb.size - shared);
@@ -608,14 +607,15 @@ function sameWords(wa: Set<string>, wb: Set<string>): boolean {
   return jaccard >= 0.6;
 }
 
+function bigrams(s: string): ReadonlyMap<string, number> {
+  const m = new Map<string, number>();
+  for (let i = 0; i < s.length - 1; i++) m.set(s.slice(i, i + 2), (m.get(s.slice(i, i + 2)) ?? 0) + 1);
+  return m;
+}
+
 function dice(a: string, b: string): number {
-  const grams = (s: string) => {
-    const m = new Map<string, number>();
-    for (let i = 0; i < s.length - 1; i++) m.set(s.slice(i, i + 2), (m.get(s.slice(i, i + 2)) ?? 0) + 1);
-    return m;
-  };
-  const ga = grams(a);
-  const gb = grams(b);
+  const ga = bigramsOf(a);
+  const gb = bigramsOf(b);
   let overlap = 0;
   for (const [g, n] of ga) overlap += Math.min(n, gb.get(g) ?? 0);
   const total = Math.max(0, a.length - 1) + Math.max(0, b.length - 1);

@@ -521,6 +521,20 @@ const ROLE_STOP = /\s+(?:at|for|with|in|and|here|from)\b.*$/i;
  * ("I'm Ana", "my name is Ana Lopez", "Ana here"), a company ("at Acme", "I work for Acme Corp")
  * and a role ("I'm the CTO", "as head of engineering"). Only what was said; nothing is guessed.
  */
+// Compiled once: every visitor message runs them.
+const NAME_PATTERNS = [
+  new RegExp(String.raw`\bmy\s+name\s+is\s+([\p{L}'’-]+(?:\s+${NAME_WORD})?)`, "iu"),
+  new RegExp(
+    String.raw`\b(?:[Ii]'m|[Ii]\s+am|[Tt]his\s+is|[Ii]t's|[Ii]t\s+is|[Cc]all\s+me)\s+(${NAME_WORD}(?:\s+${NAME_WORD})?)(?=\s*(?:$|[,.!?]|\s(?:from|at|with|here|and|the|a|an|i|CTO|CEO|COO|CFO|head|founder|co-founder)\b))`,
+    "u",
+  ),
+  new RegExp(String.raw`^(?:(?:hi|hello|hey)[,!]?\s+)?(${NAME_WORD})\s+(?:here\b|from\s+[\p{Lu}\d])`, "iu"),
+];
+const ROLE_PATTERN = new RegExp(
+  String.raw`\b(?:i'm|i\s+am|as|i\s+work\s+as|my\s+(?:role|title|position)\s+is)\s+(?:the\s+|a\s+|an\s+|our\s+)?(${ROLE})\b`,
+  "i",
+);
+
 export function extractVisitorData(text: string): VisitorData {
   const t = text
     .slice(0, 4000)
@@ -534,13 +548,7 @@ export function extractVisitorData(text: string): VisitorData {
     } else out.invalidEmail ??= candidate;
   }
   if (out.email) delete out.invalidEmail;
-  const name =
-    new RegExp(String.raw`\bmy\s+name\s+is\s+([\p{L}'’-]+(?:\s+${NAME_WORD})?)`, "iu").exec(t)?.[1] ??
-    new RegExp(
-      String.raw`\b(?:[Ii]'m|[Ii]\s+am|[Tt]his\s+is|[Ii]t's|[Ii]t\s+is|[Cc]all\s+me)\s+(${NAME_WORD}(?:\s+${NAME_WORD})?)(?=\s*(?:$|[,.!?]|\s(?:from|at|with|here|and|the|a|an|i|CTO|CEO|COO|CFO|head|founder|co-founder)\b))`,
-      "u",
-    ).exec(t)?.[1] ??
-    new RegExp(String.raw`^(?:(?:hi|hello|hey)[,!]?\s+)?(${NAME_WORD})\s+(?:here\b|from\s+[\p{Lu}\d])`, "iu").exec(t)?.[1];
+  const name = NAME_PATTERNS.reduce<string | undefined>((found, pattern) => found ?? pattern.exec(t)?.[1], undefined);
   const cleanName = name?.split(/\s+/).filter((w) => !NOT_NAMES.has(w.toLowerCase()));
   if (cleanName?.length && cleanName.length === name?.split(/\s+/).length) {
     out.name = cleanName.map((w) => (w[0] ?? "").toUpperCase() + w.slice(1)).join(" ");
@@ -548,7 +556,7 @@ export function extractVisitorData(text: string): VisitorData {
   const company = findCompany(t);
   if (company) out.company = company;
   const role =
-    new RegExp(String.raw`\b(?:i'm|i\s+am|as|i\s+work\s+as|my\s+(?:role|title|position)\s+is)\s+(?:the\s+|a\s+|an\s+|our\s+)?(${ROLE})\b`, "i").exec(t)?.[1] ??
+    ROLE_PATTERN.exec(t)?.[1] ??
     /,\s*(?:the\s+|our\s+)?(CEO|CTO|COO|CFO|CMO|CIO|CPO|[Ff]ounder|[Cc]o-?founder|[Hh]ead\s+of\s+[a-zA-Z]+|VP\s+(?:of\s+)?[a-zA-Z]+)\b/.exec(t)?.[1];
   if (role) {
     const trimmed = role.replace(ROLE_STOP, "").trim();

@@ -1,0 +1,280 @@
+// `npm run profile`: where a visitor message's CPU goes in the room. Starts Baton (`wrangler dev`
+// via scripts/start.mjs, unminified so the profile names our functions), attaches to the runtime
+// workerd's V8 inspector through wrangler's inspector proxy (the runtime's own inspector takes one
+// session, and wrangler holds it),
+// samples the CPU while visitor messages flow through a few rooms (closed loop: the next message
+// leaves when the bot has answered the last one), and prints the time by stage of the message's
+// path and the heaviest functions. Flags: --messages N (default 3000), --rooms N (default 10),
+// --kind visitor|agent, --keep (keep bench/.tmp/profile-*/profile.cpuprofile for DevTools).
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import WebSocket from "ws";
+import { batonTarget, connect } from "./lib/clients.mjs";
+import { visitorQuestion } from "./lib/questions.mjs";
+import { cpuSeconds, freePort, groupPids, installCleanup, startGroup, stopAll, workerdPids } from "./lib/proc.mjs";
+
+const root = path.resolve(import.meta.dirname, "..");
+const argv = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
+};
+const MESSAGES = Number(option("--messages", "3000"));
+const ROOMS = Number(option("--rooms", "10"));
+const KIND = option("--kind", "visitor");
+const work = path.join(root, "bench", ".tmp", `profile-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+mkdirSync(work, { recursive: true });
+installCleanup();
+
+/** Stages of a visitor message, matched against the function's name and its source module (first match wins). */
+const STAGES = [
+  ["garbage collection", (f) => f.name === "(garbage collector)"],
+  ["idle", (f) => f.name === "(idle)"],
+  ["runtime (outside JS: sockets, SQLite, I/O)", (f) => f.name === "(program)"],
+  ["decode and rate limit", (f) => /protocol\/frames|socket-input|rate-limit|zod/.test(f.module)],
+  ["detectors (intents, sentiment, qualification)", (f) => /domain\/escalation\/(intents|sentiment|qualification)|text-terms/.test(f.module)],
+  ["decision and handoff flow", (f) => /domain\/escalation|domain\/room\/handoff-flow|domain\/handoff/.test(f.module)],
+  ["bot reply and retrieval", (f) => /domain\/bot|minisearch/.test(f.module)],
+  ["transition and frames", (f) => /domain\/room|domain\/transcript/.test(f.module)],
+  ["commit and storage reads", (f) => /room-storage|room-context|turn-runner|owed-turns/.test(f.module)],
+  ["settings", (f) => /room-settings|domain\/settings|desk-presence/.test(f.module)],
+  ["sync outbox and alarm", (f) => /durable-objects\/sync|room-alarm|adapters\/db/.test(f.module)],
+  ["room shell and sockets", (f) => /conversation-room|room-sockets|socket-claims|agent-access|engine-turns|adapters\/llm/.test(f.module)],
+  ["partyserver", (f) => /partyserver/.test(f.module)],
+  ["worker entry and routes", (f) => /worker\/|hono/.test(f.module)],
+];
+
+/**
+ * The runtime answers inspector commands only when its isolate runs: while a command waits, a
+ * request every 50 ms (GET /v1/health) gives it a turn.
+ */
+function cdp(url, base) {
+  const ws = new WebSocket(url, { origin: "http://localhost" });
+  let id = 0;
+  const waiting = new Map();
+  ws.on("message", (data) => {
+    const msg = JSON.parse(data);
+    if (msg.id && waiting.has(msg.id)) {
+      const { resolve, reject } = waiting.get(msg.id);
+      waiting.delete(msg.id);
+      if (msg.error) reject(new Error(msg.error.message));
+      else resolve(msg.result);
+    }
+  });
+  let closed = null;
+  ws.on("close", (code, reason) => {
+    closed = `${code} ${reason}`;
+    for (const { reject } of waiting.values()) reject(new Error(`inspector closed: ${closed}`));
+    waiting.clear();
+  });
+  const ready = new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
+  return {
+    ready,
+    closed: () => closed,
+    send: (method, params = {}) => {
+      if (closed) return Promise.reject(new Error(`inspector closed: ${closed}`));
+      const answer = new Promise((resolve, reject) => {
+        const n = ++id;
+        waiting.set(n, { resolve, reject });
+        ws.send(JSON.stringify({ id: n, method, params }));
+      });
+      const nudge = setInterval(() => fetch(`${base}/v1/health`).catch(() => {}), 50);
+      return answer.finally(() => clearInterval(nudge));
+    },
+    close: () => ws.close(),
+  };
+}
+
+/** Maps a line of the unminified bundle to the source module esbuild put there (its `// path` region comments). */
+function moduleMapper(bundleText) {
+  const starts = [];
+  bundleText.split("\n").forEach((line, i) => {
+    const m = /^\/\/ ((?:node_modules\/)?[\w@./-]+\.(?:ts|js|mjs|cjs))$/.exec(line);
+    if (m) starts.push([i, m[1].replace(/^node_modules\/(\.pnpm\/)?/, "")]);
+  });
+  return (line) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    let found = "";
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid][0] <= line) {
+        found = starts[mid][1];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  };
+}
+
+let missed = 0;
+async function drive(target, rooms) {
+  const pairs = [];
+  for (let r = 0; r < rooms; r++) {
+    const room = await target.newRoom();
+    let resolveTurn = null;
+    const done = () => resolveTurn?.();
+    const agent = await connect(target, room, "agent", {
+      onFrame: (f) => KIND === "agent" && f.type === "message" && f.from === "agent" && done(),
+    });
+    const visitor = await connect(target, room, "visitor", {
+      onFrame: (f) => KIND === "visitor" && f.type === "message" && f.from === "bot" && done(),
+    });
+    // A turn that gets no answer within 3 s is counted and skipped, so one lost frame cannot hang the run.
+    const next = () =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          missed++;
+          resolve();
+        }, 3000);
+        resolveTurn = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    pairs.push({ agent, visitor, next });
+  }
+  return pairs;
+}
+
+async function main() {
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const group = await startGroup(
+    "baton",
+    process.execPath,
+    [
+      "scripts/start.mjs",
+      "--port",
+      String(port),
+      "--persist-to",
+      path.join(work, "state"),
+      "--",
+      "--var",
+      "RATE_LIMIT_BURST:100000",
+      "--var",
+      "RATE_LIMIT_PER_SECOND:100000",
+      "--minify=false",
+      "--inspector-ip",
+      "127.0.0.1",
+      "--inspector-port",
+      String(inspectorPort),
+      "--log-level",
+      "warn",
+    ],
+    {
+      cwd: root,
+      env: { WRANGLER_REGISTRY_PATH: path.join(work, "registry"), WRANGLER_SEND_METRICS: "false" },
+      logFile: path.join(work, "baton.log"),
+      ready: (out) => out.includes(`Baton ready on http://127.0.0.1:${port}`),
+      timeoutMs: 180_000,
+    },
+  );
+  const { runtime } = workerdPids(group.pgid, port);
+  const target = batonTarget(`127.0.0.1:${port}`, { pid: () => runtime });
+  const pairs = await drive(target, ROOMS);
+  let sent = 0;
+  const loop = async (pair, index, count) => {
+    for (let i = 0; i < count; i++) {
+      const turn = pair.next();
+      const clientId = `p${index}-${sent++}`;
+      const text = visitorQuestion(sent + index * 7);
+      if (KIND === "agent") pair.agent.send({ type: "agent.message", clientId, text });
+      else pair.visitor.send({ type: "visitor.message", clientId, text });
+      await turn;
+    }
+  };
+  // Warm-up: the JIT and every room's caches, unmeasured.
+  await Promise.all(pairs.map((p, i) => loop(p, i, 30)));
+  console.log(`warm: ${pairs.length} rooms, ${missed} unanswered`);
+  // wrangler's inspector proxy: the runtime's own inspector takes one session, and wrangler holds it.
+  const url = `ws://127.0.0.1:${inspectorPort}/ws`;
+  console.log(`profiling through ${url}`);
+  const inspector = cdp(url, target.http);
+  await inspector.ready;
+  await inspector.send("Profiler.enable");
+  await inspector.send("Profiler.setSamplingInterval", { interval: 200 });
+  const cpu0 = cpuSeconds(groupPids(group.pgid));
+  const cpuRuntime0 = cpuSeconds([runtime]);
+  const t0 = performance.now();
+  await inspector.send("Profiler.start");
+  const per = Math.ceil(MESSAGES / pairs.length);
+  await Promise.all(pairs.map((p, i) => loop(p, i, per)));
+  const { profile } = await inspector.send("Profiler.stop");
+  const seconds = (performance.now() - t0) / 1000;
+  const cpuRuntime = cpuSeconds([runtime]) - cpuRuntime0;
+  const cpuAll = cpuSeconds(groupPids(group.pgid)) - cpu0;
+  inspector.close();
+  const messages = per * pairs.length;
+
+  // The bundle wrangler built for this dev session, to name each sampled line's source module.
+  const tmp = path.join(root, ".wrangler", "tmp");
+  const newest = readdirSync(tmp)
+    .filter((d) => d.startsWith("dev-") && existsSync(path.join(tmp, d, "index.js")))
+    .map((d) => path.join(tmp, d, "index.js"))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  const bundlePath = newest;
+  const mapModule = bundlePath ? moduleMapper(readFileSync(bundlePath, "utf8")) : () => "";
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const frameOf = (n) => ({
+    name: n.callFrame.functionName || "(anonymous)",
+    module: n.callFrame.url ? mapModule(n.callFrame.lineNumber) || n.callFrame.url : "",
+    line: n.callFrame.lineNumber,
+  });
+  const self = new Map();
+  const stages = new Map();
+  let total = 0;
+  const deltas = profile.timeDeltas;
+  profile.samples.forEach((id, i) => {
+    const us = deltas[i + 1] ?? 0;
+    total += us;
+    const f = frameOf(byId.get(id));
+    const key = `${f.name}  ${f.module}`;
+    self.set(key, (self.get(key) ?? 0) + us);
+    // The stage is the innermost frame of ours on the stack (a regex's time belongs to the detector that ran it).
+    let stage = null;
+    for (let n = byId.get(id); n && !stage; n = byId.get(parent.get(n.id))) {
+      const g = frameOf(n);
+      stage = STAGES.find(([, match]) => match(g))?.[0] ?? null;
+    }
+    stage ??= "other (runtime built-ins, unattributed)";
+    stages.set(stage, (stages.get(stage) ?? 0) + us);
+  });
+  const busy = total - (stages.get("idle") ?? 0);
+  const lines = [];
+  if (missed) lines.push(`${missed} turns got no answer within 3 s`);
+  lines.push(`${messages} ${KIND} messages over ${pairs.length} rooms in ${seconds.toFixed(1)} s (${Math.round(messages / seconds)}/s)`);
+  lines.push(
+    `runtime workerd CPU ${((cpuRuntime / messages) * 1e6).toFixed(0)} µs per message (whole wrangler dev group ${((cpuAll / messages) * 1e6).toFixed(0)} µs); JS thread busy ${(busy / messages) | 0} µs per message in the profile`,
+  );
+  lines.push("", "stage                                           µs/msg   share of busy");
+  for (const [stage, us] of [...stages].sort((a, b) => b[1] - a[1])) {
+    if (stage === "idle") continue;
+    lines.push(`${stage.padEnd(46)} ${String(Math.round(us / messages)).padStart(7)}   ${((us / busy) * 100).toFixed(1).padStart(5)}%`);
+  }
+  lines.push("", "heaviest functions (self time)                  µs/msg");
+  for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+    if (key.startsWith("(idle)")) continue;
+    lines.push(`${key.slice(0, 90).padEnd(90)} ${(us / messages).toFixed(1).padStart(7)}`);
+  }
+  const report = lines.join("\n");
+  console.log(report);
+  writeFileSync(path.join(work, "profile.txt"), `${report}\n`);
+  if (argv.includes("--keep")) writeFileSync(path.join(work, "profile.cpuprofile"), JSON.stringify(profile));
+  for (const p of pairs) {
+    p.agent.close();
+    p.visitor.close();
+  }
+}
+
+try {
+  await main();
+} finally {
+  await stopAll();
+  rmSync(path.join(work, "state"), { recursive: true, force: true });
+}
