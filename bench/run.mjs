@@ -33,22 +33,23 @@ const option = (name, fallback) => {
 
 const quick = flag("--quick");
 const PRESETS = {
+  // --quick is a smoke run of every scenario in under 2 minutes (servers' start-up included).
   quick: {
-    latency: { runs: 3, warmup: 30, count: 150 },
-    throughput: { runs: 3, senders: 4, window: 8, warmupMs: 500, measureMs: 1500 },
-    visitorThroughput: { runs: 3, window: 4, warmupMs: 500, measureMs: 1500 },
+    latency: { runs: 3, warmup: 10, count: 60 },
+    throughput: { runs: 3, senders: 4, window: 8, warmupMs: 200, measureMs: 500 },
+    visitorThroughput: { runs: 3, window: 4, warmupMs: 200, measureMs: 500 },
     coldWake: { rooms: 20 },
-    concurrency: { conversations: 100, intervalMs: 5000, roundMs: 5000, rounds: 2 },
-    chaos: { conversations: 10, durationMs: 20_000, killsPerMinute: 10 },
-    handoff: { latencyCount: 20, burst: 10 },
-    desk: { desks: 5, handoffs: 20, windowMs: 4000 },
+    concurrency: { conversations: 100, intervalMs: 1500, roundMs: 3000, rounds: 2, restMs: 250 },
+    chaos: { conversations: 10, durationMs: 8000, killsPerMinute: 10 },
+    handoff: { latencyCount: 10, burst: 5 },
+    desk: { desks: 5, handoffs: 20, windowMs: 2000 },
   },
   full: {
     latency: { runs: 5, warmup: 150, count: 600 },
     throughput: { runs: 3, senders: 4, window: 8, warmupMs: 1000, measureMs: 3000 },
     visitorThroughput: { runs: 3, window: 4, warmupMs: 1000, measureMs: 3000 },
     coldWake: { rooms: 50 },
-    concurrency: { conversations: 1000, intervalMs: 5000, roundMs: 20_000, rounds: 3 },
+    concurrency: { conversations: 1000, intervalMs: 5000, roundMs: 20_000, rounds: 3, restMs: 1000 },
     chaos: { conversations: 100, durationMs: 75_000, killsPerMinute: 10 },
     handoff: { latencyCount: 50, burst: 100 },
     desk: { desks: 20, handoffs: 100, windowMs: 10_000 },

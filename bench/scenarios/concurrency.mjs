@@ -1,6 +1,6 @@
 // Concurrency: `conversations` rooms x (visitor + agent) sockets held open; then `rounds` rounds of
 // `roundMs` each, in which every visitor sends one message every `intervalMs` (staggered evenly),
-// with a drain between rounds so each round is a repeat of its own, not a slice of one long run.
+// with a drain and a rest of `restMs` between rounds so each round is a repeat of its own, not a slice of one long run.
 // Counted: errors of every kind, visitor -> agent latency per round and over the run, the time to
 // create the rooms, and the RSS per socket of the process holding the rooms and sockets (from
 // /proc; under wrangler dev also of the workerd proxy in front of it).
@@ -10,7 +10,7 @@ import { percentile, pool, sleep } from "../lib/stats.mjs";
 
 const LOST_AFTER_MS = 10_000;
 
-export async function concurrencyRun(target, { conversations, intervalMs, roundMs, rounds, log }) {
+export async function concurrencyRun(target, { conversations, intervalMs, roundMs, rounds, restMs = 1000, log }) {
   const errors = { create: 0, connect: 0, errorFrames: 0, unexpectedClose: 0, sendFailed: 0, lost: 0 };
   const firstErrors = [];
   const note = (kind, detail) => {
@@ -122,7 +122,7 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
     sent.clear();
     // The bot's turns of the last messages land after their relay: let the room go quiet before
     // the next round starts, so no round begins with the previous one's tail.
-    await sleep(1000);
+    await sleep(restMs);
   }
 
   // Close in batches: 2,000 closes at once make wrangler dev's proxy open thousands of loopback
