@@ -1,7 +1,7 @@
 // Turns one bench run's numbers into the console table and bench/RESULTS.md: medians over runs,
 // ratios paired within each round (same minute, same noise), and each goal met or missed by how much.
 import { COMPETITORS } from "./scenarios/widget.mjs";
-import { NEUTRAL_QUESTIONS } from "./scenarios/visitor-throughput.mjs";
+import { NEUTRAL_QUESTIONS } from "./lib/clients.mjs";
 import { int, kb, median, ms, summarize } from "./lib/stats.mjs";
 
 function table(headers, rows) {
@@ -212,7 +212,7 @@ export function renderReport(results) {
       `${ms(median(c.roundP99))} (${ms(Math.min(...c.roundP99))}–${ms(Math.max(...c.roundP99))})`,
       ms(c.latency.p99),
       relay && k !== "minimal-do" ? `${x(median(c.roundP99) / median(relay.roundP99))} / ${x(c.latency.p99 / relay.latency.p99)}` : "",
-      c.createSeconds.toFixed(2),
+      `${c.createSeconds.toFixed(2)}${c.agentSessionSeconds === null || c.agentSessionSeconds === undefined ? "" : ` (+ ${c.agentSessionSeconds.toFixed(2)} agent sessions)`}`,
       `${(c.rssIdle / 2 ** 20).toFixed(0)} → ${(c.rssPeak / 2 ** 20).toFixed(0)} MB`,
       perSocket(c.bytesPerConversation),
       relay && k !== "minimal-do" ? x(c.bytesPerConversation / relay.bytesPerConversation) : "",
@@ -239,7 +239,7 @@ export function renderReport(results) {
     );
     const cfg = results.presetConfig.concurrency;
     sections.push(
-      `## Concurrency\n\n${t.md}\n\n${int(cfg.conversations)} conversations × (visitor + agent) sockets held open, then ${cfg.rounds} rounds of ${cfg.roundMs / 1000} s in which each visitor sends a 200-byte message every ${cfg.intervalMs / 1000} s (staggered evenly); between rounds what is in flight drains and the rooms rest ${(cfg.restMs ?? 1000) / 1000} s, so each round is a repeat of its own. Latency is visitor→agent; "p99 median (min–max)" is the median and the spread of the rounds' p99, "whole run" the p99 of every message of every round. Errors count failed room creations and connections, error frames, unexpected closes, failed sends and messages not delivered within 10 s. "create rooms" is the time to create the ${int(cfg.conversations)} rooms, 32 at a time (for Baton through the API: a conversation and an agent session each; the relays take rooms by name, so theirs is ~0). RSS is the server process (workerd for Baton and the minimal DO; node for the others) from /proc, before the rooms were created and at its peak with every socket open; per conversation = (peak − idle) / conversations, i.e. one room (for the DO systems its Durable Object instance) and its two sockets. Under \`wrangler dev\` every socket also passes through a second workerd process (a proxy that owns the public port and does not exist on Cloudflare); its growth is shown apart.`,
+      `## Concurrency\n\n${t.md}\n\n${int(cfg.conversations)} conversations × (visitor + agent) sockets held open, then ${cfg.rounds} rounds of ${cfg.roundMs / 1000} s in which each visitor sends a 200-byte message every ${cfg.intervalMs / 1000} s (staggered evenly); between rounds what is in flight drains and the rooms rest ${(cfg.restMs ?? 1000) / 1000} s, so each round is a repeat of its own. Latency is visitor→agent; "p99 median (min–max)" is the median and the spread of the rounds' p99, "whole run" the p99 of every message of every round. Errors count failed room creations and connections, error frames, unexpected closes, failed sends and messages not delivered within 10 s. "create rooms" is the time to create the ${int(cfg.conversations)} rooms, 32 requests at a time: for Baton the \`POST /v1/conversations\` of each (what a visitor's widget makes; the creation goal counts these), then, timed apart, an agent session each (\`POST /v1/conversations/:id/agent-session\`); the relays take rooms by name, so theirs is ~0. RSS is the server process (workerd for Baton and the minimal DO; node for the others) from /proc, before the rooms were created and at its peak with every socket open; per conversation = (peak − idle) / conversations, i.e. one room (for the DO systems its Durable Object instance) and its two sockets. Under \`wrangler dev\` every socket also passes through a second workerd process (a proxy that owns the public port and does not exist on Cloudflare); its growth is shown apart.`,
     );
     text.push(`CONCURRENCY\n${t.text}`);
     if (C.baton) {

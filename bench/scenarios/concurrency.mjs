@@ -4,7 +4,7 @@
 // Counted: errors of every kind, visitor -> agent latency per round and over the run, the time to
 // create the rooms, and the RSS per socket of the process holding the rooms and sockets (from
 // /proc; under wrangler dev also of the workerd proxy in front of it).
-import { benchText, connect } from "../lib/clients.mjs";
+import { connect, neutralText } from "../lib/clients.mjs";
 import { rssBytes } from "../lib/proc.mjs";
 import { percentile, pool, sleep } from "../lib/stats.mjs";
 
@@ -22,9 +22,23 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
   const rssIdle = rssBytes(pid);
   const proxyIdle = proxyPid ? rssBytes(proxyPid) : 0;
 
+  // Baton's rooms take two API calls: the conversation (what a visitor's widget makes, and what the
+  // creation goal counts) and then an agent session, timed apart. The relays take rooms by name.
+  const indexes = [...Array(conversations).keys()];
   const t0 = performance.now();
-  const rooms = (await pool([...Array(conversations).keys()], 32, () => target.newRoom().catch((e) => note("create", e.message)))).filter(Boolean);
-  const createSeconds = (performance.now() - t0) / 1000;
+  let rooms;
+  let createSeconds;
+  let agentSessionSeconds = null;
+  if (target.startConversation) {
+    const started = (await pool(indexes, 32, () => target.startConversation().catch((e) => note("create", e.message)))).filter(Boolean);
+    createSeconds = (performance.now() - t0) / 1000;
+    const t = performance.now();
+    rooms = (await pool(started, 32, (s) => target.joinAgent(s).catch((e) => note("create", e.message)))).filter(Boolean);
+    agentSessionSeconds = (performance.now() - t) / 1000;
+  } else {
+    rooms = (await pool(indexes, 32, () => target.newRoom().catch((e) => note("create", e.message)))).filter(Boolean);
+    createSeconds = (performance.now() - t0) / 1000;
+  }
   const rssRooms = rssBytes(pid);
 
   const sent = new Map(); // clientId -> {t0, agentAt}
@@ -67,7 +81,6 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
     rssPeak = Math.max(rssPeak, rssBytes(pid));
     if (proxyPid) proxyPeak = Math.max(proxyPeak, rssBytes(proxyPid));
   }, 1000);
-  const text = benchText(200, "conc");
   const roundSamples = [];
   for (let r = 0; r < rounds; r++) {
     const samplesBefore = samples.length;
@@ -85,6 +98,7 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
     const timers = [];
     const sendFrom = (pair, index) => {
       if (ending) return;
+      const text = neutralText(index + pair.n, 200);
       const clientId = `c${index}-r${r}-${pair.n++}`;
       sent.set(clientId, { t0: performance.now() });
       if (!pair.visitor.send({ type: "visitor.message", clientId, text })) {
@@ -157,6 +171,7 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
     proxyPeak,
     proxyBytesPerSocket: proxyPid && sockets > 0 ? (proxyPeak - proxyIdle) / sockets : NaN,
     createSeconds,
+    agentSessionSeconds,
     connectSeconds,
   };
 }

@@ -3,24 +3,8 @@
 // to it has arrived (its turn included: analysis, rules reply, two stored messages); for the relays,
 // which have no bot, when its stored echo has. Counted: visitor messages done per second, send ->
 // echo and send -> done latency, and the server's CPU seconds per visitor message (from /proc).
-import { connect } from "../lib/clients.mjs";
+import { connect, neutralText } from "../lib/clients.mjs";
 import { cpuSeconds } from "../lib/proc.mjs";
-
-/**
- * Plain questions about the demo product that its knowledge base answers (eval/cases/knowledge.json,
- * all `handoff: false`): no pricing, budget or timeline words, which would warm the lead towards a
- * handoff, and no request for a person. Rotated so the room does not see one text over and over.
- */
-export const NEUTRAL_QUESTIONS = [
-  "what does your company do?",
-  "what kind of projects do u take on",
-  "could you guys make us a web app?",
-  "do you do anything with LLMs?",
-  "how do your engagements normally kick off?",
-  "do you only work with businesses or also consumers?",
-  "wat do u guys specialise in",
-  "are you a product company or an agency that makes software for clients?",
-];
 
 /** A bot reply that has not come this long after its message's echo frees the slot (counted as missing). */
 const BOT_TIMEOUT_MS = 2000;
@@ -55,7 +39,7 @@ export async function visitorThroughputRun(target, { window, warmupMs, measureMs
   const sendOne = () => {
     if (phase === "stopped" || !visitor) return;
     const clientId = `${tag}-${counter}`;
-    const text = NEUTRAL_QUESTIONS[counter++ % NEUTRAL_QUESTIONS.length];
+    const text = neutralText(counter++);
     inflight.set(clientId, { t0: performance.now(), echoAt: undefined });
     visitor.send({ type: "visitor.message", clientId, text });
   };
