@@ -42,6 +42,7 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
   const rssRooms = rssBytes(pid);
 
   const sent = new Map(); // clientId -> {t0, agentAt}
+  const handoffs = new Map(); // room id -> trigger of the first handoff frame
   const samples = []; // [sendTime, latency]
   let stopping = false;
   const pairs = [];
@@ -50,6 +51,8 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
     const handlers = (role) => ({
       onFrame(frame, at) {
         if (frame.type === "error") note("errorFrames", `${role} ${frame.code}`);
+        // The load is meant to be bot turns, not handoffs (each one alerts, queues and files a card).
+        if (frame.type === "handoff" && role === "visitor" && !handoffs.has(room.id)) handoffs.set(room.id, frame.trigger);
         if (role !== "agent" || frame.type !== "message" || frame.from !== "visitor") return;
         const s = sent.get(frame.clientId);
         if (s && s.agentAt === undefined) {
@@ -158,6 +161,8 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
     errorTotal: Object.values(errors).reduce((a, b) => a + b, 0),
     firstErrors,
     latencies,
+    handoffs: handoffs.size,
+    handoffTriggers: [...new Set(handoffs.values())],
     roundP99: roundSamples.map((l) => percentile(l, 99)),
     roundMessages: roundSamples.map((l) => l.length),
     rssIdle,

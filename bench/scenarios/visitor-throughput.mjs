@@ -22,6 +22,7 @@ export async function visitorThroughputRun(target, { window, warmupMs, measureMs
   let errors = 0;
   let botMissing = 0;
   let unmatchedBot = 0;
+  let handoff = null;
   let counter = 0;
   let visitor = null;
   const measuring = (at) => phase === "measure" && at >= measureStart;
@@ -53,6 +54,8 @@ export async function visitorThroughputRun(target, { window, warmupMs, measureMs
   visitor = await connect(target, room, "visitor", {
     onFrame(frame, at) {
       if (frame.type === "error") errors++;
+      // A handoff would stop the bot's turns: the texts are chosen so that none opens.
+      if (frame.type === "handoff") handoff ??= frame.trigger;
       if (frame.type !== "message") return;
       if (frame.from === "visitor") {
         const m = inflight.get(frame.clientId);
@@ -109,6 +112,7 @@ export async function visitorThroughputRun(target, { window, warmupMs, measureMs
     errors,
     botMissing,
     unmatchedBot,
+    handoff,
     lost,
   };
 }
