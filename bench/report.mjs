@@ -23,7 +23,17 @@ function pairedRatio(aRuns, bRuns, pick) {
 }
 /** RSS growth per socket; below 1 KB it is allocator and GC noise, not a measurement. */
 const perSocket = (bytes) => (bytes < 1024 ? "< 1 KB (noise)" : kb(bytes));
-const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : "–");
+const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : v === Infinity ? "∞" : "–");
+/** A percentile that counted lost messages as infinite: over 1% lost, there is no p99 to show. */
+const msLost = (v) => (v === Infinity ? "∞ (> 1% lost)" : ms(v));
+const msUnit = (v) => (v === Infinity ? "∞ (> 1% lost)" : `${ms(v)} ms`);
+/** Median that keeps an infinite p99 (a round with over 1% lost), unlike stats.median. */
+function medianOf(values) {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 
 export function renderReport(results) {
   const sections = [];
@@ -207,11 +217,12 @@ export function renderReport(results) {
               .join(", ")})`
           : ""
       }`,
+      c.handoffs ? `${c.handoffs} (${c.handoffTriggers.join(", ")})` : "0",
       ms(c.latency.p50),
-      c.roundP99.map(ms).join(" / "),
-      `${ms(median(c.roundP99))} (${ms(Math.min(...c.roundP99))}–${ms(Math.max(...c.roundP99))})`,
-      ms(c.latency.p99),
-      relay && k !== "minimal-do" ? `${x(median(c.roundP99) / median(relay.roundP99))} / ${x(c.latency.p99 / relay.latency.p99)}` : "",
+      c.roundP99.map(msLost).join(" / "),
+      `${msLost(medianOf(c.roundP99))} (${ms(Math.min(...c.roundP99))}–${msLost(Math.max(...c.roundP99))})`,
+      msLost(c.latency.p99),
+      relay && k !== "minimal-do" ? `${x(medianOf(c.roundP99) / medianOf(relay.roundP99))} / ${x(c.latency.p99 / relay.latency.p99)}` : "",
       `${c.createSeconds.toFixed(2)}${c.agentSessionSeconds === null || c.agentSessionSeconds === undefined ? "" : ` (+ ${c.agentSessionSeconds.toFixed(2)} agent sessions)`}`,
       `${(c.rssIdle / 2 ** 20).toFixed(0)} → ${(c.rssPeak / 2 ** 20).toFixed(0)} MB`,
       perSocket(c.bytesPerConversation),
@@ -224,6 +235,7 @@ export function renderReport(results) {
         "sockets",
         "messages",
         "errors",
+        "handoffs opened",
         "p50 ms",
         "p99 per round ms",
         "p99 median (min–max)",
@@ -239,23 +251,23 @@ export function renderReport(results) {
     );
     const cfg = results.presetConfig.concurrency;
     sections.push(
-      `## Concurrency\n\n${t.md}\n\n${int(cfg.conversations)} conversations × (visitor + agent) sockets held open, then ${cfg.rounds} rounds of ${cfg.roundMs / 1000} s in which each visitor sends a 200-byte message every ${cfg.intervalMs / 1000} s (staggered evenly); between rounds what is in flight drains and the rooms rest ${(cfg.restMs ?? 1000) / 1000} s, so each round is a repeat of its own. Latency is visitor→agent; "p99 median (min–max)" is the median and the spread of the rounds' p99, "whole run" the p99 of every message of every round. Errors count failed room creations and connections, error frames, unexpected closes, failed sends and messages not delivered within 10 s. "create rooms" is the time to create the ${int(cfg.conversations)} rooms, 32 requests at a time: for Baton the \`POST /v1/conversations\` of each (what a visitor's widget makes; the creation goal counts these), then, timed apart, an agent session each (\`POST /v1/conversations/:id/agent-session\`); the relays take rooms by name, so theirs is ~0. RSS is the server process (workerd for Baton and the minimal DO; node for the others) from /proc, before the rooms were created and at its peak with every socket open; per conversation = (peak − idle) / conversations, i.e. one room (for the DO systems its Durable Object instance) and its two sockets. Under \`wrangler dev\` every socket also passes through a second workerd process (a proxy that owns the public port and does not exist on Cloudflare); its growth is shown apart.`,
+      `## Concurrency\n\n${t.md}\n\n${int(cfg.conversations)} conversations × (visitor + agent) sockets held open, then ${cfg.rounds} rounds of ${cfg.roundMs / 1000} s in which each visitor sends a 200-byte message every ${cfg.intervalMs / 1000} s (staggered evenly); between rounds what is in flight drains and the rooms rest ${(cfg.restMs ?? 1000) / 1000} s, so each round is a repeat of its own. Latency is visitor→agent; "p99 median (min–max)" is the median and the spread of the rounds' p99, "whole run" the p99 of every message of every round. A message not delivered within 10 s is lost and counts as an infinite latency in every percentile (so a p99 over 1% lost is ∞, not the p99 of the survivors). "Handoffs opened" counts conversations whose visitor got a \`handoff\` frame (with the triggers): the load is meant to be bot turns, and each handoff also alerts, queues and files a card. Errors count failed room creations and connections, error frames, unexpected closes, failed sends and messages not delivered within 10 s. "create rooms" is the time to create the ${int(cfg.conversations)} rooms, 32 requests at a time: for Baton the \`POST /v1/conversations\` of each (what a visitor's widget makes; the creation goal counts these), then, timed apart, an agent session each (\`POST /v1/conversations/:id/agent-session\`); the relays take rooms by name, so theirs is ~0. RSS is the server process (workerd for Baton and the minimal DO; node for the others) from /proc, before the rooms were created and at its peak with every socket open; per conversation = (peak − idle) / conversations, i.e. one room (for the DO systems its Durable Object instance) and its two sockets. Under \`wrangler dev\` every socket also passes through a second workerd process (a proxy that owns the public port and does not exist on Cloudflare); its growth is shown apart.`,
     );
     text.push(`CONCURRENCY\n${t.text}`);
     if (C.baton) {
       const c = C.baton;
       goal("Concurrency errors = 0", "0", String(c.errorTotal), c.errorTotal === 0, c.errorTotal === 0 ? "" : `missed by ${c.errorTotal} error(s)`);
       if (relay) {
-        const rounds = median(c.roundP99) / median(relay.roundP99);
+        const rounds = medianOf(c.roundP99) / medianOf(relay.roundP99);
         ratioGoal(
           `Concurrency p99 (median of ${c.roundP99.length} rounds) ≤ 2× minimal DO relay`,
           rounds,
           2,
           "≤",
-          `Baton ${ms(median(c.roundP99))} ms vs ${ms(median(relay.roundP99))} ms`,
+          `Baton ${msUnit(medianOf(c.roundP99))} vs ${msUnit(medianOf(relay.roundP99))}`,
         );
         const whole = c.latency.p99 / relay.latency.p99;
-        ratioGoal("Concurrency p99 (whole run) ≤ 3× minimal DO relay", whole, 3, "≤", `Baton ${ms(c.latency.p99)} ms vs ${ms(relay.latency.p99)} ms`);
+        ratioGoal("Concurrency p99 (whole run) ≤ 3× minimal DO relay", whole, 3, "≤", `Baton ${msUnit(c.latency.p99)} vs ${msUnit(relay.latency.p99)}`);
         const mem = c.bytesPerConversation / relay.bytesPerConversation;
         ratioGoal("Memory per conversation ≤ 1.3× minimal DO relay", mem, 1.3, "≤", `Baton ${kb(c.bytesPerConversation)} vs ${kb(relay.bytesPerConversation)}`);
       }

@@ -387,7 +387,7 @@ async function main() {
       const run = await concurrencyRun(target, { ...cfg, log: (m) => log(`  ${m}`) });
       results.concurrency[target.key] = { ...run, latency: summarize(run.latencies), latencies: undefined };
       log(
-        `  errors ${run.errorTotal}, whole-run p99 ${summarize(run.latencies).p99.toFixed(1)} ms, rooms created in ${run.createSeconds.toFixed(1)} s, ${(run.bytesPerConversation / 1024).toFixed(1)} KB/conversation`,
+        `  errors ${run.errorTotal}, handoffs ${run.handoffs}, whole-run p99 ${summarize(run.latencies).p99.toFixed(1)} ms, rooms created in ${run.createSeconds.toFixed(1)} s, ${(run.bytesPerConversation / 1024).toFixed(1)} KB/conversation`,
       );
     }
   }

@@ -43,6 +43,12 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
 
   const sent = new Map(); // clientId -> {t0, agentAt}
   const handoffs = new Map(); // room id -> trigger of the first handoff frame
+  // A lost message counts as an infinite latency: a p99 of only the messages that arrived would
+  // look better the more are lost.
+  const lose = (clientId, s) => {
+    note("lost", clientId);
+    samples.push([s.t0, Infinity]);
+  };
   const samples = []; // [sendTime, latency]
   let stopping = false;
   const pairs = [];
@@ -89,7 +95,8 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
     const samplesBefore = samples.length;
     await runRound(r);
     roundSamples.push(samples.slice(samplesBefore).map(([, l]) => l));
-    log?.(`round ${r + 1}/${rounds}: ${roundSamples[r].length} messages, p99 ${percentile(roundSamples[r], 99).toFixed(1)} ms`);
+    const lost = roundSamples[r].filter((l) => l === Infinity).length;
+    log?.(`round ${r + 1}/${rounds}: ${roundSamples[r].length - lost} messages (${lost} lost), p99 ${percentile(roundSamples[r], 99).toFixed(1)} ms`);
   }
   stopping = true;
   clearInterval(sampler);
@@ -123,7 +130,7 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
       for (const [clientId, s] of sent) {
         if (now - s.t0 > LOST_AFTER_MS) {
           sent.delete(clientId);
-          note("lost", clientId);
+          lose(clientId, s);
         }
       }
     }, 1000);
@@ -135,7 +142,7 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
     }
     for (let i = 0; i < 100 && sent.size > 0; i++) await sleep(100);
     clearInterval(sweeper);
-    for (const [clientId] of sent) note("lost", clientId);
+    for (const [clientId, s] of sent) lose(clientId, s);
     sent.clear();
     // The bot's turns of the last messages land after their relay: let the room go quiet before
     // the next round starts, so no round begins with the previous one's tail.
@@ -156,7 +163,7 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
   const latencies = samples.map(([, l]) => l);
   return {
     sockets,
-    messages: samples.length,
+    messages: samples.filter(([, l]) => Number.isFinite(l)).length,
     errors,
     errorTotal: Object.values(errors).reduce((a, b) => a + b, 0),
     firstErrors,
@@ -164,7 +171,7 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
     handoffs: handoffs.size,
     handoffTriggers: [...new Set(handoffs.values())],
     roundP99: roundSamples.map((l) => percentile(l, 99)),
-    roundMessages: roundSamples.map((l) => l.length),
+    roundMessages: roundSamples.map((l) => l.filter(Number.isFinite).length),
     rssIdle,
     rssRooms,
     rssOpen,
