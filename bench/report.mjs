@@ -25,7 +25,7 @@ function pairedRatio(aRuns, bRuns, pick) {
 const perSocket = (bytes) => (bytes < 1024 ? "< 1 KB (noise)" : kb(bytes));
 const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : v === Infinity ? "∞" : "–");
 /** A percentile that counted lost messages as infinite: over 1% lost, there is no p99 to show. */
-const msLost = (v) => (v === Infinity ? "∞ (> 1% lost)" : ms(v));
+const msLost = (v) => (v === Infinity ? "∞" : ms(v));
 const msUnit = (v) => (v === Infinity ? "∞ (> 1% lost)" : `${ms(v)} ms`);
 /** Median that keeps an infinite p99 (a round with over 1% lost), unlike stats.median. */
 function medianOf(values) {
@@ -50,7 +50,7 @@ export function renderReport(results) {
       `${sense} ${x(limit)}`,
       x(r),
       met,
-      Number.isFinite(r) ? `${met ? `${by} to spare` : `missed by ${by}`}: ${figures}` : `not measured: ${figures}`,
+      `${Number.isFinite(r) ? (met ? `${by} to spare` : `missed by ${by}`) : r === Infinity ? "over 1% of Baton's messages lost" : "not measured"}: ${figures}`,
     );
   };
 
@@ -218,9 +218,9 @@ export function renderReport(results) {
           : ""
       }`,
       c.handoffs ? `${c.handoffs} (${c.handoffTriggers.join(", ")})` : "0",
-      ms(c.latency.p50),
+      msLost(c.latency.p50),
       c.roundP99.map(msLost).join(" / "),
-      `${msLost(medianOf(c.roundP99))} (${ms(Math.min(...c.roundP99))}–${msLost(Math.max(...c.roundP99))})`,
+      `${msLost(medianOf(c.roundP99))} (${msLost(Math.min(...c.roundP99))}–${msLost(Math.max(...c.roundP99))})`,
       msLost(c.latency.p99),
       relay && k !== "minimal-do" ? `${x(medianOf(c.roundP99) / medianOf(relay.roundP99))} / ${x(c.latency.p99 / relay.latency.p99)}` : "",
       `${c.createSeconds.toFixed(2)}${c.agentSessionSeconds === null || c.agentSessionSeconds === undefined ? "" : ` (+ ${c.agentSessionSeconds.toFixed(2)} agent sessions)`}`,
@@ -251,7 +251,7 @@ export function renderReport(results) {
     );
     const cfg = results.presetConfig.concurrency;
     sections.push(
-      `## Concurrency\n\n${t.md}\n\n${int(cfg.conversations)} conversations × (visitor + agent) sockets held open, then ${cfg.rounds} rounds of ${cfg.roundMs / 1000} s in which each visitor sends a 200-byte message every ${cfg.intervalMs / 1000} s (staggered evenly); between rounds what is in flight drains and the rooms rest ${(cfg.restMs ?? 1000) / 1000} s, so each round is a repeat of its own. Latency is visitor→agent; "p99 median (min–max)" is the median and the spread of the rounds' p99, "whole run" the p99 of every message of every round. A message not delivered within 10 s is lost and counts as an infinite latency in every percentile (so a p99 over 1% lost is ∞, not the p99 of the survivors). "Handoffs opened" counts conversations whose visitor got a \`handoff\` frame (with the triggers): the load is meant to be bot turns, and each handoff also alerts, queues and files a card. Errors count failed room creations and connections, error frames, unexpected closes, failed sends and messages not delivered within 10 s. "create rooms" is the time to create the ${int(cfg.conversations)} rooms, 32 requests at a time: for Baton the \`POST /v1/conversations\` of each (what a visitor's widget makes; the creation goal counts these), then, timed apart, an agent session each (\`POST /v1/conversations/:id/agent-session\`); the relays take rooms by name, so theirs is ~0. RSS is the server process (workerd for Baton and the minimal DO; node for the others) from /proc, before the rooms were created and at its peak with every socket open; per conversation = (peak − idle) / conversations, i.e. one room (for the DO systems its Durable Object instance) and its two sockets. Under \`wrangler dev\` every socket also passes through a second workerd process (a proxy that owns the public port and does not exist on Cloudflare); its growth is shown apart.`,
+      `## Concurrency\n\n${t.md}\n\n${int(cfg.conversations)} conversations × (visitor + agent) sockets held open, then ${cfg.rounds} rounds of ${cfg.roundMs / 1000} s in which each visitor sends a 200-byte message every ${cfg.intervalMs / 1000} s (staggered evenly); between rounds what is in flight drains and the rooms rest ${(cfg.restMs ?? 1000) / 1000} s, so each round is a repeat of its own. Latency is visitor→agent; "p99 median (min–max)" is the median and the spread of the rounds' p99, "whole run" the p99 of every message of every round. A message not delivered within 10 s is lost and counts as an infinite latency in every percentile (∞: over 1% of the messages, or over half for a p50, were lost; a percentile of only the survivors would look better the more are lost). "Handoffs opened" counts conversations whose visitor got a \`handoff\` frame (with the triggers): the load is meant to be bot turns, and each handoff also alerts, queues and files a card. Errors count failed room creations and connections, error frames, unexpected closes, failed sends and messages not delivered within 10 s. "create rooms" is the time to create the ${int(cfg.conversations)} rooms, 32 requests at a time: for Baton the \`POST /v1/conversations\` of each (what a visitor's widget makes; the creation goal counts these), then, timed apart, an agent session each (\`POST /v1/conversations/:id/agent-session\`); the relays take rooms by name, so theirs is ~0. RSS is the server process (workerd for Baton and the minimal DO; node for the others) from /proc, before the rooms were created and at its peak with every socket open; per conversation = (peak − idle) / conversations, i.e. one room (for the DO systems its Durable Object instance) and its two sockets. Under \`wrangler dev\` every socket also passes through a second workerd process (a proxy that owns the public port and does not exist on Cloudflare); its growth is shown apart.`,
     );
     text.push(`CONCURRENCY\n${t.text}`);
     if (C.baton) {

@@ -446,7 +446,11 @@ async function main() {
   const { table, markdown } = renderReport(results);
   console.log(`\n${table}`);
   writeFileSync(path.join(root, "bench", "RESULTS.md"), markdown);
-  writeFileSync(path.join(work, "results.json"), JSON.stringify(results, null, 2));
+  // A percentile with lost messages in it is Infinity, which JSON would write as null.
+  writeFileSync(
+    path.join(work, "results.json"),
+    JSON.stringify(results, (_, v) => (v === Infinity ? "Infinity" : v), 2),
+  );
   log(`wrote bench/RESULTS.md (raw numbers in ${path.relative(root, path.join(work, "results.json"))})`);
 }
 
