@@ -33,15 +33,16 @@ const option = (name, fallback) => {
 
 const quick = flag("--quick");
 const PRESETS = {
-  // --quick is a smoke run of every scenario in under 2 minutes (servers' start-up included).
+  // --quick is a smoke run of every scenario in under 2 minutes (servers' start-up and two restarts
+  // of Baton included, about 20 s of it): `time npm run bench -- --quick` after changing it.
   quick: {
     latency: { runs: 3, warmup: 10, count: 60 },
-    throughput: { runs: 3, senders: 4, window: 8, warmupMs: 200, measureMs: 500 },
-    visitorThroughput: { runs: 3, window: 4, warmupMs: 200, measureMs: 500 },
+    throughput: { runs: 2, senders: 4, window: 8, warmupMs: 200, measureMs: 500 },
+    visitorThroughput: { runs: 2, window: 4, warmupMs: 200, measureMs: 500 },
     coldWake: { rooms: 20 },
-    concurrency: { conversations: 100, intervalMs: 1500, roundMs: 3000, rounds: 2, restMs: 250 },
-    chaos: { conversations: 10, durationMs: 8000, killsPerMinute: 10 },
-    handoff: { latencyCount: 10, burst: 5 },
+    concurrency: { conversations: 100, intervalMs: 1250, roundMs: 2500, rounds: 2, restMs: 250 },
+    chaos: { conversations: 10, durationMs: 6000, killsPerMinute: 10 },
+    handoff: { latencyCount: 10, burst: 3 },
     desk: { desks: 5, handoffs: 20, windowMs: 2000 },
   },
   full: {
