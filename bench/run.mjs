@@ -1,8 +1,9 @@
 // `npm run bench`: Baton beside the floor of its architecture (a minimal Durable Object relay), the
 // floor of the box (a Node `ws` relay) and what a team would build instead (Socket.IO + SQLite),
 // all started and measured in the same run, on 127.0.0.1 only. Prints a table and writes
-// bench/RESULTS.md. Flags: --quick (smoke run, ~2 min), --only latency,throughput,concurrency,
-// chaos,widget, --targets baton,minimal-do,ws,socketio, --seed N. See bench/README.md.
+// bench/RESULTS.md. Flags: --quick (smoke run, under 2 min), --only widget,bundle,latency,throughput,
+// visitor-throughput,concurrency,cold-wake,chaos,handoff,desk, --targets baton,minimal-do,ws,socketio,
+// --seed N, --keep. See bench/README.md.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -16,6 +17,9 @@ import { handoffRun } from "./scenarios/handoff.mjs";
 import { concurrencyRun } from "./scenarios/concurrency.mjs";
 import { latencyRun } from "./scenarios/latency.mjs";
 import { throughputRun } from "./scenarios/throughput.mjs";
+import { visitorThroughputRun } from "./scenarios/visitor-throughput.mjs";
+import { measureColdWake, prepareColdWake } from "./scenarios/cold-wake.mjs";
+import { measureBundle } from "./scenarios/bundle.mjs";
 import { measureWidget } from "./scenarios/widget.mjs";
 import { renderReport } from "./report.mjs";
 
@@ -29,25 +33,31 @@ const option = (name, fallback) => {
 
 const quick = flag("--quick");
 const PRESETS = {
+  // --quick is a smoke run of every scenario in under 2 minutes (servers' start-up and two restarts
+  // of Baton included, about 20 s of it): `time npm run bench -- --quick` after changing it.
   quick: {
-    latency: { runs: 3, warmup: 30, count: 150 },
-    throughput: { runs: 3, senders: 4, window: 8, warmupMs: 500, measureMs: 1500 },
-    concurrency: { conversations: 100, intervalMs: 5000, durationMs: 10_000, windows: 2 },
-    chaos: { conversations: 10, durationMs: 20_000, killsPerMinute: 10 },
-    handoff: { latencyCount: 20, burst: 10 },
-    desk: { desks: 5, handoffs: 20, windowMs: 4000 },
+    latency: { runs: 3, warmup: 10, count: 60 },
+    throughput: { runs: 2, senders: 4, window: 8, warmupMs: 200, measureMs: 500 },
+    visitorThroughput: { runs: 2, window: 4, warmupMs: 200, measureMs: 500 },
+    coldWake: { rooms: 20 },
+    concurrency: { conversations: 100, intervalMs: 1250, roundMs: 2500, rounds: 2, restMs: 250 },
+    chaos: { conversations: 10, durationMs: 6000, killsPerMinute: 10 },
+    handoff: { latencyCount: 10, burst: 3 },
+    desk: { desks: 5, handoffs: 20, windowMs: 2000 },
   },
   full: {
     latency: { runs: 5, warmup: 150, count: 600 },
     throughput: { runs: 3, senders: 4, window: 8, warmupMs: 1000, measureMs: 3000 },
-    concurrency: { conversations: 1000, intervalMs: 5000, durationMs: 60_000, windows: 3 },
+    visitorThroughput: { runs: 3, window: 4, warmupMs: 1000, measureMs: 3000 },
+    coldWake: { rooms: 50 },
+    concurrency: { conversations: 1000, intervalMs: 5000, roundMs: 20_000, rounds: 3, restMs: 1000 },
     chaos: { conversations: 100, durationMs: 75_000, killsPerMinute: 10 },
     handoff: { latencyCount: 50, burst: 100 },
     desk: { desks: 20, handoffs: 100, windowMs: 10_000 },
   },
 };
 const preset = PRESETS[quick ? "quick" : "full"];
-const SCENARIOS = ["widget", "latency", "throughput", "concurrency", "chaos", "handoff", "desk"];
+const SCENARIOS = ["widget", "bundle", "latency", "throughput", "visitor-throughput", "concurrency", "cold-wake", "chaos", "handoff", "desk"];
 const only = option("--only", SCENARIOS.join(",")).split(",");
 const wanted = option("--targets", "baton,minimal-do,ws,socketio").split(",");
 const seed = Number(option("--seed", "20261127"));
@@ -174,6 +184,39 @@ async function startBaton(app, port, inspectorPort, persistTo) {
   return group;
 }
 
+function startMinimalDo(port, inspectorPort, persistTo) {
+  return startGroup(
+    "minimal-do",
+    path.join(root, "node_modules", ".bin", "wrangler"),
+    [
+      "dev",
+      "--config",
+      "bench/minimal-do/wrangler.toml",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-ip",
+      "127.0.0.1",
+      "--inspector-port",
+      String(inspectorPort),
+      "--persist-to",
+      persistTo,
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "warn",
+    ],
+    {
+      cwd: root,
+      env: { WRANGLER_REGISTRY_PATH: path.join(work, "registry-minimal-do"), WRANGLER_SEND_METRICS: "false" },
+      logFile: path.join(work, "minimal-do.log"),
+      // wrangler's own "Ready" line changes between versions: ask the worker instead.
+      ready: async () => (await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) })).ok,
+      timeoutMs: 180_000,
+    },
+  );
+}
+
 async function startServers(app) {
   const servers = {};
   const tasks = [];
@@ -200,37 +243,17 @@ async function startServers(app) {
       (async () => {
         const port = await freePort();
         const inspectorPort = await freePort();
-        const group = await startGroup(
-          "minimal-do",
-          path.join(root, "node_modules", ".bin", "wrangler"),
-          [
-            "dev",
-            "--config",
-            "bench/minimal-do/wrangler.toml",
-            "--ip",
-            "127.0.0.1",
-            "--port",
-            String(port),
-            "--inspector-ip",
-            "127.0.0.1",
-            "--inspector-port",
-            String(inspectorPort),
-            "--persist-to",
-            path.join(work, "minimal-do-state"),
-            "--show-interactive-dev-session=false",
-            "--log-level",
-            "warn",
-          ],
-          {
-            cwd: root,
-            env: { WRANGLER_REGISTRY_PATH: path.join(work, "registry-minimal-do"), WRANGLER_SEND_METRICS: "false" },
-            logFile: path.join(work, "minimal-do.log"),
-            // wrangler's own "Ready" line changes between versions: ask the worker instead.
-            ready: async () => (await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) })).ok,
-            timeoutMs: 180_000,
-          },
-        );
-        servers["minimal-do"] = pathRoomTarget("minimal-do", "Minimal DO relay (wrangler dev)", `127.0.0.1:${port}`, serverOf("minimal-do", group, port));
+        const persistTo = path.join(work, "minimal-do-state");
+        const group = await startMinimalDo(port, inspectorPort, persistTo);
+        const server = serverOf("minimal-do", group, port);
+        // As Baton's: the cold-wake scenario needs both runtimes restarted on their own state.
+        server.restart = async () => {
+          const down = performance.now();
+          await stopGroup(server.group, "SIGKILL", 1000);
+          server.group = await startMinimalDo(port, inspectorPort, persistTo);
+          return { downSeconds: (performance.now() - down) / 1000 };
+        };
+        servers["minimal-do"] = pathRoomTarget("minimal-do", "Minimal DO relay (wrangler dev)", `127.0.0.1:${port}`, server);
       })(),
     );
   }
@@ -288,6 +311,11 @@ async function main() {
   results.code = gitDescribe();
   log(`preset ${results.preset}; code ${results.code}; logs and state in ${path.relative(root, work)}`);
   const app = snapshotApp();
+  if (only.includes("bundle")) {
+    // Before the servers start: wrangler dev must not see the dry run's files appear beside it.
+    results.bundle = measureBundle(app, path.join(work, "bundle"));
+    log(`worker bundle: ${(results.bundle.raw / 1024).toFixed(1)} KB raw, ${(results.bundle.gzip / 1024).toFixed(1)} KB gzip`);
+  }
   if (only.includes("handoff") && wanted.includes("baton")) await startFakeSlackHere();
   const targets = await startServers(app);
   log(`servers up: ${targets.map((t) => t.name).join(", ")}`);
@@ -331,14 +359,63 @@ async function main() {
     }
   }
 
+  if (only.includes("visitor-throughput")) {
+    const cfg = preset.visitorThroughput;
+    results.visitorThroughput = Object.fromEntries(targets.map((t) => [t.key, { runs: [] }]));
+    for (let r = 0; r < cfg.runs; r++) {
+      const order = targets.map((_, i) => targets[(i + r) % targets.length]);
+      for (const target of order) {
+        const run = await visitorThroughputRun(target, { ...cfg, tag: `vt${r}` });
+        results.visitorThroughput[target.key].runs.push({
+          ...run,
+          latency: summarize(run.latencies),
+          echo: summarize(run.echoLatencies),
+          latencies: undefined,
+          echoLatencies: undefined,
+        });
+      }
+      log(
+        `visitor throughput round ${r + 1}/${cfg.runs}: ${targets.map((t) => `${t.key} ${Math.round(results.visitorThroughput[t.key].runs.at(-1).perSecond)} msg/s`).join(", ")}`,
+      );
+    }
+  }
+
   if (only.includes("concurrency")) {
     const cfg = preset.concurrency;
     results.concurrency = {};
     for (const target of targets) {
-      log(`concurrency: ${target.name}, ${cfg.conversations} conversations × 2 sockets, ${cfg.durationMs / 1000} s`);
+      log(`concurrency: ${target.name}, ${cfg.conversations} conversations × 2 sockets, ${cfg.rounds} rounds × ${cfg.roundMs / 1000} s`);
       const run = await concurrencyRun(target, { ...cfg, log: (m) => log(`  ${m}`) });
       results.concurrency[target.key] = { ...run, latency: summarize(run.latencies), latencies: undefined };
-      log(`  errors ${run.errorTotal}, p99 ${summarize(run.latencies).p99.toFixed(1)} ms, ${(run.bytesPerSocket / 1024).toFixed(1)} KB/socket`);
+      log(
+        `  errors ${run.errorTotal}, handoffs ${run.handoffs}, whole-run p99 ${summarize(run.latencies).p99.toFixed(1)} ms, rooms created in ${run.createSeconds.toFixed(1)} s, ${(run.bytesPerConversation / 1024).toFixed(1)} KB/conversation`,
+      );
+    }
+  }
+
+  const restartable = targets.filter((t) => t.server.restart);
+  if (only.includes("cold-wake") && restartable.length > 0) {
+    const cfg = preset.coldWake;
+    log(`cold wake: ${cfg.rooms} rooms each on ${restartable.map((t) => t.key).join(", ")}, then a restart of each runtime`);
+    const prepared = [];
+    for (const target of restartable) prepared.push(await prepareColdWake(target, cfg));
+    // Restarted together (the measurement starts once both are ready), one start-up's wait instead of two.
+    const restarts = await Promise.all(restartable.map((t) => t.server.restart()));
+    results.coldWake = {};
+    for (const [i, target] of restartable.entries()) {
+      const run = await measureColdWake(target, prepared[i]);
+      results.coldWake[target.key] = {
+        rooms: cfg.rooms,
+        failed: run.failed,
+        downSeconds: restarts[i].downSeconds,
+        warmWelcome: summarize(run.warm.map((v) => v.welcomeMs)),
+        coldWelcome: summarize(run.cold.map((v) => v.welcomeMs)),
+        coldEcho: summarize(run.cold.map((v) => v.echoMs).filter(Number.isFinite)),
+      };
+      const c = results.coldWake[target.key];
+      log(
+        `  ${target.key}: open → welcome warm p50 ${c.warmWelcome.p50.toFixed(1)} ms, cold p50 ${c.coldWelcome.p50.toFixed(1)} ms, p99 ${c.coldWelcome.p99.toFixed(1)} ms`,
+      );
     }
   }
 
@@ -370,7 +447,11 @@ async function main() {
   const { table, markdown } = renderReport(results);
   console.log(`\n${table}`);
   writeFileSync(path.join(root, "bench", "RESULTS.md"), markdown);
-  writeFileSync(path.join(work, "results.json"), JSON.stringify(results, null, 2));
+  // A percentile with lost messages in it is Infinity, which JSON would write as null.
+  writeFileSync(
+    path.join(work, "results.json"),
+    JSON.stringify(results, (_, v) => (v === Infinity ? "Infinity" : v), 2),
+  );
   log(`wrote bench/RESULTS.md (raw numbers in ${path.relative(root, path.join(work, "results.json"))})`);
 }
 

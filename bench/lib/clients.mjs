@@ -11,6 +11,16 @@ const CONNECT_TIMEOUT_MS = 15_000;
 /** Baton under `wrangler dev`; `server.pid()` is the workerd process (for RSS/CPU). */
 export function batonTarget(base, server) {
   const http = `http://${base}`;
+  /** What a visitor's widget does: POST /v1/conversations (the call the creation goal counts). */
+  const startConversation = () => postJson(`${http}/v1/conversations`, { projectKey: "pk_demo" });
+  /** An agent session on a started conversation: the room's second socket URL. */
+  const joinAgent = async (started) => {
+    const session = await postJson(`${http}/v1/conversations/${started.conversationId}/agent-session`, {}, "at_demo");
+    return {
+      id: started.conversationId,
+      urls: { visitor: `ws://${base}${started.socketUrl}`, agent: `ws://${base}${session.socketUrl}` },
+    };
+  };
   return {
     key: "baton",
     name: "Baton (wrangler dev)",
@@ -19,14 +29,9 @@ export function batonTarget(base, server) {
     /** Baton answers every visitor message with a bot turn; the others do not. */
     bot: true,
     server,
-    async newRoom() {
-      const started = await postJson(`${http}/v1/conversations`, { projectKey: "pk_demo" });
-      const session = await postJson(`${http}/v1/conversations/${started.conversationId}/agent-session`, {}, "at_demo");
-      return {
-        id: started.conversationId,
-        urls: { visitor: `ws://${base}${started.socketUrl}`, agent: `ws://${base}${session.socketUrl}` },
-      };
-    },
+    startConversation,
+    joinAgent,
+    newRoom: async () => joinAgent(await startConversation()),
   };
 }
 
@@ -195,6 +200,29 @@ function connectSocketIo(room, role, onFrame, onClose) {
       onClose({ code: 0, reason });
     });
   });
+}
+
+/**
+ * Plain questions about the demo product that its knowledge base answers (eval/cases/knowledge.json,
+ * all `handoff: false`): no pricing, budget or timeline words, which would warm the lead towards a
+ * handoff, and no request for a person. Rotated so that a room does not see one text over and over
+ * (a repeated question is a stall to the rules, with a human offered: not the common turn).
+ */
+export const NEUTRAL_QUESTIONS = [
+  "what does your company do?",
+  "what kind of projects do u take on",
+  "could you guys make us a web app?",
+  "do you do anything with LLMs?",
+  "how do your engagements normally kick off?",
+  "do you only work with businesses or also consumers?",
+  "wat do u guys specialise in",
+  "are you a product company or an agency that makes software for clients?",
+];
+
+/** The `n`th neutral question, padded (or cut) to exactly `bytes` ASCII bytes when `bytes` is given. */
+export function neutralText(n, bytes) {
+  const question = NEUTRAL_QUESTIONS[n % NEUTRAL_QUESTIONS.length];
+  return bytes === undefined ? question : `${question} ${"x".repeat(bytes)}`.slice(0, bytes);
 }
 
 /** A text of exactly `bytes` ASCII bytes that Baton's rules bot answers from the demo knowledge base. */

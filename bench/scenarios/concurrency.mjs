@@ -1,14 +1,16 @@
-// Concurrency: `conversations` rooms x (visitor + agent) sockets held open; each visitor sends
-// one message every `intervalMs` (staggered evenly) for `durationMs`. Counted: errors of every
-// kind, visitor -> agent latency, and the RSS per socket of the process holding the rooms and
-// sockets (from /proc; under wrangler dev also of the workerd proxy in front of it).
-import { benchText, connect } from "../lib/clients.mjs";
+// Concurrency: `conversations` rooms x (visitor + agent) sockets held open; then `rounds` rounds of
+// `roundMs` each, in which every visitor sends one message every `intervalMs` (staggered evenly),
+// with a drain and a rest of `restMs` between rounds so each round is a repeat of its own, not a slice of one long run.
+// Counted: errors of every kind, visitor -> agent latency per round and over the run, the time to
+// create the rooms, and the RSS per socket of the process holding the rooms and sockets (from
+// /proc; under wrangler dev also of the workerd proxy in front of it).
+import { connect, neutralText } from "../lib/clients.mjs";
 import { rssBytes } from "../lib/proc.mjs";
 import { percentile, pool, sleep } from "../lib/stats.mjs";
 
 const LOST_AFTER_MS = 10_000;
 
-export async function concurrencyRun(target, { conversations, intervalMs, durationMs, windows, log }) {
+export async function concurrencyRun(target, { conversations, intervalMs, roundMs, rounds, restMs = 1000, log }) {
   const errors = { create: 0, connect: 0, errorFrames: 0, unexpectedClose: 0, sendFailed: 0, lost: 0 };
   const firstErrors = [];
   const note = (kind, detail) => {
@@ -20,12 +22,33 @@ export async function concurrencyRun(target, { conversations, intervalMs, durati
   const rssIdle = rssBytes(pid);
   const proxyIdle = proxyPid ? rssBytes(proxyPid) : 0;
 
+  // Baton's rooms take two API calls: the conversation (what a visitor's widget makes, and what the
+  // creation goal counts) and then an agent session, timed apart. The relays take rooms by name.
+  const indexes = [...Array(conversations).keys()];
   const t0 = performance.now();
-  const rooms = (await pool([...Array(conversations).keys()], 32, () => target.newRoom().catch((e) => note("create", e.message)))).filter(Boolean);
-  const createSeconds = (performance.now() - t0) / 1000;
+  let rooms;
+  let createSeconds;
+  let agentSessionSeconds = null;
+  if (target.startConversation) {
+    const started = (await pool(indexes, 32, () => target.startConversation().catch((e) => note("create", e.message)))).filter(Boolean);
+    createSeconds = (performance.now() - t0) / 1000;
+    const t = performance.now();
+    rooms = (await pool(started, 32, (s) => target.joinAgent(s).catch((e) => note("create", e.message)))).filter(Boolean);
+    agentSessionSeconds = (performance.now() - t) / 1000;
+  } else {
+    rooms = (await pool(indexes, 32, () => target.newRoom().catch((e) => note("create", e.message)))).filter(Boolean);
+    createSeconds = (performance.now() - t0) / 1000;
+  }
   const rssRooms = rssBytes(pid);
 
   const sent = new Map(); // clientId -> {t0, agentAt}
+  const handoffs = new Map(); // room id -> trigger of the first handoff frame
+  // A lost message counts as an infinite latency: a p99 of only the messages that arrived would
+  // look better the more are lost.
+  const lose = (clientId, s) => {
+    note("lost", clientId);
+    samples.push([s.t0, Infinity]);
+  };
   const samples = []; // [sendTime, latency]
   let stopping = false;
   const pairs = [];
@@ -34,6 +57,8 @@ export async function concurrencyRun(target, { conversations, intervalMs, durati
     const handlers = (role) => ({
       onFrame(frame, at) {
         if (frame.type === "error") note("errorFrames", `${role} ${frame.code}`);
+        // The load is meant to be bot turns, not handoffs (each one alerts, queues and files a card).
+        if (frame.type === "handoff" && role === "visitor" && !handoffs.has(room.id)) handoffs.set(room.id, frame.trigger);
         if (role !== "agent" || frame.type !== "message" || frame.from !== "visitor") return;
         const s = sent.get(frame.clientId);
         if (s && s.agentAt === undefined) {
@@ -65,47 +90,65 @@ export async function concurrencyRun(target, { conversations, intervalMs, durati
     rssPeak = Math.max(rssPeak, rssBytes(pid));
     if (proxyPid) proxyPeak = Math.max(proxyPeak, rssBytes(proxyPid));
   }, 1000);
-  const text = benchText(200, "conc");
-  const start = performance.now();
-  const timers = [];
-  const sendFrom = (pair, index) => {
-    if (stopping) return;
-    const clientId = `c${index}-${pair.n++}`;
-    sent.set(clientId, { t0: performance.now() });
-    if (!pair.visitor.send({ type: "visitor.message", clientId, text })) {
-      sent.delete(clientId);
-      note("sendFailed", pair.room.id);
-    }
-  };
-  pairs.forEach((pair, index) => {
-    const offset = (index / pairs.length) * intervalMs;
-    timers.push(
-      setTimeout(() => {
-        sendFrom(pair, index);
-        timers.push(setInterval(() => sendFrom(pair, index), intervalMs));
-      }, offset),
-    );
-  });
-  const sweeper = setInterval(() => {
-    const now = performance.now();
-    for (const [clientId, s] of sent) {
-      if (now - s.t0 > LOST_AFTER_MS) {
-        sent.delete(clientId);
-        note("lost", clientId);
-      }
-    }
-  }, 1000);
-  await sleep(durationMs);
-  stopping = true;
-  for (const t of timers) {
-    clearTimeout(t);
-    clearInterval(t);
+  const roundSamples = [];
+  for (let r = 0; r < rounds; r++) {
+    const samplesBefore = samples.length;
+    await runRound(r);
+    roundSamples.push(samples.slice(samplesBefore).map(([, l]) => l));
+    const lost = roundSamples[r].filter((l) => l === Infinity).length;
+    log?.(`round ${r + 1}/${rounds}: ${roundSamples[r].length - lost} messages (${lost} lost), p99 ${percentile(roundSamples[r], 99).toFixed(1)} ms`);
   }
-  for (let i = 0; i < 100 && sent.size > 0; i++) await sleep(100);
-  clearInterval(sweeper);
-  for (const [clientId] of sent) note("lost", clientId);
+  stopping = true;
   clearInterval(sampler);
   rssPeak = Math.max(rssPeak, rssBytes(pid));
+
+  /** One round: every pair sends every `intervalMs` for `roundMs`, then what is in flight drains. */
+  async function runRound(r) {
+    let ending = false;
+    const timers = [];
+    const sendFrom = (pair, index) => {
+      if (ending) return;
+      const text = neutralText(index + pair.n, 200);
+      const clientId = `c${index}-r${r}-${pair.n++}`;
+      sent.set(clientId, { t0: performance.now() });
+      if (!pair.visitor.send({ type: "visitor.message", clientId, text })) {
+        sent.delete(clientId);
+        note("sendFailed", pair.room.id);
+      }
+    };
+    pairs.forEach((pair, index) => {
+      const offset = (index / pairs.length) * intervalMs;
+      timers.push(
+        setTimeout(() => {
+          sendFrom(pair, index);
+          timers.push(setInterval(() => sendFrom(pair, index), intervalMs));
+        }, offset),
+      );
+    });
+    const sweeper = setInterval(() => {
+      const now = performance.now();
+      for (const [clientId, s] of sent) {
+        if (now - s.t0 > LOST_AFTER_MS) {
+          sent.delete(clientId);
+          lose(clientId, s);
+        }
+      }
+    }, 1000);
+    await sleep(roundMs);
+    ending = true;
+    for (const t of timers) {
+      clearTimeout(t);
+      clearInterval(t);
+    }
+    for (let i = 0; i < 100 && sent.size > 0; i++) await sleep(100);
+    clearInterval(sweeper);
+    for (const [clientId, s] of sent) lose(clientId, s);
+    sent.clear();
+    // The bot's turns of the last messages land after their relay: let the room go quiet before
+    // the next round starts, so no round begins with the previous one's tail.
+    await sleep(restMs);
+  }
+
   // Close in batches: 2,000 closes at once make wrangler dev's proxy open thousands of loopback
   // connections at the same moment, close to a 20,000 file-descriptor limit.
   for (let i = 0; i < pairs.length; i += 100) {
@@ -118,34 +161,29 @@ export async function concurrencyRun(target, { conversations, intervalMs, durati
   await sleep(500);
 
   const latencies = samples.map(([, l]) => l);
-  const windowP99 = [];
-  for (let w = 0; w < windows; w++) {
-    const from = start + (w * durationMs) / windows;
-    const to = start + ((w + 1) * durationMs) / windows;
-    windowP99.push(
-      percentile(
-        samples.filter(([t]) => t >= from && t < to).map(([, l]) => l),
-        99,
-      ),
-    );
-  }
   return {
     sockets,
-    messages: samples.length,
+    messages: samples.filter(([, l]) => Number.isFinite(l)).length,
     errors,
     errorTotal: Object.values(errors).reduce((a, b) => a + b, 0),
     firstErrors,
     latencies,
-    windowP99,
+    handoffs: handoffs.size,
+    handoffTriggers: [...new Set(handoffs.values())],
+    roundP99: roundSamples.map((l) => percentile(l, 99)),
+    roundMessages: roundSamples.map((l) => l.filter(Number.isFinite).length),
     rssIdle,
     rssRooms,
     rssOpen,
     rssPeak,
     bytesPerSocket: sockets > 0 ? (rssPeak - rssIdle) / sockets : NaN,
+    // A conversation is its room plus its two sockets: the figure compared across systems.
+    bytesPerConversation: pairs.length > 0 ? (rssPeak - rssIdle) / pairs.length : NaN,
     proxyIdle,
     proxyPeak,
     proxyBytesPerSocket: proxyPid && sockets > 0 ? (proxyPeak - proxyIdle) / sockets : NaN,
     createSeconds,
+    agentSessionSeconds,
     connectSeconds,
   };
 }
