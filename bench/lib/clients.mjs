@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { io } from "socket.io-client";
 import WebSocket from "ws";
+import { visitorQuestion } from "./questions.mjs";
 
 const CONNECT_TIMEOUT_MS = 15_000;
 
@@ -203,29 +204,15 @@ function connectSocketIo(room, role, onFrame, onClose) {
 }
 
 /**
- * Plain questions about the demo product that its knowledge base answers (eval/cases/knowledge.json,
- * all `handoff: false`): no pricing, budget or timeline words, which would warm the lead towards a
- * handoff, and no request for a person. Rotated so that a room does not see one text over and over
- * (a repeated question is a stall to the rules, with a human offered: not the common turn).
+ * The `n`th visitor text: a question the demo knowledge base answers (lib/questions.mjs), the same
+ * for every system. Never padded: an unknown filler word makes the rules bot unsure, and three
+ * unsure answers in a row open a handoff, which is not the path a visitor message benchmark measures.
  */
-export const NEUTRAL_QUESTIONS = [
-  "what does your company do?",
-  "what kind of projects do u take on",
-  "could you guys make us a web app?",
-  "do you do anything with LLMs?",
-  "how do your engagements normally kick off?",
-  "do you only work with businesses or also consumers?",
-  "wat do u guys specialise in",
-  "are you a product company or an agency that makes software for clients?",
-];
-
-/** The `n`th neutral question, padded (or cut) to exactly `bytes` ASCII bytes when `bytes` is given. */
-export function neutralText(n, bytes) {
-  const question = NEUTRAL_QUESTIONS[n % NEUTRAL_QUESTIONS.length];
-  return bytes === undefined ? question : `${question} ${"x".repeat(bytes)}`.slice(0, bytes);
+export function neutralText(n) {
+  return visitorQuestion(n);
 }
 
-/** A text of exactly `bytes` ASCII bytes that Baton's rules bot answers from the demo knowledge base. */
+/** A text of exactly `bytes` ASCII bytes, for agent messages (no bot turn reads them). */
 export function benchText(bytes = 200, tag = "") {
   const head = `What services do you offer? ref ${tag} `;
   return (head + "x".repeat(Math.max(0, bytes - head.length))).slice(0, bytes);

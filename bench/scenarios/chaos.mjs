@@ -5,7 +5,7 @@
 // resend their unacknowledged message with the same clientId. At the end a fresh socket reads each
 // room's stored transcript, which must hold every sent clientId exactly once, in each sender's
 // order, and each client's view (deduplicated by seq, as the widget does) must equal it.
-import { benchText, connect } from "../lib/clients.mjs";
+import { connect, neutralText } from "../lib/clients.mjs";
 import { percentile, rng, sleep } from "../lib/stats.mjs";
 
 const RECONNECT_BASE_MS = 100;
@@ -149,7 +149,7 @@ class Peer {
         if (!this.sending || this.pending) return;
         if (!this.synced) return; // onSynced schedules again
         const clientId = `${this.role[0]}${this.index}-${this.counter++}`;
-        this.pending = { clientId, text: benchText(200, clientId) };
+        this.pending = { clientId, text: neutralText(this.counter + this.index) };
         this.sent.push(clientId);
         this.stats.sent++;
         this.conn.send(this.frame(this.pending));

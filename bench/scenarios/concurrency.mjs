@@ -108,7 +108,7 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
     const timers = [];
     const sendFrom = (pair, index) => {
       if (ending) return;
-      const text = neutralText(index + pair.n, 200);
+      const text = neutralText(index + pair.n);
       const clientId = `c${index}-r${r}-${pair.n++}`;
       sent.set(clientId, { t0: performance.now() });
       if (!pair.visitor.send({ type: "visitor.message", clientId, text })) {

@@ -1,7 +1,7 @@
 // Relay latency: one visitor -> agent pair, one message in flight (the next is sent once the
-// agent has it, the visitor has its ack and, for Baton, the bot's reply has arrived), 200-byte
+// agent has it, the visitor has its ack and, for Baton, the bot's reply has arrived), a question
 // text, a warm-up that is not measured. The figure is send -> agent receipt.
-import { benchText, connect } from "../lib/clients.mjs";
+import { connect, neutralText } from "../lib/clients.mjs";
 
 const STEP_TIMEOUT_MS = 5000;
 const BOT_TIMEOUT_MS = 1000;
@@ -42,7 +42,7 @@ export async function latencyRun(target, { warmup, count, tag }) {
   try {
     for (let i = 0; i < warmup + count; i++) {
       const clientId = `${tag}-${i}`;
-      const text = benchText(200, clientId);
+      const text = neutralText(i);
       let timer;
       const done = new Promise((resolve) => {
         pending.set(clientId, { resolve });
