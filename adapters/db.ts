@@ -1,7 +1,7 @@
 // D1 access for projects, agents and conversations. Every lookup that a request makes on behalf
 // of a caller is scoped by that caller's project.
 import type { Settings } from "../domain/settings";
-import { parseStoredSettings } from "../domain/settings";
+import { storedSettings } from "./settings-cache";
 import type { PageInfo, VisitorInfo } from "../domain/transcript";
 import type { HandoffRecord } from "../domain/handoff/handoff-types";
 import type { ContextPacket } from "../protocol/jobs";
@@ -14,6 +14,8 @@ export interface Project {
   publicKey: string;
   allowedOrigins: string[];
   settings: Settings;
+  /** The stored settings' version (a hash of their text): rooms share one parsed copy per version. */
+  settingsVersion: string;
 }
 
 export interface Agent {
@@ -33,12 +35,14 @@ interface ProjectRow {
 }
 
 function toProject(row: ProjectRow): Project {
+  const { settings, version } = storedSettings(row.settings);
   return {
     id: row.id,
     name: row.name,
     publicKey: row.public_key,
     allowedOrigins: JSON.parse(row.allowed_origins) as string[],
-    settings: parseStoredSettings(row.settings),
+    settings,
+    settingsVersion: version,
   };
 }
 

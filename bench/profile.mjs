@@ -142,7 +142,17 @@ async function drive(target, rooms) {
   return pairs;
 }
 
+/** The dev config with Rate Limiting thresholds no run reaches (one address creating conversations fast), beside the real one. */
+const PROFILE_CONFIG = path.join(root, ".wrangler-profile.toml");
+function writeProfileConfig() {
+  writeFileSync(
+    PROFILE_CONFIG,
+    readFileSync(path.join(root, "wrangler.toml"), "utf8").replace(/(simple = \{ limit = )\d+/g, (_, head) => `${head}1000000`),
+  );
+}
+
 async function main() {
+  writeProfileConfig();
   const port = await freePort();
   const inspectorPort = await freePort();
   const group = await startGroup(
@@ -159,6 +169,8 @@ async function main() {
       "RATE_LIMIT_BURST:100000",
       "--var",
       "RATE_LIMIT_PER_SECOND:100000",
+      "--config",
+      PROFILE_CONFIG,
       "--minify=false",
       "--inspector-ip",
       "127.0.0.1",
@@ -177,9 +189,10 @@ async function main() {
   );
   const { runtime } = workerdPids(group.pgid, port);
   const target = batonTarget(`127.0.0.1:${port}`, { pid: () => runtime });
-  const pairs = await drive(target, ROOMS);
+  const pairs = KIND === "create" ? [] : await drive(target, ROOMS);
   let sent = 0;
   const loop = async (pair, index, count) => {
+    if (pair.create) return pair.create(count);
     for (let i = 0; i < count; i++) {
       const turn = pair.next();
       const clientId = `p${index}-${sent++}`;
@@ -189,6 +202,14 @@ async function main() {
       await turn;
     }
   };
+  // --kind create: conversations created through the API, 32 at a time (what 1,000 widgets opening do).
+  if (KIND === "create") {
+    const create = async (n) => {
+      for (let i = 0; i < n; i++) await target.startConversation();
+    };
+    await Promise.all([...Array(8)].map(() => create(5)));
+    pairs.push(...[...Array(32)].map(() => ({ create })));
+  }
   // Warm-up: the JIT and every room's caches, unmeasured.
   await Promise.all(pairs.map((p, i) => loop(p, i, 30)));
   console.log(`warm: ${pairs.length} rooms, ${missed} unanswered`);
@@ -277,4 +298,5 @@ try {
 } finally {
   await stopAll();
   rmSync(path.join(work, "state"), { recursive: true, force: true });
+  rmSync(PROFILE_CONFIG, { force: true });
 }

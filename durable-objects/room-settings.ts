@@ -5,6 +5,7 @@
 import { hasHumanChannel } from "../adapters/channels";
 import { knowledgeIndexFor } from "../domain/bot/knowledge-index";
 import { parseStoredSettings, type Settings } from "../domain/settings";
+import { storedSettings, versionOf } from "../adapters/settings-cache";
 import type { Env } from "../worker/env";
 import type { RoomStorage } from "./room-storage";
 
@@ -17,13 +18,6 @@ interface Cached {
   version?: string;
   /** A human-facing channel (Slack, or the dev outbox locally) is configured and healthy. */
   humanChannel?: boolean;
-}
-
-/** FNV-1a over the UTF-16 code units: cheap, and enough to tell two versions of one row apart. */
-function versionOf(raw: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < raw.length; i++) hash = Math.imul(hash ^ raw.charCodeAt(i), 0x01000193);
-  return `${raw.length}:${(hash >>> 0).toString(16)}`;
 }
 
 /**
@@ -103,7 +97,7 @@ export class RoomSettings {
     // A project that vanished keeps its last known settings rather than falling back to defaults.
     // Another room of this isolate may have parsed this version already.
     const known = version !== undefined ? shared.get(version) : undefined;
-    const settings = known ?? (row ? parseStoredSettings(row.settings) : (cached?.settings ?? parseStoredSettings(null)));
+    const settings = known ?? (row ? storedSettings(row.settings).settings : (cached?.settings ?? parseStoredSettings(null)));
     this.prime(settings, { ...(version ? { version } : {}), humanChannel });
     return this.cached!.settings;
   }

@@ -99,6 +99,7 @@ export const conversationRoutes = new Hono<{ Bindings: Env }>()
       ...(userAgent ? { userAgent } : {}),
       ...(identity ? { identity } : {}),
       settings: project.settings,
+      settingsVersion: project.settingsVersion,
     });
     await insertConversation(c.env.DB, {
       id: conversationId,
