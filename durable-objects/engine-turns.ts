@@ -30,9 +30,17 @@ export interface EngineDeps {
 /** One room's engine: what the room asks it, and whether it writes the replies itself (an LLM) or the rules do. */
 export class EngineTurns {
   readonly writesReplies: boolean;
+  /** The rules engine has nothing to add to a visitor message's analysis: its turn is answered inline (inline-turns.ts). */
+  readonly analyzesInline: boolean;
+
   constructor(private readonly deps: EngineDeps) {
     this.writesReplies = deps.engine !== rulesEngine;
+    this.analyzesInline = deps.engine === rulesEngine;
   }
+
+  /** The answer to an effect that needs no waiting: the rules engine's analysis (no hints). */
+  readonly answerNow = (effect: Effect): RoomEvent | null =>
+    this.analyzesInline && effect.type === "analyze" ? { type: "visitor.analyzed", seq: effect.seq, text: effect.text, hints: null } : null;
 
   /** Asks the engine what an effect needs; the answer comes back as an event. */
   async ask(effect: EngineEffect): Promise<RoomEvent> {

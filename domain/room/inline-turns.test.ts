@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { parseStoredSettings } from "../settings";
+import { transitionInline } from "./inline-turns";
+import type { Effect, RoomContext, RoomEvent, RoomState } from "./room-types";
+import { createRoom, transition } from "./transition";
+
+const settings = parseStoredSettings(null);
+function ctx(transcript: RoomContext["transcript"] = []): RoomContext {
+  let n = 0;
+  return {
+    now: new Date("2026-03-04T10:00:00Z"),
+    newId: (p) => `${p}${++n}`,
+    settings,
+    hasChannel: true,
+    agentsOnline: 1,
+    engineWritesReplies: false,
+    transcript,
+  };
+}
+const room = (): RoomState => createRoom({ conversationId: "c1", projectId: "p1" }, new Date("2026-03-04T09:00:00Z"));
+const rulesAnswer = (e: Effect): RoomEvent | null => (e.type === "analyze" ? { type: "visitor.analyzed", seq: e.seq, text: e.text, hints: null } : null);
+const strip = (effects: Effect[]) => JSON.parse(JSON.stringify(effects));
+
+describe("transitionInline: a visitor message in one step when the engine has nothing to ask", () => {
+  it("equals the two steps run one after the other, without the owed turn", () => {
+    const state = room();
+    const event: RoomEvent = { type: "visitor.message", clientId: "v1", text: "How long does a project take?" };
+    const one = transitionInline(state, event, ctx(), rulesAnswer);
+    const first = transition(state, event, ctx());
+    const analyze = first.effects.find((e) => e.type === "analyze");
+    expect(analyze).toBeDefined();
+    const appended = first.effects.flatMap((e) => (e.type === "append" ? [e.message] : []));
+    const second = transition(first.state, rulesAnswer(analyze!)!, ctx(appended));
+    expect(strip(one.effects)).toEqual(strip([...first.effects.filter((e) => e !== analyze), ...second.effects]));
+    expect(one.state).toEqual(second.state);
+    expect(one.effects.some((e) => e.type === "analyze")).toBe(false);
+    // The visitor's message is acknowledged before the bot's reply, as in two steps.
+    const messages = one.effects.flatMap((e) => (e.type === "append" ? [e.message.from] : []));
+    expect(messages).toEqual(["visitor", "bot"]);
+  });
+
+  it("the second step sees the message the first appended in its transcript (a handoff's packet quotes it)", () => {
+    const state = room();
+    const one = transitionInline(state, { type: "visitor.message", clientId: "v1", text: "I want to talk to a person please" }, ctx(), rulesAnswer);
+    expect(one.state.handoff?.trigger).toBe("explicit_request");
+    expect(JSON.stringify(one.state.handoff)).toContain("talk to a person");
+  });
+
+  it("changes nothing when no effect can be answered now (an LLM engine)", () => {
+    const state = room();
+    const event: RoomEvent = { type: "visitor.message", clientId: "v1", text: "hello" };
+    expect(strip(transitionInline(state, event, ctx(), () => null).effects)).toEqual(strip(transition(state, event, ctx()).effects));
+  });
+});
