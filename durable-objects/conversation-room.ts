@@ -18,7 +18,7 @@ import type { Env } from "../worker/env";
 import { DeskPresence } from "./desk-presence";
 import { EngineTurns } from "./engine-turns";
 import { RoomSettings } from "./room-settings";
-import { RoomStorage } from "./room-storage";
+import { DuplicateClientId, RoomStorage } from "./room-storage";
 import { readClaims, socketStateFor, tagsFor, type SocketState } from "./socket-claims";
 import { eventForFrame, internalError, receiveFrame, refuseExtraSocket, rejectionFrame, sendFrame, storedCopy } from "./socket-input";
 import { flushSyncs } from "./sync";
@@ -146,30 +146,37 @@ export class ConversationRoom extends Server<Env> {
   private async dispatch(event: RoomEvent, sender?: Connection): Promise<CommandOutcome | undefined> {
     const settings = await this.roomSettings.get();
     // Whether agents are at their desks decides live or capture: refreshed (cached) only where a handoff may open.
-    const mayOpen = event.type === "visitor.analyzed" || event.type === "handoff.manual" || (event.type === "visitor.message" && this.engine.analyzesInline);
-    if (mayOpen) await this.desk.refresh();
     const state = this.store.loadState(); // read after the awaits: another event may have run meanwhile
     if (!state) return undefined;
-    // A resend (or the same clientId stored while we awaited): answer the sender with the stored
-    // copy, store nothing, and finish the bot's turn if a crash left it owed (its reply reaches everyone).
-    const stored = storedCopy(this.store, event);
-    if (stored) {
-      if (sender) sendFrame(sender, frameOf(stored));
-      if (stored.from === "visitor") await this.turns.resume(stored.seq);
-      return state.handoff ? { ok: true, handoff: state.handoff } : undefined;
-    }
     // An answer to a turn that is no longer owed was already given (or belongs to a dead instance): drop it.
     const answered = turnAnsweredBy(event);
     if (answered && this.store.owedTurn(answered.seq)?.type !== answered.stage) return undefined;
     // With the rules engine a visitor message is one step: stored, analysed and answered in one commit
     // (inline-turns.ts). It costs the visitor's echo the rules' turn (~0.5 ms) and saves a commit.
     const { state: next, effects, outcome } = transitionInline(state, event, this.context(settings), this.engine.answerNow);
+    // Whether agents are at their desks decides live or capture: asked of the inbox only when this
+    // decision opens a handoff on a stale count, then decided again (a thousand rooms, one question each per handoff).
+    if (next.handoff && next.handoff.id !== state.handoff?.id && this.desk.stale()) {
+      await this.desk.refresh();
+      return this.dispatch(event, sender);
+    }
     if (next === state && effects.length === 0) {
       if (answered) this.store.settleTurn(answered.seq); // nothing to say, but the turn is done
       return outcome;
     }
     // One commit: state, messages, sync rows, timers, the turns it owes and the one it answers.
-    const queued = this.store.commitTransition(state, next, effects, settings, answered?.seq ?? null);
+    let queued: number;
+    try {
+      queued = this.store.commitTransition(state, next, effects, settings, answered?.seq ?? null);
+    } catch (error) {
+      // A resend (the transcript's unique clientId refused it, and the commit rolled back whole):
+      // answer the sender with the stored copy, and finish the bot's turn if a crash left it owed.
+      const stored = error instanceof DuplicateClientId ? storedCopy(this.store, event) : null;
+      if (!stored) throw error;
+      if (sender) sendFrame(sender, frameOf(stored));
+      if (stored.from === "visitor") await this.turns.resume(stored.seq);
+      return state.handoff ? { ok: true, handoff: state.handoff } : undefined;
+    }
     await this.alarmClock.arm(); // before any effect: an owed turn's deadline must ring even if the object dies in the turn
     for (const effect of effects) await this.run(effect);
     if (queued > 0 && !(await flushSyncs(this.store, this.env, Date.now))) await this.alarmClock.arm();

@@ -1,5 +1,5 @@
 // How many agents of the room's project are available at their desks, as one room sees it: asked of
-// the project's inbox at most every 10 seconds, kept in the room's storage (a woken room does not
+// the project's inbox only when a decision is about to open a handoff and the count is over 10 s old, kept in the room's storage (a woken room does not
 // wait) and read without an await by the transition's context. An unreachable inbox keeps the last count.
 import type { Env } from "../worker/env";
 import type { RoomStorage } from "./room-storage";
@@ -25,10 +25,15 @@ export class DeskPresence {
     return this.cached?.available ?? 0;
   }
 
+  /** Whether the count is older than the TTL (or unknown): a decision that opens a handoff asks again first. */
+  stale(): boolean {
+    this.cached ??= this.store.readMeta<Cached>("desk");
+    return !this.cached || Date.now() - this.cached.at >= TTL_MS;
+  }
+
   /** Asks the inbox again when the count is older than the TTL. Never throws. */
   async refresh(): Promise<void> {
-    this.cached ??= this.store.readMeta<Cached>("desk");
-    if (this.cached && Date.now() - this.cached.at < TTL_MS) return;
+    if (!this.stale()) return;
     const projectId = this.store.loadState()?.projectId;
     if (!projectId) return;
     try {

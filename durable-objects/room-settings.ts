@@ -9,7 +9,9 @@ import { storedSettings, versionOf } from "../adapters/settings-cache";
 import type { Env } from "../worker/env";
 import type { RoomStorage } from "./room-storage";
 
+/** Re-read from D1 every 30–60 s: spread per room, so rooms created together do not all ask at once. */
 const TTL_MS = 30_000;
+const ttl = () => TTL_MS * (1 + Math.random());
 
 interface Cached {
   settings: Settings;
@@ -44,6 +46,7 @@ function fromStorage(store: RoomStorage): Cached | null {
 
 export class RoomSettings {
   private cached: Cached | null = null;
+  private readonly ttl = ttl();
 
   constructor(
     private readonly store: RoomStorage,
@@ -78,7 +81,7 @@ export class RoomSettings {
 
   async get(): Promise<Settings> {
     const cached = this.cached ?? fromStorage(this.store);
-    if (cached && cached.humanChannel !== undefined && Date.now() - cached.loadedAt < TTL_MS) {
+    if (cached && cached.humanChannel !== undefined && Date.now() - cached.loadedAt < this.ttl) {
       this.cached = cached;
       return cached.settings;
     }

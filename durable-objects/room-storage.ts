@@ -72,6 +72,27 @@ function toMessage(row: MessageRow): StoredMessage {
   };
 }
 
+/** The stored state with its `lastSeq` caught up to the transcript's (commits that only append do not rewrite it). */
+function withLastSeq(state: RoomState | null, maxSeq: () => number): RoomState | null {
+  if (!state) return null;
+  const seq = maxSeq();
+  return seq > state.lastSeq ? { ...state, lastSeq: seq } : state;
+}
+
+/** Whether `next` differs from `previous` only by a `lastSeq` that the appended messages carry. */
+function onlyLastSeqMoved(previous: RoomState, next: RoomState, messages: readonly StoredMessage[]): boolean {
+  if (next.lastSeq !== (messages.at(-1)?.seq ?? previous.lastSeq)) return false;
+  for (const key of Object.keys(next) as (keyof RoomState)[]) if (key !== "lastSeq" && next[key] !== previous[key]) return false;
+  return Object.keys(previous).length === Object.keys(next).length;
+}
+
+/** A commit refused because one of its messages reuses its author's clientId (a resend); nothing was written. */
+export class DuplicateClientId extends Error {
+  constructor() {
+    super("a message with this clientId is already stored");
+  }
+}
+
 /** Who may not reuse a clientId: each visitor, and each agent separately. */
 export function authorKey(message: Pick<StoredMessage, "from" | "author">): string {
   return message.author ? `${message.from}:${message.author.id}` : message.from;
@@ -100,8 +121,13 @@ export class RoomStorage {
    * snapshot is kept parsed in memory as a cache; after hibernation or a reset it is read again.
    */
   loadState(): RoomState | null {
-    if (this.cached === undefined) this.cached = this.readMeta<RoomState>("state");
+    if (this.cached === undefined) this.cached = withLastSeq(this.readMeta<RoomState>("state"), () => this.maxSeq());
     return this.cached;
+  }
+
+  /** The highest seq in the transcript (0 when empty). */
+  private maxSeq(): number {
+    return this.sql.exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM messages").toArray()[0]?.seq ?? 0;
   }
 
   private cached: RoomState | null | undefined;
@@ -141,7 +167,10 @@ export class RoomStorage {
           m.author?.name ?? null,
         );
       }
-      this.writeMeta("state", state);
+      // A commit that only appended messages (an agent's line outside a handoff, say) leaves the
+      // stored state as it was: its `lastSeq` is the transcript's, read back on load.
+      const previous = this.cached;
+      if (!previous || !onlyLastSeqMoved(previous, state, messages)) this.writeMeta("state", state);
     });
     this.cached = state;
   }
@@ -153,7 +182,13 @@ export class RoomStorage {
    */
   commitTransition(before: RoomState, state: RoomState, effects: readonly Effect[], settings: Settings, answered: number | null): number {
     const timers = state.handoff ? timersFor(state.handoff, settings) : before.handoff ? [] : undefined;
-    return this.commitEffects(state, effects, timers, answered);
+    try {
+      return this.commitEffects(state, effects, timers, answered);
+    } catch (error) {
+      // The unique (author, clientId) index is the resend check: no SELECT per message to find what is rare.
+      if (/UNIQUE constraint failed: messages\./.test(String(error))) throw new DuplicateClientId();
+      throw error;
+    }
   }
 
   /**
@@ -222,6 +257,9 @@ export class RoomStorage {
 
   /** Deletes every transcript row written before `cutoff`; returns what is left and the newest row's time. */
   purgeMessagesBefore(cutoff: string): { remaining: number; newestAt: string | null } {
+    // The stored state's `lastSeq` may lag the transcript's (see commit): written first, so a purge never lowers it.
+    const state = this.loadState();
+    if (state) this.writeMeta("state", state);
     this.sql.exec("DELETE FROM messages WHERE at < ?", cutoff);
     const row = this.sql.exec<{ n: number; newest: string | null }>("SELECT COUNT(*) AS n, MAX(at) AS newest FROM messages").toArray()[0];
     return { remaining: row?.n ?? 0, newestAt: row?.newest ?? null };

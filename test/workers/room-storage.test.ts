@@ -1,0 +1,52 @@
+// The room's storage writes only what changed: an agent's line outside a handoff appends to the
+// transcript and leaves the state row as it was, so a woken room must number on from the
+// transcript; a resend is found by the transcript's unique (author, clientId) index, not by a
+// SELECT before every message.
+import { abortAllDurableObjects, env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { agentSession, Client, createAgent, createProject, startConversation } from "./helpers";
+
+const storedState = (conversationId: string) =>
+  runInDurableObject(env.ConversationRoom.getByName(conversationId), async (_instance, state) => {
+    const row = state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'state'").toArray()[0];
+    return JSON.parse(row?.value ?? "null") as { lastSeq: number } | null;
+  });
+
+describe("room storage", () => {
+  it("agent lines write no state row, and a room woken after them numbers on from the transcript", async () => {
+    const project = await createProject();
+    const { agentToken } = await createAgent(project);
+    const { conversationId } = await startConversation(project);
+    const agent = await Client.open((await agentSession(conversationId, agentToken)).socketUrl);
+    for (const n of [1, 2, 3]) agent.send({ type: "agent.message", clientId: `a${n}`, text: `line ${n}` });
+    await agent.waitForMessage((m) => m.clientId === "a3", "third line");
+    agent.close();
+    expect((await storedState(conversationId))?.lastSeq).toBe(0); // three appends, the state row untouched
+
+    await abortAllDurableObjects(); // the room wakes from storage
+    const again = await Client.open((await agentSession(conversationId, agentToken)).socketUrl, 0);
+    again.send({ type: "agent.message", clientId: "a4", text: "line 4" });
+    const fourth = await again.waitForMessage((m) => m.clientId === "a4", "fourth line");
+    expect(fourth.seq).toBe(4);
+    const seqs = again.messages().map((m) => m.seq);
+    expect(seqs).toEqual([1, 2, 3, 4]);
+    again.close();
+  });
+
+  it("a resend is answered with the stored copy, stored once, whatever the socket", async () => {
+    const project = await createProject();
+    const { agentToken } = await createAgent(project);
+    const { conversationId } = await startConversation(project);
+    const first = await Client.open((await agentSession(conversationId, agentToken)).socketUrl);
+    first.send({ type: "agent.message", clientId: "same", text: "once" });
+    const stored = await first.waitForMessage((m) => m.clientId === "same", "the line");
+    first.close();
+    const second = await Client.open((await agentSession(conversationId, agentToken)).socketUrl, stored.seq);
+    second.send({ type: "agent.message", clientId: "same", text: "once" });
+    const copy = await second.waitForMessage((m) => m.clientId === "same", "the stored copy");
+    expect(copy).toMatchObject({ seq: stored.seq, text: "once" });
+    second.send({ type: "agent.message", clientId: "next", text: "after" });
+    expect((await second.waitForMessage((m) => m.clientId === "next", "the next line")).seq).toBe(stored.seq + 1);
+    second.close();
+  });
+});
