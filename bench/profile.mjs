@@ -11,7 +11,7 @@ import path from "node:path";
 import WebSocket from "ws";
 import { batonTarget, connect } from "./lib/clients.mjs";
 import { visitorQuestion } from "./lib/questions.mjs";
-import { cpuSeconds, freePort, groupPids, installCleanup, startGroup, stopAll, workerdPids } from "./lib/proc.mjs";
+import { cpuSeconds, freePort, groupPids, installCleanup, rssBytes, startGroup, stopAll, workerdPids } from "./lib/proc.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const argv = process.argv.slice(2);
@@ -123,7 +123,7 @@ async function drive(target, rooms) {
       onFrame: (f) => KIND === "agent" && f.type === "message" && f.from === "agent" && done(),
     });
     const visitor = await connect(target, room, "visitor", {
-      onFrame: (f) => KIND === "visitor" && f.type === "message" && f.from === "bot" && done(),
+      onFrame: (f) => (KIND === "visitor" || KIND === "memory") && f.type === "message" && f.from === "bot" && done(),
     });
     // A turn that gets no answer within 3 s is counted and skipped, so one lost frame cannot hang the run.
     const next = () =>
@@ -149,6 +149,42 @@ function writeProfileConfig() {
     PROFILE_CONFIG,
     readFileSync(path.join(root, "wrangler.toml"), "utf8").replace(/(simple = \{ limit = )\d+/g, (_, head) => `${head}1000000`),
   );
+}
+
+/**
+ * --kind memory: the runtime's JS heap (after a full GC) and RSS before and after opening --rooms
+ * rooms with their two sockets and one answered visitor message each: what one conversation holds
+ * in the isolate's heap, and what outside it (SQLite, sockets, the runtime's own per-object state).
+ */
+async function memoryPerRoom(target, runtime, inspectorPort) {
+  const inspector = cdp(`ws://127.0.0.1:${inspectorPort}/ws`, target.http);
+  await inspector.ready;
+  const heap = async () => {
+    await inspector.send("HeapProfiler.collectGarbage");
+    return (await inspector.send("Runtime.getHeapUsage")).usedSize;
+  };
+  await drive(target, 5); // the isolate's own warm-up, unmeasured
+  const heap0 = await heap();
+  const rss0 = rssBytes(runtime);
+  const pairs = await drive(target, ROOMS);
+  await Promise.all(
+    pairs.map(async (p, i) => {
+      const turn = p.next();
+      p.visitor.send({ type: "visitor.message", clientId: `m${i}`, text: visitorQuestion(i) });
+      await turn;
+    }),
+  );
+  const heap1 = await heap();
+  const rss1 = rssBytes(runtime);
+  inspector.close();
+  const kb = (bytes) => `${(bytes / ROOMS / 1024).toFixed(1)} KB`;
+  const report = `${ROOMS} rooms, 2 sockets and one answered visitor message each: JS heap ${kb(heap1 - heap0)} per room, runtime RSS ${kb(rss1 - rss0)} per room`;
+  console.log(report);
+  writeFileSync(path.join(work, "profile.txt"), `${report}\n`);
+  for (const p of pairs) {
+    p.agent.close();
+    p.visitor.close();
+  }
 }
 
 async function main() {
@@ -189,6 +225,7 @@ async function main() {
   );
   const { runtime } = workerdPids(group.pgid, port);
   const target = batonTarget(`127.0.0.1:${port}`, { pid: () => runtime });
+  if (KIND === "memory") return memoryPerRoom(target, runtime, inspectorPort);
   const pairs = KIND === "create" ? [] : await drive(target, ROOMS);
   let sent = 0;
   const loop = async (pair, index, count) => {

@@ -6,7 +6,6 @@ import { hasHumanChannel } from "../adapters/channels";
 import { maxVisitorSockets, rateLimitFor } from "../adapters/config";
 import { engineFor } from "../adapters/llm/openai";
 import type { HandoffCommand } from "../domain/handoff/machine";
-import { frameOf } from "../domain/room/room-messages";
 import { turnAnsweredBy } from "../domain/room/owed-turns";
 import type { CommandOutcome, Effect, NewRoom, RoomContext, RoomEvent } from "../domain/room/room-types";
 import { transitionInline } from "../domain/room/inline-turns";
@@ -18,9 +17,9 @@ import type { Env } from "../worker/env";
 import { DeskPresence } from "./desk-presence";
 import { EngineTurns } from "./engine-turns";
 import { RoomSettings } from "./room-settings";
-import { DuplicateClientId, RoomStorage } from "./room-storage";
+import { RoomStorage } from "./room-storage";
 import { readClaims, socketStateFor, tagsFor, type SocketState } from "./socket-claims";
-import { eventForFrame, internalError, receiveFrame, refuseExtraSocket, rejectionFrame, sendFrame, storedCopy } from "./socket-input";
+import { commitUnlessResent, eventForFrame, internalError, receiveFrame, refuseExtraSocket, rejectionFrame, sendFrame } from "./socket-input";
 import { flushSyncs } from "./sync";
 import { type AgentAct, planAct } from "./agent-acts";
 import { AgentAccess } from "./agent-access";
@@ -145,7 +144,6 @@ export class ConversationRoom extends Server<Env> {
   /** Loads state, runs the domain transition, commits, then performs the effects. */
   private async dispatch(event: RoomEvent, sender?: Connection): Promise<CommandOutcome | undefined> {
     const settings = await this.roomSettings.get();
-    // Whether agents are at their desks decides live or capture: refreshed (cached) only where a handoff may open.
     const state = this.store.loadState(); // read after the awaits: another event may have run meanwhile
     if (!state) return undefined;
     // An answer to a turn that is no longer owed was already given (or belongs to a dead instance): drop it.
@@ -164,17 +162,10 @@ export class ConversationRoom extends Server<Env> {
       if (answered) this.store.settleTurn(answered.seq); // nothing to say, but the turn is done
       return outcome;
     }
-    // One commit: state, messages, sync rows, timers, the turns it owes and the one it answers.
-    let queued: number;
-    try {
-      queued = this.store.commitTransition(state, next, effects, settings, answered?.seq ?? null);
-    } catch (error) {
-      // A resend (the transcript's unique clientId refused it, and the commit rolled back whole):
-      // answer the sender with the stored copy, and finish the bot's turn if a crash left it owed.
-      const stored = error instanceof DuplicateClientId ? storedCopy(this.store, event) : null;
-      if (!stored) throw error;
-      if (sender) sendFrame(sender, frameOf(stored));
-      if (stored.from === "visitor") await this.turns.resume(stored.seq);
+    // One commit: state, messages, sync rows, timers, the turns it owes and the one it answers; or a resend's stored copy.
+    const queued = commitUnlessResent(() => this.store.commitTransition(state, next, effects, settings, answered?.seq ?? null), this.store, event);
+    if (typeof queued !== "number") {
+      await this.turns.resent(queued, sender);
       return state.handoff ? { ok: true, handoff: state.handoff } : undefined;
     }
     await this.alarmClock.arm(); // before any effect: an owed turn's deadline must ring even if the object dies in the turn

@@ -143,7 +143,12 @@ export class RoomStorage {
     timers?: readonly { kind: string; at: string }[],
     turns: TurnChanges = {},
   ): void {
-    this.storage.transactionSync(() => {
+    // A commit that only appends one message (an agent's line outside a handoff) is one statement,
+    // atomic by itself: it needs no explicit transaction around it.
+    const previous = this.cached;
+    const writesState = !previous || !onlyLastSeqMoved(previous, state, messages);
+    const single = !writesState && messages.length === 1 && ops.length === 0 && !timers && turns.answered == null && !turns.owed?.length;
+    const write = () => {
       if (turns.answered != null) this.settleTurn(turns.answered);
       const due = new Date(Date.now() + OWED_TURN_GRACE_MS).toISOString();
       if (timers || turns.answered != null || turns.owed?.length) this.timerVersion++;
@@ -169,9 +174,10 @@ export class RoomStorage {
       }
       // A commit that only appended messages (an agent's line outside a handoff, say) leaves the
       // stored state as it was: its `lastSeq` is the transcript's, read back on load.
-      const previous = this.cached;
-      if (!previous || !onlyLastSeqMoved(previous, state, messages)) this.writeMeta("state", state);
-    });
+      if (writesState) this.writeMeta("state", state);
+    };
+    if (single) write();
+    else this.storage.transactionSync(write);
     this.cached = state;
   }
 

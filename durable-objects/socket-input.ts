@@ -9,7 +9,7 @@ import type { Connection, WSMessage } from "partyserver";
 import { takeToken, type Bucket, type RateLimit } from "../domain/room/rate-limit";
 import { CloseCode, decodeClientFrame, type ClientFrame, type ErrorFrame, type RoomFrame } from "../protocol/frames";
 import type { SocketState } from "./socket-claims";
-import { authorKey, type RoomStorage } from "./room-storage";
+import { authorKey, DuplicateClientId, type RoomStorage } from "./room-storage";
 
 export type MessageFrameIn = Exclude<ClientFrame, { type: "ping" | "visitor.typing" | "agent.typing" }>;
 
@@ -115,4 +115,18 @@ export function storedCopy(store: RoomStorage, event: RoomEvent): StoredMessage 
   if (event.clientId === undefined) return null;
   const author = event.type === "visitor.message" ? {} : { author: event.agent };
   return store.findByClientId(authorKey({ from: event.type === "visitor.message" ? "visitor" : "agent", ...author }), event.clientId);
+}
+
+/**
+ * Runs `commit`, or, when the transcript's unique (author, clientId) index refuses one of its
+ * messages (a resend; the commit rolled back whole), returns the stored copy it collided with.
+ */
+export function commitUnlessResent(commit: () => number, store: RoomStorage, event: RoomEvent): number | StoredMessage {
+  try {
+    return commit();
+  } catch (error) {
+    const stored = error instanceof DuplicateClientId ? storedCopy(store, event) : null;
+    if (!stored) throw error;
+    return stored;
+  }
 }

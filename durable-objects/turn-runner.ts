@@ -4,7 +4,11 @@
 // room drops an answer to a turn no longer owed, so each visitor message is answered exactly once.
 import type { OwedTurn } from "../domain/room/owed-turns";
 import type { RoomEvent } from "../domain/room/room-types";
+import type { Connection } from "partyserver";
+import { frameOf } from "../domain/room/room-messages";
+import type { StoredMessage } from "../domain/transcript";
 import type { RoomStorage } from "./room-storage";
+import { sendFrame } from "./socket-input";
 
 export interface TurnDeps {
   store: RoomStorage;
@@ -33,6 +37,12 @@ export class TurnRunner {
     } finally {
       this.running.delete(key);
     }
+  }
+
+  /** A resend: the sender gets the stored copy, and a visitor's message its owed turn, if a crash left one (the reply reaches everyone). */
+  async resent(stored: StoredMessage, sender: Connection | undefined): Promise<void> {
+    if (sender) sendFrame(sender, frameOf(stored));
+    if (stored.from === "visitor") await this.resume(stored.seq);
   }
 
   /** The turn still owed to visitor message `seq` (a resend after a crash), if any, run now. */
