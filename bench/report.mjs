@@ -444,13 +444,13 @@ machine is shared and noisy, absolute figures move from run to run.
 - **Code:** ${results.code}; Baton ran from a copy taken at start (see bench/README.md)
 - **Machine:** ${m.cpu}, ${m.memory} RAM, ${m.os}, Node ${m.node}; load average at start ${m.loadavg}
 - **Systems:** ${results.targets.map((t) => t.name).join("; ")}. All bound to 127.0.0.1; client and servers share the box.
-- **Baton** runs as \`node scripts/start.mjs --port N --persist-to DIR -- --var RATE_LIMIT_BURST:100000 --var RATE_LIMIT_PER_SECOND:100000 --log-level warn\`: the per-socket rate limit (default burst 20, 5 frames/s) is raised for every scenario so that the load generator, not the limiter, is measured. Its bot is the rules engine (no LLM key).
+- **Baton** runs as \`node scripts/start.mjs --port N --persist-to DIR -- --var RATE_LIMIT_BURST:100000 --var RATE_LIMIT_PER_SECOND:100000 --var HANDOFF_ALERTS_PER_WINDOW:100000 --log-level warn\`: the per-socket rate limit (default burst 20, 5 frames/s) and the alert cap (20 a project an hour) are raised for every scenario so that the load generator and Slack's pace, not the limiters, are measured. Its bot is the rules engine (no LLM key).
 - **Local figures run every Durable Object in one workerd process** on this machine. On Cloudflare each conversation's object runs in a data centre near its visitor, so concurrency and memory there are spread over many machines, and latency adds the network between visitor, agent and that object.
 
 ## Goals
 
 ${g.md}
-
+${goals.some((goal) => !goal.met) ? "\nWhy a missed goal is missed, from the profile (\`npm run profile\`), and the next step for each: [bench/README.md](README.md#why-the-missed-goals-are-missed). What one conversation costs on Cloudflare: [docs/architecture.md](../docs/architecture.md#scale-on-paper).\n" : ""}
 ${sections.join("\n\n")}
 `;
   return { table: text.join("\n\n"), markdown };
