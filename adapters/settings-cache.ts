@@ -1,7 +1,9 @@
 // A project's settings as D1 stores them (one JSON text), parsed once per isolate and version: every
 // new conversation and every room's refresh reads the same row, and parsing it (the zod schema, the
 // time zones) costs more than the query. The version is a hash of the text, so an edited row is a
-// new entry. Parsed settings are shared: callers must not mutate them.
+// new entry. The rooms share the same objects (a project's thousand open conversations hold one
+// settings object and one knowledge index between them). Parsed settings are shared: callers must
+// not mutate them.
 import { parseStoredSettings, type Settings } from "../domain/settings";
 
 /** FNV-1a over the UTF-16 code units: cheap, and enough to tell two versions of one row apart. */
@@ -11,15 +13,21 @@ export function versionOf(raw: string): string {
   return `${raw.length}:${(hash >>> 0).toString(16)}`;
 }
 
-const parsed = new Map<string, { settings: Settings; version: string }>();
-const MAX = 50;
+/** Parsed settings by version, shared by every caller in this isolate (bounded; a dropped one is parsed again). */
+const byVersion = new Map<string, Settings>();
+const MAX = 100;
 
-/** The settings of a stored row and their version, parsed on the first read of that text. */
-export function storedSettings(raw: string): { settings: Settings; version: string } {
-  const known = parsed.get(raw);
+/** The one parsed object for `version`: the known one, or `settings`, which becomes it. */
+export function shareSettings(version: string, settings: Settings): Settings {
+  const known = byVersion.get(version);
   if (known) return known;
-  const entry = { settings: parseStoredSettings(raw), version: versionOf(raw) };
-  if (parsed.size >= MAX) parsed.delete(parsed.keys().next().value as string);
-  parsed.set(raw, entry);
-  return entry;
+  if (byVersion.size >= MAX) byVersion.delete(byVersion.keys().next().value as string);
+  byVersion.set(version, settings);
+  return settings;
+}
+
+/** The settings of a stored row and their version, parsed on the first read of that version. */
+export function storedSettings(raw: string): { settings: Settings; version: string } {
+  const version = versionOf(raw);
+  return { settings: byVersion.get(version) ?? shareSettings(version, parseStoredSettings(raw)), version };
 }

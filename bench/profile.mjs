@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import WebSocket from "ws";
+import { RATE_LIMIT_VARS, withRaisedRateLimits } from "./lib/baton.mjs";
 import { batonTarget, connect } from "./lib/clients.mjs";
 import { visitorQuestion } from "./lib/questions.mjs";
 import { cpuSeconds, freePort, groupPids, installCleanup, rssBytes, startGroup, stopAll, workerdPids } from "./lib/proc.mjs";
@@ -145,10 +146,7 @@ async function drive(target, rooms) {
 /** The dev config with Rate Limiting thresholds no run reaches (one address creating conversations fast), beside the real one. */
 const PROFILE_CONFIG = path.join(root, ".wrangler-profile.toml");
 function writeProfileConfig() {
-  writeFileSync(
-    PROFILE_CONFIG,
-    readFileSync(path.join(root, "wrangler.toml"), "utf8").replace(/(simple = \{ limit = )\d+/g, (_, head) => `${head}1000000`),
-  );
+  writeFileSync(PROFILE_CONFIG, withRaisedRateLimits(readFileSync(path.join(root, "wrangler.toml"), "utf8")));
 }
 
 /**
@@ -201,10 +199,7 @@ async function main() {
       "--persist-to",
       path.join(work, "state"),
       "--",
-      "--var",
-      "RATE_LIMIT_BURST:100000",
-      "--var",
-      "RATE_LIMIT_PER_SECOND:100000",
+      ...RATE_LIMIT_VARS,
       "--config",
       PROFILE_CONFIG,
       "--minify=false",

@@ -450,7 +450,7 @@ machine is shared and noisy, absolute figures move from run to run.
 ## Goals
 
 ${g.md}
-${goals.some((goal) => !goal.met) ? "\nWhy a missed goal is missed, from the profile (\`npm run profile\`), and the next step for each: [bench/README.md](README.md#why-the-missed-goals-are-missed). What one conversation costs on Cloudflare: [docs/architecture.md](../docs/architecture.md#scale-on-paper).\n" : ""}
+${goals.some((goal) => !goal.met) ? "\nWhy a missed goal is missed, from the profile (`npm run profile`), and the next step for each: [bench/README.md](README.md#why-the-missed-goals-are-missed). What one conversation costs on Cloudflare: [docs/architecture.md](../docs/architecture.md#scale-on-paper).\n" : ""}
 ${sections.join("\n\n")}
 `;
   return { table: text.join("\n\n"), markdown };

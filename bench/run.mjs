@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { RATE_LIMIT_VARS, withRaisedRateLimits } from "./lib/baton.mjs";
 import { batonTarget, pathRoomTarget, socketIoTarget } from "./lib/clients.mjs";
 import { freePort, groupPids, installCleanup, startGroup, stopAll, stopGroup, workerdPids } from "./lib/proc.mjs";
 import { summarize } from "./lib/stats.mjs";
@@ -61,8 +62,6 @@ const SCENARIOS = ["widget", "bundle", "latency", "throughput", "visitor-through
 const only = option("--only", SCENARIOS.join(",")).split(",");
 const wanted = option("--targets", "baton,minimal-do,ws,socketio").split(",");
 const seed = Number(option("--seed", "20261127"));
-// The alert cap (20 a project an hour) is raised too: the handoff burst measures Slack's pace, not the cap.
-const RATE_LIMIT_VARS = ["--var", "RATE_LIMIT_BURST:100000", "--var", "RATE_LIMIT_PER_SECOND:100000", "--var", "HANDOFF_ALERTS_PER_WINDOW:100000"];
 
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const work = path.join(root, "bench", ".tmp", stamp);
@@ -94,10 +93,7 @@ function snapshotApp() {
   // The bench is one client address creating a thousand conversations on one project: the copy's
   // Rate Limiting bindings get thresholds no run reaches (the room's own budget is raised by RATE_LIMIT_VARS).
   const toml = path.join(app, "wrangler.toml");
-  writeFileSync(
-    toml,
-    readFileSync(toml, "utf8").replace(/(simple = \{ limit = )\d+/g, (_, head) => `${head}1000000`),
-  );
+  writeFileSync(toml, withRaisedRateLimits(readFileSync(toml, "utf8")));
   symlinkSync(path.join(root, "node_modules"), path.join(app, "node_modules"));
   return app;
 }

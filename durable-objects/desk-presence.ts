@@ -1,6 +1,7 @@
 // How many agents of the room's project are available at their desks, as one room sees it: asked of
-// the project's inbox only when a decision is about to open a handoff and the count is over 10 s old, kept in the room's storage (a woken room does not
-// wait) and read without an await by the transition's context. An unreachable inbox keeps the last count.
+// the project's inbox only when a decision is about to open a handoff and the count is over 10 s
+// old, kept in the room's storage (a woken room does not wait) and read without an await by the
+// transition's context. An unreachable inbox keeps the last count.
 import type { Env } from "../worker/env";
 import type { RoomStorage } from "./room-storage";
 

@@ -35,7 +35,7 @@ export class EngineTurns {
 
   constructor(private readonly deps: EngineDeps) {
     this.writesReplies = deps.engine !== rulesEngine;
-    this.analyzesInline = deps.engine === rulesEngine;
+    this.analyzesInline = !this.writesReplies;
   }
 
   /** The answer to an effect that needs no waiting: the rules engine's analysis (no hints). */

@@ -5,7 +5,7 @@
 import { hasHumanChannel } from "../adapters/channels";
 import { knowledgeIndexFor } from "../domain/bot/knowledge-index";
 import { parseStoredSettings, type Settings } from "../domain/settings";
-import { storedSettings, versionOf } from "../adapters/settings-cache";
+import { shareSettings, storedSettings, versionOf } from "../adapters/settings-cache";
 import type { Env } from "../worker/env";
 import type { RoomStorage } from "./room-storage";
 
@@ -22,26 +22,10 @@ interface Cached {
   humanChannel?: boolean;
 }
 
-/**
- * Parsed settings by version, shared by every room of this isolate: a project's thousand open
- * conversations hold one settings object and one knowledge index between them, not one each
- * (the index is cached per settings object). Bounded; a dropped entry is parsed again on demand.
- */
-const shared = new Map<string, Settings>();
-const SHARED_MAX = 100;
-
-function sharedSettings(version: string, settings: Settings): Settings {
-  const known = shared.get(version);
-  if (known) return known;
-  if (shared.size >= SHARED_MAX) shared.delete(shared.keys().next().value as string);
-  shared.set(version, settings);
-  return settings;
-}
-
 /** The cached entry read back from the room's storage (after a wake), its settings shared by version. */
 function fromStorage(store: RoomStorage): Cached | null {
   const cached = store.readMeta<Cached>("settings");
-  return cached?.version ? { ...cached, settings: sharedSettings(cached.version, cached.settings) } : cached;
+  return cached?.version ? { ...cached, settings: shareSettings(cached.version, cached.settings) } : cached;
 }
 
 export class RoomSettings {
@@ -57,7 +41,7 @@ export class RoomSettings {
   prime(given: Settings, facts: { version?: string; humanChannel?: boolean } = {}): void {
     // Primed from an RPC the settings arrive as a copy: their version finds the shared object.
     const version = facts.version ?? versionOf(JSON.stringify(given));
-    const settings = sharedSettings(version, given);
+    const settings = shareSettings(version, given);
     this.cached = {
       settings,
       loadedAt: Date.now(),
@@ -98,9 +82,8 @@ export class RoomSettings {
       return cached.settings;
     }
     // A project that vanished keeps its last known settings rather than falling back to defaults.
-    // Another room of this isolate may have parsed this version already.
-    const known = version !== undefined ? shared.get(version) : undefined;
-    const settings = known ?? (row ? storedSettings(row.settings).settings : (cached?.settings ?? parseStoredSettings(null)));
+    // (Another room of this isolate may have parsed this version already: storedSettings shares it.)
+    const settings = row ? storedSettings(row.settings).settings : (cached?.settings ?? parseStoredSettings(null));
     this.prime(settings, { ...(version ? { version } : {}), humanChannel });
     return this.cached!.settings;
   }

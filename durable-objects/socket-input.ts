@@ -6,7 +6,7 @@ import type { CommandOutcome } from "../domain/room/room-types";
 import type { Agent } from "../domain/handoff/handoff-types";
 import type { StoredMessage } from "../domain/transcript";
 import type { Connection, WSMessage } from "partyserver";
-import { takeToken, type Bucket, type RateLimit } from "../domain/room/rate-limit";
+import { takeToken, worthSaving, type Bucket, type RateLimit } from "../domain/room/rate-limit";
 import { CloseCode, decodeClientFrame, type ClientFrame, type ErrorFrame, type RoomFrame } from "../protocol/frames";
 import type { SocketState } from "./socket-claims";
 import { authorKey, DuplicateClientId, type RoomStorage } from "./room-storage";
@@ -73,10 +73,7 @@ export function senderOf(socket: SocketState): string {
 export function admitFrame(store: RoomStorage, socket: SocketState, raw: WSMessage, now: number, limit: RateLimit): Admission {
   const sender = senderOf(socket);
   const taken = takeToken(store.readBudget(sender), now, limit);
-  // Written to storage only once the sender spends into the second half of the burst (or is refused):
-  // until then an eviction could at most refill a half-full bucket, and a visitor typing at human
-  // speed, whose bucket stays near full, costs no write per message.
-  store.writeBudget(sender, taken.bucket, !taken.allowed || taken.bucket.strikes > 0 || taken.bucket.tokens < limit.burst / 2);
+  store.writeBudget(sender, taken.bucket, worthSaving(taken, limit));
   if (!taken.allowed) {
     const error: ErrorFrame = { type: "error", code: "rate_limited", message: "Too many messages; slow down." };
     return { ok: false, bucket: taken.bucket, error, ...(taken.abusive ? { close: { code: CloseCode.abusive, reason: "rate limit exceeded" } } : {}) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { takeToken, type Bucket } from "./rate-limit";
+import { takeToken, worthSaving, type Bucket } from "./rate-limit";
 
 const limit = { burst: 3, perSecond: 1, maxStrikes: 2 };
 
@@ -27,5 +27,16 @@ describe("a sender's token bucket", () => {
   it("never refills beyond the burst, and tolerates a clock that goes backwards", () => {
     expect(takeToken({ tokens: 3, at: 0, strikes: 0 }, 1_000_000, limit).bucket.tokens).toBe(2);
     expect(takeToken({ tokens: 1, at: 5000, strikes: 0 }, 1000, limit).allowed).toBe(true);
+  });
+
+  it("is worth saving once half the burst is spent or a frame was refused, not while it stays near full", () => {
+    const wide = { burst: 10, perSecond: 1, maxStrikes: 3 };
+    const full = takeToken(undefined, 0, wide); // 9 left
+    expect(worthSaving(full, wide)).toBe(false);
+    const half = takeToken({ tokens: 5, at: 0, strikes: 0 }, 0, wide); // 4 left
+    expect(worthSaving(half, wide)).toBe(true);
+    const refused = takeToken({ tokens: 0, at: 0, strikes: 0 }, 0, wide);
+    expect(refused.allowed).toBe(false);
+    expect(worthSaving(refused, wide)).toBe(true);
   });
 });

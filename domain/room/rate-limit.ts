@@ -29,3 +29,12 @@ export function takeToken(previous: Bucket | null | undefined, now: number, limi
   const strikes = start.strikes + 1;
   return { allowed: false, bucket: { tokens, at: now, strikes }, abusive: strikes >= limit.maxStrikes };
 }
+
+/**
+ * Whether a bucket must be written to storage now: once the sender has been refused or has spent
+ * into the second half of the burst. Until then an eviction could at most refill a half-full
+ * bucket, and a sender at human speed, whose bucket stays near full, costs no write per message.
+ */
+export function worthSaving(result: TakeResult, limit: RateLimit): boolean {
+  return !result.allowed || result.bucket.strikes > 0 || result.bucket.tokens < limit.burst / 2;
+}

@@ -1,0 +1,10 @@
+// Baton as the bench and the profiler run it: limits no run reaches, so the load, not a limiter,
+// is measured. Shared by run.mjs and profile.mjs.
+
+/** `wrangler dev --var`s: the room's per-sender budget and the alert cap (20 a project an hour: the handoff burst measures Slack's pace). */
+export const RATE_LIMIT_VARS = ["--var", "RATE_LIMIT_BURST:100000", "--var", "RATE_LIMIT_PER_SECOND:100000", "--var", "HANDOFF_ALERTS_PER_WINDOW:100000"];
+
+/** A wrangler.toml whose Rate Limiting bindings get thresholds no run reaches (one address creating conversations fast). */
+export function withRaisedRateLimits(toml) {
+  return toml.replace(/(simple = \{ limit = )\d+/g, (_, head) => `${head}1000000`);
+}
