@@ -1,5 +1,5 @@
 // Baton as the bench and the profiler run it: limits no run reaches, so the load, not a limiter,
-// is measured. Shared by run.mjs and profile.mjs.
+// is measured. Shared by run.mjs and profile.mjs, and by the e2e server (test/e2e/global-setup.ts).
 
 /** `wrangler dev --var`s: the room's per-sender budget and the alert cap (20 a project an hour: the handoff burst measures Slack's pace). */
 export const RATE_LIMIT_VARS = ["--var", "RATE_LIMIT_BURST:100000", "--var", "RATE_LIMIT_PER_SECOND:100000", "--var", "HANDOFF_ALERTS_PER_WINDOW:100000"];

@@ -1,12 +1,18 @@
 // Starts the real product once for the e2e project: `scripts/start.mjs` builds the widget,
 // migrates a fresh local D1, seeds the demo project and runs `wrangler dev` on a free port.
 // Tests get its base URL through `inject("baseUrl")`; teardown stops the whole process group.
+// Every browser here is one address (127.0.0.1) playing dozens of visitors a minute, so the
+// server runs on a copy of wrangler.toml whose Rate Limiting thresholds no run reaches (20 new
+// conversations a minute from one address refused the later tests on a fast machine). The
+// limits themselves are tested in workerd (test/workers).
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { withRaisedRateLimits } from "../../bench/lib/baton.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -21,7 +27,10 @@ const START_TIMEOUT_MS = 90_000;
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const port = await freePort();
   const persistTo = await mkdtemp(path.join(tmpdir(), "baton-e2e-"));
-  const child = spawn(process.execPath, ["scripts/start.mjs", "--port", String(port), "--persist-to", persistTo], {
+  // Beside wrangler.toml, since its paths (main, assets, migrations) are relative to it.
+  const config = path.join(root, `.wrangler-e2e-${port}.toml`);
+  writeFileSync(config, withRaisedRateLimits(readFileSync(path.join(root, "wrangler.toml"), "utf8")));
+  const child = spawn(process.execPath, ["scripts/start.mjs", "--port", String(port), "--persist-to", persistTo, "--", "--config", config], {
     cwd: root,
     detached: true, // its own process group, so teardown also stops wrangler and workerd
     stdio: ["ignore", "pipe", "pipe"],
@@ -30,6 +39,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const teardown = async () => {
     await stop(child);
+    rmSync(config, { force: true });
     await rm(persistTo, { recursive: true, force: true });
   };
 
