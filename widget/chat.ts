@@ -164,7 +164,8 @@ export function startChat(config: WidgetConfig): void {
     console.warn(`[baton] could not start a conversation: ${result.message}`);
     if (result.retryable) {
       status = navigator.onLine ? "connecting" : "offline";
-      setTimeout(begin, startDelay);
+      // A refusal for too many new conversations says when to come back: sooner would only be refused again.
+      setTimeout(begin, Math.max(startDelay, result.retryAfterMs ?? 0));
       startDelay = Math.min(startDelay * 2, MAX_START_DELAY_MS);
     } else {
       status = "unavailable";

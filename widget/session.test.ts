@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { loadSaved, pageInfo, saveState, socketUrl, type Session } from "./session";
+import { loadSaved, pageInfo, retryAfterMs, saveState, socketUrl, type Session } from "./session";
 
 const session: Session = { conversationId: "c_1", visitorToken: "tok.sig", socketUrl: "/v1/conversations/c_1/socket?token=tok.sig" };
 
@@ -112,5 +112,20 @@ describe("a logged-in visitor's saved conversation", () => {
     expect(loadSaved("pk_a", "user-1").session).toEqual(session);
     expect(loadSaved("pk_a", "user-2").session).toBeUndefined();
     expect(loadSaved("pk_a").session).toBeUndefined();
+  });
+});
+
+describe("a refusal's Retry-After", () => {
+  it.each([
+    { header: "30", ms: 30_000 },
+    { header: " 7 ", ms: 7_000 },
+    { header: "0", ms: 0 },
+    { header: "86400", ms: 300_000 },
+    { header: null, ms: undefined },
+    { header: "", ms: undefined },
+    { header: "-5", ms: undefined },
+    { header: "Wed, 21 Oct 2026 07:28:00 GMT", ms: undefined },
+  ])("$header is $ms ms", ({ header, ms }) => {
+    expect(retryAfterMs(header)).toBe(ms);
   });
 });

@@ -62,7 +62,13 @@ export function saveState(projectKey: string, saved: SavedState, userId?: string
   }
 }
 
-export type StartResult = { ok: true; session: Session } | { ok: false; retryable: boolean; message: string };
+export type StartResult = { ok: true; session: Session } | { ok: false; retryable: boolean; message: string; retryAfterMs?: number };
+
+/** A Retry-After header in seconds (what the API sends with a 429) as milliseconds, capped at 5 minutes; nothing if absent or unreadable. */
+export function retryAfterMs(header: string | null): number | undefined {
+  if (header === null || !/^\d+$/.test(header.trim())) return undefined;
+  return Math.min(Number(header.trim()) * 1000, 300_000);
+}
 
 /** An http(s) URL as the server accepts it (at most 2,000 characters), or nothing: `file:`, `about:` and the like are not sent. */
 export function httpUrl(value: string): string | undefined {
@@ -106,7 +112,8 @@ export async function startConversation(api: string, projectKey: string, user?: 
     return { ok: true, session: { conversationId: body.conversationId, visitorToken: body.visitorToken, socketUrl: body.socketUrl } };
   const error = (body as { error?: { message?: unknown } } | null)?.error;
   const message = typeof error?.message === "string" ? error.message : `HTTP ${res.status}`;
-  return { ok: false, retryable: res.status >= 500 || res.status === 429, message };
+  const after = res.status === 429 ? retryAfterMs(res.headers.get("retry-after")) : undefined;
+  return { ok: false, retryable: res.status >= 500 || res.status === 429, message, ...(after === undefined ? {} : { retryAfterMs: after }) };
 }
 
 /** The socket URL for the next attempt: on the API's origin, ws/wss to match, resuming after `since`. */

@@ -543,6 +543,29 @@ describe("the Baton widget on the demo page", () => {
     expect(fresh.conversationId).not.toBe(old.conversationId);
     expect((await rows(page)).some((r) => r.text === "Hello")).toBe(false);
   });
+
+  it("refused for too many new conversations, waits as long as Retry-After says, then starts and delivers", async () => {
+    const attempts: number[] = [];
+    const page = await newPage(async (context) => {
+      await context.route("**/v1/conversations", async (route) => {
+        if (route.request().method() !== "POST") return route.continue();
+        attempts.push(Date.now());
+        if (attempts.length > 1) return route.continue();
+        await route.fulfill({
+          status: 429,
+          headers: { "content-type": "application/json", "retry-after": "4", "access-control-allow-origin": "*" },
+          body: JSON.stringify({ error: { code: "rate_limited", message: "Too many new conversations from this address." } }),
+        });
+      });
+    });
+    await openChat(page);
+    const text = "Do you offer a free trial?";
+    await send(page, text);
+    await expectAnswered(page, text);
+    expect(attempts.length).toBe(2);
+    // The widget's own first backoff is 2 s: the server's 4 s won.
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(3_900);
+  });
 });
 
 describe("handing the conversation to a person", () => {
