@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { sign, verify } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { signSocketToken, verifySocketToken } from "./crypto";
 import { keyId, signClaims, verifyClaims } from "./signed-claims";
@@ -31,6 +32,25 @@ describe("signed, single-purpose claims", () => {
     for (const junk of ["", "a.b", "a.b.c", "x".repeat(5000), "e30.e30.a", `${h}.%%%.${s}`, "a".repeat(4 * 3 + 1)]) {
       expect(await verifyClaims(SECRET, "agent-sign-in", junk, NOW)).toBeNull();
     }
+  });
+});
+
+describe("the token format", () => {
+  it("is a standard HS256 JWT: Hono's reference verify accepts ours, and tokens Hono signed (issued before the key cache) still verify", async () => {
+    const ours = await signClaims(SECRET, "visitor-socket", { sub: "c_1", prj: "p_1" }, 600, NOW);
+    expect(await verify(ours, SECRET, { alg: "HS256", aud: "visitor-socket", exp: false, iat: false, nbf: false })).toMatchObject({
+      sub: "c_1",
+      prj: "p_1",
+      exp: NOW + 600,
+    });
+    const k = btoa(SECRET).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const theirs = await sign(
+      { sub: "c_2", prj: "p_1", aud: "visitor-socket", iat: NOW, exp: NOW + 600, jti: "j" },
+      { kty: "oct", k, alg: "HS256", kid: await keyId(SECRET) },
+      "HS256",
+    );
+    expect(theirs.split(".")[0]).toBe(ours.split(".")[0]); // the same header, kid included
+    expect(await verifyClaims(SECRET, "visitor-socket", theirs, NOW)).toMatchObject({ sub: "c_2", jti: "j" });
   });
 });
 

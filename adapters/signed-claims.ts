@@ -1,9 +1,9 @@
-// Short-lived, single-purpose credentials as standard JWTs (HS256 through Hono's jwt helper): a
+// Short-lived, single-purpose credentials as standard JWTs (HS256, verified by Hono's jwt helper): a
 // sign-in link for an agent, an OAuth `state`, a socket grant. Each carries its purpose as `aud`,
 // an `exp`, a `jti` (so a single-use one can be spent once) and, in its header, the `kid` of the
 // secret that signed it, so secrets rotate: sign with the current one, accept the previous one too.
 // Verification never throws: a malformed, foreign, expired or tampered token is simply null.
-import { decode, sign, verify } from "hono/jwt";
+import { decode, verify } from "hono/jwt";
 
 /** What a token may be used for; a token minted for one purpose is refused for every other. */
 export type Purpose = "agent-sign-in" | "slack-oauth-state" | "visitor-socket" | "agent-socket";
@@ -59,13 +59,32 @@ function ringOf(secrets: Secrets): string[] {
   return secrets.previous && secrets.previous !== secrets.current ? [secrets.current, secrets.previous] : [secrets.current];
 }
 
-/** Signs `claims` for `purpose` with the current secret, valid for `ttlSeconds` from `nowSeconds`. */
+const HS256 = { name: "HMAC", hash: "SHA-256" } as const;
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+/** The secret imported once per isolate as an HMAC key for signing and verifying (importing it per call was most of a token's cost). */
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), HS256, false, ["sign", "verify"]);
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+
+const jsonPart = (value: unknown) => base64url(encoder.encode(JSON.stringify(value)));
+
+/**
+ * Signs `claims` for `purpose` with the current secret, valid for `ttlSeconds` from `nowSeconds`:
+ * an HS256 JWS whose header names the secret's `kid` (what Hono's `sign` writes for a JWK, with the
+ * key imported once instead of on every call); `verifyClaims` reads it with Hono's `verify`.
+ */
 export async function signClaims(secrets: Secrets, purpose: Purpose, claims: Claims, ttlSeconds: number, nowSeconds: number): Promise<string> {
   const [secret] = ringOf(secrets) as [string];
   const jti = crypto.randomUUID();
-  // A JWK carries the `kid` into the token's header (Hono's sign reads it from the key).
-  const key = { kty: "oct", k: base64url(encoder.encode(secret)), alg: "HS256", kid: await keyId(secret) };
-  return sign({ ...claims, aud: purpose, iat: nowSeconds, exp: nowSeconds + ttlSeconds, jti }, key, "HS256");
+  const signed = `${jsonPart({ alg: "HS256", typ: "JWT", kid: await keyId(secret) })}.${jsonPart({ ...claims, aud: purpose, iat: nowSeconds, exp: nowSeconds + ttlSeconds, jti })}`;
+  const signature = await crypto.subtle.sign(HS256, await hmacKey(secret), encoder.encode(signed));
+  return `${signed}.${base64url(new Uint8Array(signature))}`;
 }
 
 /** The secrets that may have signed `token`: the one its `kid` names, or every one for a token without a `kid`. */
@@ -90,7 +109,7 @@ export async function verifyClaims(secrets: Secrets, purpose: Purpose, token: st
   let payload: Record<string, unknown> | null = null;
   for (const secret of await candidates(secrets, token)) {
     try {
-      payload = (await verify(token, secret, { alg: "HS256", aud: purpose, exp: false, iat: false, nbf: false })) as Record<string, unknown>;
+      payload = (await verify(token, await hmacKey(secret), { alg: "HS256", aud: purpose, exp: false, iat: false, nbf: false })) as Record<string, unknown>;
       break;
     } catch {
       // not this secret (or not a valid token at all)
