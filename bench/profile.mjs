@@ -180,8 +180,8 @@ async function memoryPerRoom(target, runtime, inspectorPort) {
   console.log(report);
   writeFileSync(path.join(work, "profile.txt"), `${report}\n`);
   for (const p of pairs) {
-    p.agent.close();
-    p.visitor.close();
+    p.agent?.close(); // --kind create holds no sockets
+    p.visitor?.close();
   }
 }
 
@@ -320,8 +320,8 @@ async function main() {
   writeFileSync(path.join(work, "profile.txt"), `${report}\n`);
   if (argv.includes("--keep")) writeFileSync(path.join(work, "profile.cpuprofile"), JSON.stringify(profile));
   for (const p of pairs) {
-    p.agent.close();
-    p.visitor.close();
+    p.agent?.close(); // --kind create holds no sockets
+    p.visitor?.close();
   }
 }
 
