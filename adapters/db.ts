@@ -3,6 +3,7 @@
 import type { Settings } from "../domain/settings";
 import { storedSettings } from "./settings-cache";
 import type { PageInfo, VisitorInfo } from "../domain/transcript";
+import type { NewRoom } from "../domain/room/room-types";
 import type { HandoffRecord } from "../domain/handoff/handoff-types";
 import type { ContextPacket } from "../protocol/jobs";
 import type { DecisionRecord, TicketRecord } from "../domain/handoff/handoff-types";
@@ -123,6 +124,53 @@ export async function insertConversation(
     .prepare("INSERT INTO conversations (id, project_id, visitor, page, user_agent, created_at, user_id, user_verified) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
     .bind(c.id, c.projectId, JSON.stringify(c.visitor), JSON.stringify(c.page), c.userAgent, c.now, c.identity?.userId ?? null, c.identity?.verified ? 1 : 0)
     .run();
+}
+
+/** A conversation as its room opens it: what POST /v1/conversations stored, and its project's settings row. */
+export interface ConversationToOpen {
+  room: NewRoom;
+  createdAt: string;
+  /** The project's settings as D1 stores them (the room parses them once per version). */
+  settings: string | null;
+}
+
+const jsonObject = <T>(text: string | null): T => {
+  try {
+    const value: unknown = JSON.parse(text ?? "{}");
+    return (value && typeof value === "object" ? value : {}) as T;
+  } catch {
+    return {} as T;
+  }
+};
+
+/** Read by the conversation's room the first time anything reaches it: one query, the project's settings joined. */
+export async function conversationToOpen(db: D1Database, id: string): Promise<ConversationToOpen | null> {
+  const row = await db
+    .prepare(
+      `SELECT c.project_id, c.visitor, c.page, c.user_agent, c.created_at, c.user_id, c.user_verified, p.settings
+       FROM conversations c JOIN projects p ON p.id = c.project_id WHERE c.id = ?`,
+    )
+    .bind(id)
+    .first<{
+      project_id: string;
+      visitor: string | null;
+      page: string | null;
+      user_agent: string | null;
+      created_at: string;
+      user_id: string | null;
+      user_verified: number | null;
+      settings: string | null;
+    }>();
+  if (!row) return null;
+  const room: NewRoom = {
+    conversationId: id,
+    projectId: row.project_id,
+    visitor: jsonObject<VisitorInfo>(row.visitor),
+    page: jsonObject<PageInfo>(row.page),
+    ...(row.user_agent ? { userAgent: row.user_agent } : {}),
+    ...(row.user_id ? { identity: { userId: row.user_id, verified: row.user_verified === 1 } } : {}),
+  };
+  return { room, createdAt: row.created_at, settings: row.settings };
 }
 
 /** The conversation, only if it belongs to `projectId`. */

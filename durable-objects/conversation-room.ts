@@ -4,13 +4,15 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { hasHumanChannel } from "../adapters/channels";
 import { maxVisitorSockets, rateLimitFor } from "../adapters/config";
+import { conversationToOpen } from "../adapters/db";
+import { storedSettings } from "../adapters/settings-cache";
 import { engineFor } from "../adapters/llm/openai";
 import type { HandoffCommand } from "../domain/handoff/machine";
 import { turnAnsweredBy } from "../domain/room/owed-turns";
-import type { CommandOutcome, Effect, NewRoom, RoomContext, RoomEvent } from "../domain/room/room-types";
+import type { CommandOutcome, Effect, RoomContext, RoomEvent, RoomState } from "../domain/room/room-types";
 import { transitionInline } from "../domain/room/inline-turns";
 import { createRoom } from "../domain/room/transition";
-import type { Settings } from "../domain/settings";
+import { parseStoredSettings, type Settings } from "../domain/settings";
 import type { StoredMessage } from "../domain/transcript";
 import { CloseCode } from "../protocol/frames";
 import type { Env } from "../worker/env";
@@ -54,13 +56,36 @@ export class ConversationRoom extends Server<Env> {
     this.ctx.waitUntil(this.turns.recover());
   }
 
-  /** RPC from the worker when the conversation is created. Idempotent. */
-  async init(input: NewRoom & { settings: Settings; settingsVersion?: string }): Promise<void> {
-    if (this.store.loadState()) return;
-    // Known before the first message, so no visitor message ever waits on D1 for it.
-    const humanChannel = await hasHumanChannel(this.env, this.env.DB, input.projectId);
-    this.roomSettings.prime(input.settings, { humanChannel, ...(input.settingsVersion ? { version: input.settingsVersion } : {}) });
-    this.store.commit(createRoom(input, new Date()), []);
+  private opening: Promise<RoomState | null> | null = null;
+  /** Erased by this instance: its D1 row goes right after, and until then nothing may reopen it from that row. */
+  private erased = false;
+
+  /**
+   * The room's state, opened from the conversation's D1 row the first time anything reaches it
+   * (its first socket, usually): `POST /v1/conversations` only writes that row, so creating a
+   * conversation creates no object. Null for a conversation D1 does not know (never created, or erased).
+   */
+  private async open(): Promise<RoomState | null> {
+    const state = this.store.loadState();
+    if (state || this.erased) return state;
+    this.opening ??= this.openFromD1().finally(() => {
+      this.opening = null;
+    });
+    return this.opening;
+  }
+
+  private async openFromD1(): Promise<RoomState | null> {
+    const found = await conversationToOpen(this.env.DB, this.name);
+    if (!found) return null;
+    // Known before the first message is decided, so no visitor message waits on D1 for it.
+    const humanChannel = await hasHumanChannel(this.env, this.env.DB, found.room.projectId);
+    const opened = this.store.loadState();
+    if (opened || this.erased) return opened; // opened or erased meanwhile
+    const stored = found.settings === null ? null : storedSettings(found.settings);
+    this.roomSettings.prime(stored?.settings ?? parseStoredSettings(null), { humanChannel, ...(stored ? { version: stored.version } : {}) });
+    const created = createRoom(found.room, new Date(found.createdAt));
+    this.store.commit(created, []);
+    return created;
   }
 
   /** RPC: the transcript as an agent sees it (notes included). */
@@ -75,6 +100,7 @@ export class ConversationRoom extends Server<Env> {
 
   /** RPC: what an agent does from outside its sockets (REST, tickets, Slack), one event each: see agent-acts.ts. */
   async act(act: AgentAct): Promise<CommandOutcome> {
+    if (!this.store.loadState()) await this.open();
     const plan = planAct(this.store, act);
     return "answer" in plan ? plan.answer : ((await this.dispatch(plan.event)) ?? plan.otherwise);
   }
@@ -86,6 +112,7 @@ export class ConversationRoom extends Server<Env> {
 
   /** RPC (erasure): closes every socket and forgets the conversation entirely. */
   async erase(): Promise<void> {
+    this.erased = true;
     closeAll(this.sockets);
     await this.store.eraseAll();
     this.roomSettings = new RoomSettings(this.store, this.env);
@@ -106,7 +133,7 @@ export class ConversationRoom extends Server<Env> {
 
   override async onConnect(connection: Connection<SocketState>, ctx: ConnectionContext): Promise<void> {
     const claims = readClaims(ctx.request);
-    const state = this.store.loadState();
+    const state = claims ? await this.open() : null; // awaits D1 only on the conversation's first socket
     if (!state || !claims) return connection.close(CloseCode.unauthorized, "unknown conversation");
     const { role } = claims;
     if (role === "visitor" && refuseExtraSocket(connection, [...this.getConnections("visitor")].length, maxVisitorSockets(this.env))) return;

@@ -53,6 +53,10 @@ async function setup() {
   const project = await createProject({ settings: { knowledgeBase } });
   const agent = await createAgent(project);
   const conversation = await startConversation(project);
+  // The room opens on its first socket, as the widget's would right after creating the conversation.
+  const first = await Client.open(conversation.socketUrl);
+  await first.waitFor((f) => f.find((x) => x.type === "welcome"), "welcome");
+  first.close();
   return { project, agent, ...conversation };
 }
 

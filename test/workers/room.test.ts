@@ -106,6 +106,88 @@ describe("relay", () => {
   });
 });
 
+describe("opening: the room starts from the conversation's D1 row", () => {
+  const roomOf = (conversationId: string) => env.ConversationRoom.getByName(conversationId);
+  type Shell = { ctx: DurableObjectState; store: { loadState(): any } };
+
+  it("creating a conversation writes only its row; the first socket opens the room with what was given", async () => {
+    const project = await createProject({ settings: { knowledgeBase } });
+    const created = await json<{ conversationId: string; socketUrl: string }>(
+      await call("/v1/conversations", {
+        headers: { "user-agent": "Opening/1.0" },
+        body: {
+          projectKey: project.projectKey,
+          visitor: { name: "Ana Lima", email: "ana@acme.test" },
+          page: { url: "https://acme.test/pricing", title: "Pricing" },
+        },
+      }),
+      201,
+    );
+    // No object was asked for anything: its storage is empty, not even a schema.
+    await runInDurableObject(roomOf(created.conversationId), (instance) => {
+      expect((instance as unknown as Shell).ctx.storage.sql.exec("SELECT name FROM sqlite_master WHERE name = 'meta'").toArray()).toEqual([]);
+    });
+    const row = await env.DB.prepare("SELECT created_at FROM conversations WHERE id = ?").bind(created.conversationId).first<{ created_at: string }>();
+    const visitor = await Client.open(created.socketUrl);
+    expect(await visitor.waitFor((f) => f.find((x) => x.type === "welcome"), "welcome")).toMatchObject({ conversationId: created.conversationId, lastSeq: 0 });
+    await runInDurableObject(roomOf(created.conversationId), (instance) => {
+      const state = (instance as unknown as Shell).store.loadState();
+      expect(state).toMatchObject({
+        conversationId: created.conversationId,
+        projectId: project.projectId,
+        createdAt: row!.created_at,
+        page: { url: "https://acme.test/pricing", title: "Pricing" },
+        userAgent: "Opening/1.0",
+        visitor: { name: "Ana Lima", email: "ana@acme.test" },
+      });
+    });
+    visitor.send({ type: "visitor.message", clientId: "o1", text: "Do you offer a free trial?" });
+    expect((await visitor.waitForMessage((m) => m.from === "bot")).text).toContain("14-day free trial");
+  });
+
+  it("a valid token for a conversation D1 no longer has opens nothing", async () => {
+    const project = await createProject();
+    const { conversationId, socketUrl } = await startConversation(project);
+    await env.DB.prepare("DELETE FROM conversations WHERE id = ?").bind(conversationId).run();
+    const visitor = await Client.open(socketUrl);
+    expect(await visitor.waitForClose()).toMatchObject({ code: 4001, reason: "unknown conversation" });
+    await runInDurableObject(roomOf(conversationId), (instance) => {
+      expect((instance as unknown as Shell).store.loadState()).toBeNull();
+    });
+  });
+
+  it("a visitor and an agent arriving at once open one room, and both are in it", async () => {
+    const project = await createProject({ settings: { knowledgeBase } });
+    const agent = await createAgent(project);
+    const { conversationId, socketUrl } = await startConversation(project);
+    const session = await agentSession(conversationId, agent.agentToken);
+    const [visitor, agentClient] = await Promise.all([Client.open(socketUrl), Client.open(session.socketUrl)]);
+    for (const client of [visitor, agentClient])
+      expect(await client.waitFor((f) => f.find((x) => x.type === "welcome"), "welcome")).toMatchObject({ lastSeq: 0 });
+    visitor.send({ type: "visitor.message", clientId: "both-1", text: "Which integrations do you support?" });
+    const seen = await agentClient.waitForMessage((m) => m.clientId === "both-1");
+    expect(seen.seq).toBe(1);
+    expect((await agentClient.waitForMessage((m) => m.from === "bot")).seq).toBe(2);
+  });
+
+  it("an agent can act on a conversation nobody has connected to yet", async () => {
+    const project = await createProject({ settings: { knowledgeBase } });
+    const agent = await createAgent(project);
+    const { conversationId, socketUrl } = await startConversation(project, { visitor: { email: "lead@acme.test" } });
+    const opened = await json<{ handoff: { status: string; trigger: string } }>(
+      await call("/v1/handoffs", { token: agent.agentToken, body: { conversationId, reason: "A known account" } }),
+      201,
+    );
+    expect(opened.handoff).toMatchObject({ trigger: "manual" });
+    const visitor = await Client.open(socketUrl);
+    const welcome = await visitor.waitFor((f) => f.find((x) => x.type === "welcome"), "welcome");
+    expect(welcome.lastSeq).toBeGreaterThanOrEqual(0);
+    await runInDurableObject(roomOf(conversationId), (instance) => {
+      expect((instance as unknown as Shell).store.loadState()).toMatchObject({ visitor: { email: "lead@acme.test" }, handoff: { trigger: "manual" } });
+    });
+  });
+});
+
 describe("resume and idempotency", () => {
   it("a reconnect with since=<seq> receives exactly the messages after it, in order", async () => {
     const { visitor, agentClient, conversation } = await setup();

@@ -3,7 +3,6 @@
 // The public route spends the caller's and the project's budgets and checks every secret before
 // it writes anything.
 import { Hono } from "hono";
-import { getServerByName } from "partyserver";
 import * as z from "zod";
 import { CLAIMS_HEADER } from "../../durable-objects/socket-claims";
 import { parseRole } from "../../domain/handoff/permissions";
@@ -11,7 +10,8 @@ import { requireAgent, spendAddressBudget } from "../auth";
 import { AGENT_TOKEN_TTL_SECONDS, isRefusedDevKey, tokenKeys, VISITOR_TOKEN_TTL_SECONDS } from "../../adapters/config";
 import { isAgentActive } from "../../adapters/access";
 import { randomToken, signSocketToken, verifySocketToken } from "../../adapters/crypto";
-import { findConversation, findProjectByPublicKey, insertConversation } from "../../adapters/db";
+import { findConversation, insertConversation } from "../../adapters/db";
+import { projectByPublicKey } from "../../adapters/project-cache";
 import { checkIdentity } from "../../adapters/identity";
 import { clientAddress, spend } from "../../adapters/rate-limits";
 import type { Env } from "../env";
@@ -74,7 +74,7 @@ export const conversationRoutes = new Hono<{ Bindings: Env }>()
     const keys = tokenKeys(c.env); // every secret resolved before anything is written
     await spend(c.env, "CONVERSATIONS_PER_IP", clientAddress(c.req.raw.headers), "new conversations from this address");
     const body = await parseBody(c, newConversation);
-    const project = isRefusedDevKey(c.env, body.projectKey) ? null : await findProjectByPublicKey(c.env.DB, body.projectKey);
+    const project = isRefusedDevKey(c.env, body.projectKey) ? null : await projectByPublicKey(c.env.DB, body.projectKey, Date.now());
     if (!project) throw new ApiError(401, "unknown_project", "Unknown project key.");
     const origin = c.req.header("origin");
     if (project.allowedOrigins.length > 0 && !(origin && project.allowedOrigins.includes(origin))) {
@@ -89,18 +89,8 @@ export const conversationRoutes = new Hono<{ Bindings: Env }>()
     const page = defined(body.page ?? {});
     const conversationId = randomToken("c_", 16);
     const now = new Date().toISOString();
-    const room = await getServerByName(c.env.ConversationRoom, conversationId);
     const userAgent = c.req.header("user-agent")?.slice(0, 500) ?? null;
-    await room.init({
-      conversationId,
-      projectId: project.id,
-      visitor: defined(visitor),
-      page,
-      ...(userAgent ? { userAgent } : {}),
-      ...(identity ? { identity } : {}),
-      settings: project.settings,
-      settingsVersion: project.settingsVersion,
-    });
+    // The row is the conversation: its room opens from it when its first socket (or agent) arrives.
     await insertConversation(c.env.DB, {
       id: conversationId,
       projectId: project.id,
