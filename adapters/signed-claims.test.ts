@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { sign, verify } from "hono/jwt";
 import { describe, expect, it } from "vitest";
 import { signSocketToken, verifySocketToken } from "./crypto";
-import { keyId, signClaims, verifyClaims } from "./signed-claims";
+import { base64url, keyId, signClaims, verifyClaims } from "./signed-claims";
 
 const SECRET = "test-secret-0123456789abcdef";
 const NOW = 1_800_000_000;
@@ -36,6 +36,15 @@ describe("signed, single-purpose claims", () => {
 });
 
 describe("the token format", () => {
+  it("encodes base64url exactly as the platform's base64, unpadded and URL-safe, for any bytes", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+        const reference = Buffer.from(bytes).toString("base64url");
+        expect(base64url(bytes)).toBe(reference);
+      }),
+    );
+  });
+
   it("is a standard HS256 JWT: Hono's reference verify accepts ours, and tokens Hono signed (issued before the key cache) still verify", async () => {
     const ours = await signClaims(SECRET, "visitor-socket", { sub: "c_1", prj: "p_1" }, 600, NOW);
     expect(await verify(ours, SECRET, { alg: "HS256", aud: "visitor-socket", exp: false, iat: false, nbf: false })).toMatchObject({
