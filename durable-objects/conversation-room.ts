@@ -121,6 +121,12 @@ export class ConversationRoom extends Server<Env> {
 
   private readonly sockets: Sockets = (tag) => this.getConnections(tag);
   private readonly rawSockets: RawSockets = (tag) => this.ctx.getWebSockets(tag);
+  /** Open sockets of a role, counted on the runtime's list (partyserver's iterator reads each one's attachment back). */
+  private openSockets(tag: string): number {
+    let open = 0;
+    for (const ws of this.ctx.getWebSockets(tag)) if (ws.readyState === WebSocket.READY_STATE_OPEN) open++;
+    return open;
+  }
 
   /** The room's clock; every decision reads time here and nowhere else. */
   protected now(): Date {
@@ -149,7 +155,25 @@ export class ConversationRoom extends Server<Env> {
     if (!othersOpen) await this.dispatch({ type: "visitor.presence", present: false });
   }
 
+  /**
+   * Frames of a socket partyserver already wrapped in this instance go straight to `onMessage`:
+   * its own entry point first reads the socket's attachment back (a structured-clone copy) on every
+   * frame only to check that the socket is one of its own. The first frame of each socket (and every
+   * frame after a wake) still takes partyserver's path, which also starts the object.
+   */
+  override async webSocketMessage(ws: WebSocket, message: WSMessage): Promise<void> {
+    if (!this.wrapped.has(ws)) return super.webSocketMessage(ws, message);
+    try {
+      await this.onMessage(ws as unknown as Connection<SocketState>, message);
+    } catch (error) {
+      console.error("webSocketMessage failed", error);
+    }
+  }
+
+  private readonly wrapped = new WeakSet<WebSocket>();
+
   override async onMessage(connection: Connection<SocketState>, raw: WSMessage): Promise<void> {
+    this.wrapped.add(connection as unknown as WebSocket);
     const socket = connection.state;
     if (!socket || connection.readyState !== WebSocket.READY_STATE_OPEN) return; // frames still arriving on a socket the room closed
     const relay = (typing: boolean) => relayTyping(this.sockets, this.store.loadState(), socket, typing);
@@ -204,7 +228,7 @@ export class ConversationRoom extends Server<Env> {
   /** What the transition needs besides the state: time, ids, settings, and what only the shell sees. */
   private context(settings: Settings): RoomContext {
     // Agents count as reachable when connected to this room or available at their desk (the inbox's cached count).
-    const agentsOnline = Math.max([...this.getConnections("agent")].length, this.desk.available());
+    const agentsOnline = Math.max(this.openSockets("agent"), this.desk.available());
     const reach = { hasChannel: this.roomSettings.humanChannel(), agentsOnline };
     return roomContext(this.store, { now: this.now(), settings, engineWritesReplies: this.engine.writesReplies, ...reach });
   }
