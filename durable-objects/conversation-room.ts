@@ -139,12 +139,13 @@ export class ConversationRoom extends Server<Env> {
 
   override async onConnect(connection: Connection<SocketState>, ctx: ConnectionContext): Promise<void> {
     const claims = readClaims(ctx.request);
-    const state = claims ? await this.open() : null; // awaits D1 only on the conversation's first socket
+    // No await while the room is open: a live frame must never reach this socket ahead of its welcome.
+    // Only the conversation's first socket waits, on D1, for the room to open.
+    const state = claims ? (this.store.loadState() ?? (await this.open())) : null;
     if (!state || !claims) return connection.close(CloseCode.unauthorized, "unknown conversation");
     const { role } = claims;
     if (role === "visitor" && refuseExtraSocket(connection, [...this.getConnections("visitor")].length, maxVisitorSockets(this.env))) return;
     connection.setState(socketStateFor(claims));
-    // No await before the replay: a live frame must never reach this socket ahead of its welcome.
     replay(connection, state, role, sinceOf(ctx.request), this.store, this.roomSettings.peek());
     if (role === "visitor" && state.handoff?.visitorLeftAt) await this.dispatch({ type: "visitor.presence", present: true });
   }
