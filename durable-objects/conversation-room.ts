@@ -2,17 +2,13 @@
 // and the holder of its visitor and agent sockets (hibernation API, via partyserver). A thin shell:
 // decode -> domain transition -> commit -> run effects. The rules live in domain/.
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
-import { hasHumanChannel } from "../adapters/channels";
 import { maxVisitorSockets, rateLimitFor } from "../adapters/config";
-import { conversationToOpen } from "../adapters/db";
-import { storedSettings } from "../adapters/settings-cache";
 import { engineFor } from "../adapters/llm/openai";
 import type { HandoffCommand } from "../domain/handoff/machine";
 import { turnAnsweredBy } from "../domain/room/owed-turns";
-import type { CommandOutcome, Effect, RoomContext, RoomEvent, RoomState } from "../domain/room/room-types";
+import type { CommandOutcome, Effect, RoomContext, RoomEvent } from "../domain/room/room-types";
 import { transitionInline } from "../domain/room/inline-turns";
-import { createRoom } from "../domain/room/transition";
-import { parseStoredSettings, type Settings } from "../domain/settings";
+import type { Settings } from "../domain/settings";
 import type { StoredMessage } from "../domain/transcript";
 import { CloseCode } from "../protocol/frames";
 import type { Env } from "../worker/env";
@@ -28,7 +24,8 @@ import { AgentAccess } from "./agent-access";
 import { RoomAlarm } from "./room-alarm";
 import { roomContext } from "./room-context";
 import { purgeRoom, type PurgeOutcome } from "./room-retention";
-import { broadcast, closeAll, type RawSockets, relayTyping, replay, sinceOf, type Sockets } from "./room-sockets";
+import { broadcast, closeAll, openCount, type RawSockets, relayTyping, replay, sinceOf, type Sockets } from "./room-sockets";
+import { RoomOpening } from "./room-opening";
 import { TurnRunner } from "./turn-runner";
 
 const NO_CONVERSATION: CommandOutcome = { ok: false, code: "not_found", message: "No such conversation." };
@@ -42,6 +39,7 @@ export class ConversationRoom extends Server<Env> {
   private turns!: TurnRunner;
   private alarmClock!: RoomAlarm;
   private agents!: AgentAccess;
+  private opening!: RoomOpening;
 
   override onStart(): void {
     this.store = new RoomStorage(this.ctx.storage);
@@ -51,41 +49,10 @@ export class ConversationRoom extends Server<Env> {
     this.engine = new EngineTurns({ engine: engineFor(this.env), settings: () => this.roomSettings.get(), transcript, sync: () => this.ctx.storage.sync() });
     this.alarmClock = new RoomAlarm(this.ctx.storage, this.store);
     this.agents = new AgentAccess(this.env.DB);
+    this.opening = new RoomOpening({ store: this.store, settings: () => this.roomSettings, env: this.env, conversationId: () => this.name });
     this.turns = new TurnRunner({ store: this.store, ask: (turn) => this.engine.ask(turn), dispatch: (event) => this.dispatch(event) });
     // Turns a previous instance owed and never answered (it died between the commit and the reply).
     this.ctx.waitUntil(this.turns.recover());
-  }
-
-  private opening: Promise<RoomState | null> | null = null;
-  /** Erased by this instance: its D1 row goes right after, and until then nothing may reopen it from that row. */
-  private erased = false;
-
-  /**
-   * The room's state, opened from the conversation's D1 row the first time anything reaches it
-   * (its first socket, usually): `POST /v1/conversations` only writes that row, so creating a
-   * conversation creates no object. Null for a conversation D1 does not know (never created, or erased).
-   */
-  private async open(): Promise<RoomState | null> {
-    const state = this.store.loadState();
-    if (state || this.erased) return state;
-    this.opening ??= this.openFromD1().finally(() => {
-      this.opening = null;
-    });
-    return this.opening;
-  }
-
-  private async openFromD1(): Promise<RoomState | null> {
-    const found = await conversationToOpen(this.env.DB, this.name);
-    if (!found) return null;
-    // Known before the first message is decided, so no visitor message waits on D1 for it.
-    const humanChannel = await hasHumanChannel(this.env, this.env.DB, found.room.projectId);
-    const opened = this.store.loadState();
-    if (opened || this.erased) return opened; // opened or erased meanwhile
-    const stored = found.settings === null ? null : storedSettings(found.settings);
-    this.roomSettings.prime(stored?.settings ?? parseStoredSettings(null), { humanChannel, ...(stored ? { version: stored.version } : {}) });
-    const created = createRoom(found.room, new Date(found.createdAt));
-    this.store.commit(created, []);
-    return created;
   }
 
   /** RPC: the transcript as an agent sees it (notes included). */
@@ -100,7 +67,7 @@ export class ConversationRoom extends Server<Env> {
 
   /** RPC: what an agent does from outside its sockets (REST, tickets, Slack), one event each: see agent-acts.ts. */
   async act(act: AgentAct): Promise<CommandOutcome> {
-    if (!this.store.loadState()) await this.open();
+    if (!this.store.loadState()) await this.opening.open();
     const plan = planAct(this.store, act);
     return "answer" in plan ? plan.answer : ((await this.dispatch(plan.event)) ?? plan.otherwise);
   }
@@ -112,7 +79,7 @@ export class ConversationRoom extends Server<Env> {
 
   /** RPC (erasure): closes every socket and forgets the conversation entirely. */
   async erase(): Promise<void> {
-    this.erased = true;
+    this.opening.erasing();
     closeAll(this.sockets);
     await this.store.eraseAll();
     this.roomSettings = new RoomSettings(this.store, this.env);
@@ -121,12 +88,6 @@ export class ConversationRoom extends Server<Env> {
 
   private readonly sockets: Sockets = (tag) => this.getConnections(tag);
   private readonly rawSockets: RawSockets = (tag) => this.ctx.getWebSockets(tag);
-  /** Open sockets of a role, counted on the runtime's list (partyserver's iterator reads each one's attachment back). */
-  private openSockets(tag: string): number {
-    let open = 0;
-    for (const ws of this.ctx.getWebSockets(tag)) if (ws.readyState === WebSocket.READY_STATE_OPEN) open++;
-    return open;
-  }
 
   /** The room's clock; every decision reads time here and nowhere else. */
   protected now(): Date {
@@ -141,7 +102,7 @@ export class ConversationRoom extends Server<Env> {
     const claims = readClaims(ctx.request);
     // No await while the room is open: a live frame must never reach this socket ahead of its welcome.
     // Only the conversation's first socket waits, on D1, for the room to open.
-    const state = claims ? (this.store.loadState() ?? (await this.open())) : null;
+    const state = claims ? (this.store.loadState() ?? (await this.opening.open())) : null;
     if (!state || !claims) return connection.close(CloseCode.unauthorized, "unknown conversation");
     const { role } = claims;
     if (role === "visitor" && refuseExtraSocket(connection, [...this.getConnections("visitor")].length, maxVisitorSockets(this.env))) return;
@@ -156,12 +117,7 @@ export class ConversationRoom extends Server<Env> {
     if (!othersOpen) await this.dispatch({ type: "visitor.presence", present: false });
   }
 
-  /**
-   * Frames of a socket partyserver already wrapped in this instance go straight to `onMessage`:
-   * its own entry point first reads the socket's attachment back (a structured-clone copy) on every
-   * frame only to check that the socket is one of its own. The first frame of each socket (and every
-   * frame after a wake) still takes partyserver's path, which also starts the object.
-   */
+  /** A socket's later frames skip partyserver's entry, which reads its attachment back on every frame (see room-sockets.ts). */
   override async webSocketMessage(ws: WebSocket, message: WSMessage): Promise<void> {
     if (!this.wrapped.has(ws)) return super.webSocketMessage(ws, message);
     try {
@@ -229,7 +185,7 @@ export class ConversationRoom extends Server<Env> {
   /** What the transition needs besides the state: time, ids, settings, and what only the shell sees. */
   private context(settings: Settings): RoomContext {
     // Agents count as reachable when connected to this room or available at their desk (the inbox's cached count).
-    const agentsOnline = Math.max(this.openSockets("agent"), this.desk.available());
+    const agentsOnline = Math.max(openCount(this.rawSockets, "agent"), this.desk.available());
     const reach = { hasChannel: this.roomSettings.humanChannel(), agentsOnline };
     return roomContext(this.store, { now: this.now(), settings, engineWritesReplies: this.engine.writesReplies, ...reach });
   }

@@ -39,6 +39,17 @@ export function relayTyping(sockets: Sockets, state: RoomState | null, from: Soc
 export type RawSockets = (tag?: Role) => WebSocket[];
 
 /**
+ * The open sockets of a role, counted on the runtime's list: partyserver's iterator, and its entry
+ * for every incoming frame, read each socket's attachment back (a structured-clone copy) only to
+ * check the socket is one of its own; the room skips both on its hot paths.
+ */
+export function openCount(sockets: RawSockets, tag: Role): number {
+  let open = 0;
+  for (const ws of sockets(tag)) if (ws.readyState === WebSocket.READY_STATE_OPEN) open++;
+  return open;
+}
+
+/**
  * Sends one frame to everyone, or to the agents only; serialized once. It goes to the runtime's
  * sockets directly: partyserver's connection wrappers deserialize each socket's attachment on every
  * iteration, which a broadcast (twice per visitor message) does not need.
