@@ -191,7 +191,10 @@ describe("the agent's desk and room", () => {
       await card(desk, handoffId).locator("a.card-link").click();
       await expect.poll(() => desk.getByRole("button", { name: "Claim / Start here" }).isVisible()).toBe(true);
     }
-    await Promise.all([ana, bea].map((d) => d.getByRole("button", { name: "Claim / Start here" }).click()));
+    // Both clicks land in the same instant: a click that waited for its button to be actionable could
+    // find it already replaced by the other agent's live claim (also a right answer, but not the race).
+    const buttons = await Promise.all([ana, bea].map((d) => d.getByRole("button", { name: "Claim / Start here" }).elementHandle()));
+    await Promise.all(buttons.map((b) => b!.evaluate((el) => (el as HTMLButtonElement).click())));
     const toastOf = (d: Page) => d.locator(".toast").allTextContents();
     await expect.poll(async () => (await toastOf(ana)).length + (await toastOf(bea)).length).toBe(1);
     const loser = (await toastOf(ana)).length ? ana : bea;
