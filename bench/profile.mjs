@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import WebSocket from "ws";
-import { RATE_LIMIT_VARS, withRaisedRateLimits } from "./lib/baton.mjs";
+import { startArgs, withRaisedRateLimits } from "./lib/baton.mjs";
 import { batonTarget, connect } from "./lib/clients.mjs";
 import { visitorQuestion } from "./lib/questions.mjs";
 import { cpuSeconds, freePort, groupPids, installCleanup, rssBytes, startGroup, stopAll, workerdPids } from "./lib/proc.mjs";
@@ -192,24 +192,7 @@ async function main() {
   const group = await startGroup(
     "baton",
     process.execPath,
-    [
-      "scripts/start.mjs",
-      "--port",
-      String(port),
-      "--persist-to",
-      path.join(work, "state"),
-      "--",
-      ...RATE_LIMIT_VARS,
-      "--config",
-      PROFILE_CONFIG,
-      "--minify=false",
-      "--inspector-ip",
-      "127.0.0.1",
-      "--inspector-port",
-      String(inspectorPort),
-      "--log-level",
-      "warn",
-    ],
+    startArgs({ port, persistTo: path.join(work, "state"), inspectorPort, extra: ["--config", PROFILE_CONFIG, "--minify=false"] }),
     {
       cwd: root,
       env: { WRANGLER_REGISTRY_PATH: path.join(work, "registry"), WRANGLER_SEND_METRICS: "false" },

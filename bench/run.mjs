@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { RATE_LIMIT_VARS, withRaisedRateLimits } from "./lib/baton.mjs";
+import { startArgs, withRaisedRateLimits } from "./lib/baton.mjs";
 import { batonTarget, pathRoomTarget, socketIoTarget } from "./lib/clients.mjs";
 import { freePort, groupPids, installCleanup, startGroup, stopAll, stopGroup, workerdPids } from "./lib/proc.mjs";
 import { summarize } from "./lib/stats.mjs";
@@ -139,40 +139,21 @@ async function startFakeSlackHere() {
 }
 
 async function startBaton(app, port, inspectorPort, persistTo) {
-  const group = await startGroup(
-    "baton",
-    process.execPath,
-    [
-      "scripts/start.mjs",
-      "--port",
-      String(port),
-      "--persist-to",
-      persistTo,
-      "--",
-      ...RATE_LIMIT_VARS,
-      "--inspector-ip",
-      "127.0.0.1",
-      "--inspector-port",
-      String(inspectorPort),
-      "--log-level",
-      "warn",
-    ],
-    {
-      cwd: app,
-      // wrangler dev restarts its runtime whenever another `wrangler dev` of the same worker name
-      // registers in the shared dev registry (~/.config/.wrangler/registry): a private registry
-      // keeps other sessions from dropping our sockets midway, and us from dropping theirs.
-      env: {
-        WRANGLER_REGISTRY_PATH: path.join(work, "registry-baton"),
-        WRANGLER_SEND_METRICS: "false",
-        // start.mjs passes these into the worker: Slack is the in-process fake.
-        ...(fakeSlack ? { SLACK_API_URL: `${fakeSlack.url}/api/`, SLACK_SIGNING_SECRET: "bench-signing-secret" } : {}),
-      },
-      logFile: path.join(work, "baton.log"),
-      ready: (out) => out.includes(`Baton ready on http://127.0.0.1:${port}`),
-      timeoutMs: 180_000,
+  const group = await startGroup("baton", process.execPath, startArgs({ port, persistTo, inspectorPort }), {
+    cwd: app,
+    // wrangler dev restarts its runtime whenever another `wrangler dev` of the same worker name
+    // registers in the shared dev registry (~/.config/.wrangler/registry): a private registry
+    // keeps other sessions from dropping our sockets midway, and us from dropping theirs.
+    env: {
+      WRANGLER_REGISTRY_PATH: path.join(work, "registry-baton"),
+      WRANGLER_SEND_METRICS: "false",
+      // start.mjs passes these into the worker: Slack is the in-process fake.
+      ...(fakeSlack ? { SLACK_API_URL: `${fakeSlack.url}/api/`, SLACK_SIGNING_SECRET: "bench-signing-secret" } : {}),
     },
-  ).catch((error) => {
+    logFile: path.join(work, "baton.log"),
+    ready: (out) => out.includes(`Baton ready on http://127.0.0.1:${port}`),
+    timeoutMs: 180_000,
+  }).catch((error) => {
     if (/Building the widget… (?!done)/.test(error.message) || /build-widget/.test(error.message)) {
       throw new Error(`scripts/build-widget.mjs failed (the widget build is run by scripts/start.mjs):\n${error.message}`);
     }

@@ -8,3 +8,26 @@ export const RATE_LIMIT_VARS = ["--var", "RATE_LIMIT_BURST:100000", "--var", "RA
 export function withRaisedRateLimits(toml) {
   return toml.replace(/(simple = \{ limit = )\d+/g, (_, head) => `${head}1000000`);
 }
+
+/**
+ * `node scripts/start.mjs` arguments for Baton under load: its port, state and inspector, the raised
+ * room limits, and `extra` for wrangler dev (a config, `--minify=false`).
+ */
+export function startArgs({ port, persistTo, inspectorPort, extra = [] }) {
+  return [
+    "scripts/start.mjs",
+    "--port",
+    String(port),
+    "--persist-to",
+    persistTo,
+    "--",
+    ...RATE_LIMIT_VARS,
+    ...extra,
+    "--inspector-ip",
+    "127.0.0.1",
+    "--inspector-port",
+    String(inspectorPort),
+    "--log-level",
+    "warn",
+  ];
+}
