@@ -15,8 +15,6 @@ export interface Project {
   publicKey: string;
   allowedOrigins: string[];
   settings: Settings;
-  /** The stored settings' version (a hash of their text): rooms share one parsed copy per version. */
-  settingsVersion: string;
 }
 
 export interface Agent {
@@ -36,14 +34,12 @@ interface ProjectRow {
 }
 
 function toProject(row: ProjectRow): Project {
-  const { settings, version } = storedSettings(row.settings);
   return {
     id: row.id,
     name: row.name,
     publicKey: row.public_key,
     allowedOrigins: JSON.parse(row.allowed_origins) as string[],
-    settings,
-    settingsVersion: version,
+    settings: storedSettings(row.settings).settings,
   };
 }
 

@@ -37,9 +37,8 @@ export class RoomSettings {
     private readonly env: Env,
   ) {}
 
-  /** Seeds the cache with the settings the conversation was created with. */
+  /** Seeds the cache with settings just read (the room opening, a refresh); without a version (a vanished project's defaults) one is computed. */
   prime(given: Settings, facts: { version?: string; humanChannel?: boolean } = {}): void {
-    // Primed from an RPC the settings arrive as a copy: their version finds the shared object.
     const version = facts.version ?? versionOf(JSON.stringify(given));
     const settings = shareSettings(version, given);
     this.cached = {
