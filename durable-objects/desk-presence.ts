@@ -13,7 +13,8 @@ interface Cached {
 }
 
 export class DeskPresence {
-  private cached: Cached | null = null;
+  /** undefined until read from storage once; null when nothing was ever stored (read once, not on every message). */
+  private cached: Cached | null | undefined = undefined;
 
   constructor(
     private readonly store: RoomStorage,
@@ -22,14 +23,18 @@ export class DeskPresence {
 
   /** The last known number of available agents (0 before the first answer). */
   available(): number {
-    this.cached ??= this.store.readMeta<Cached>("desk");
-    return this.cached?.available ?? 0;
+    return this.known()?.available ?? 0;
   }
 
   /** Whether the count is older than the TTL (or unknown): a decision that opens a handoff asks again first. */
   stale(): boolean {
-    this.cached ??= this.store.readMeta<Cached>("desk");
-    return !this.cached || Date.now() - this.cached.at >= TTL_MS;
+    const known = this.known();
+    return !known || Date.now() - known.at >= TTL_MS;
+  }
+
+  private known(): Cached | null {
+    if (this.cached === undefined) this.cached = this.store.readMeta<Cached>("desk");
+    return this.cached;
   }
 
   /** Asks the inbox again when the count is older than the TTL. Never throws. */

@@ -86,6 +86,15 @@ function onlyLastSeqMoved(previous: RoomState, next: RoomState, messages: readon
   return Object.keys(previous).length === Object.keys(next).length;
 }
 
+const INSERT_MESSAGES = "INSERT INTO messages (seq, kind, sender, text, at, client_id, author_key, author_id, author_name) VALUES ";
+const insertStatements: string[] = [];
+
+/** The INSERT of `n` message rows (the text is the same for the same `n`, so the runtime's statement cache keeps one each). */
+function insertStatement(n: number): string {
+  insertStatements[n] ??= INSERT_MESSAGES + Array.from({ length: n }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ");
+  return insertStatements[n];
+}
+
 /** A commit refused because one of its messages reuses its author's clientId (a resend); nothing was written. */
 export class DuplicateClientId extends Error {
   constructor() {
@@ -143,12 +152,17 @@ export class RoomStorage {
     timers?: readonly { kind: string; at: string }[],
     turns: TurnChanges = {},
   ): void {
-    // A commit that only appends one message (an agent's line outside a handoff) is one statement,
-    // atomic by itself: it needs no explicit transaction around it.
+    // The messages go first, in one statement: the unique (author, clientId) index refuses a resend
+    // there, before anything else of the commit is written. A commit of messages and the state row
+    // alone (a bot-only visitor message, an agent's line) then needs no explicit transaction: the
+    // runtime commits a turn's writes together, and a failure of the state write leaves only
+    // messages whose state is read back as after a crash (see loadState). Anything more (owed turns,
+    // timers, outside writes) is written in one transaction, all or nothing.
     const previous = this.cached;
     const writesState = !previous || !onlyLastSeqMoved(previous, state, messages);
-    const single = !writesState && messages.length === 1 && ops.length === 0 && !timers && turns.answered == null && !turns.owed?.length;
+    const plain = ops.length === 0 && !timers && turns.answered == null && !turns.owed?.length;
     const write = () => {
+      this.insertMessages(messages);
       if (turns.answered != null) this.settleTurn(turns.answered);
       const due = new Date(Date.now() + OWED_TURN_GRACE_MS).toISOString();
       if (timers || turns.answered != null || turns.owed?.length) this.timerVersion++;
@@ -158,27 +172,26 @@ export class RoomStorage {
         for (const t of timers) this.sql.exec("INSERT OR REPLACE INTO timers (kind, at) VALUES (?, ?)", t.kind, t.at);
       }
       for (const op of ops) this.sql.exec("INSERT INTO sync_outbox (op) VALUES (?)", JSON.stringify(op));
-      for (const m of messages) {
-        this.sql.exec(
-          "INSERT INTO messages (seq, kind, sender, text, at, client_id, author_key, author_id, author_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          m.seq,
-          m.kind,
-          m.from,
-          m.text,
-          m.at,
-          m.clientId ?? null,
-          authorKey(m),
-          m.author?.id ?? null,
-          m.author?.name ?? null,
-        );
-      }
       // A commit that only appended messages (an agent's line outside a handoff, say) leaves the
       // stored state as it was: its `lastSeq` is the transcript's, read back on load.
       if (writesState) this.writeMeta("state", state);
     };
-    if (single) write();
-    else this.storage.transactionSync(write);
+    try {
+      if (plain) write();
+      else this.storage.transactionSync(write);
+    } catch (error) {
+      this.cached = undefined; // read again from what was written
+      throw error;
+    }
     this.cached = state;
+  }
+
+  /** Appends messages in one statement (one row each), so that a refused resend writes none of them. */
+  private insertMessages(messages: readonly StoredMessage[]): void {
+    if (messages.length === 0) return;
+    const values: SqlStorageValue[] = [];
+    for (const m of messages) values.push(m.seq, m.kind, m.from, m.text, m.at, m.clientId ?? null, authorKey(m), m.author?.id ?? null, m.author?.name ?? null);
+    this.sql.exec(insertStatement(messages.length), ...values);
   }
 
   /**
