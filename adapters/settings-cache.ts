@@ -17,6 +17,11 @@ export function versionOf(raw: string): string {
 const byVersion = new Map<string, Settings>();
 const MAX = 100;
 
+/** The parsed settings of `version`, if a caller of this isolate has them. */
+export function sharedSettings(version: string): Settings | undefined {
+  return byVersion.get(version);
+}
+
 /** The one parsed object for `version`: the known one, or `settings`, which becomes it. */
 export function shareSettings(version: string, settings: Settings): Settings {
   const known = byVersion.get(version);

@@ -5,7 +5,7 @@
 // samples the CPU while visitor messages flow through a few rooms (closed loop: the next message
 // leaves when the bot has answered the last one), and prints the time by stage of the message's
 // path and the heaviest functions. Flags: --messages N (default 3000), --rooms N (default 10),
-// --kind visitor|agent, --keep (keep bench/.tmp/profile-*/profile.cpuprofile for DevTools).
+// --kind visitor|agent|create|memory|wake, --keep (keep bench/.tmp/profile-*/profile.cpuprofile for DevTools).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import WebSocket from "ws";
@@ -23,6 +23,8 @@ const option = (name, fallback) => {
 const MESSAGES = Number(option("--messages", "3000"));
 const ROOMS = Number(option("--rooms", "10"));
 const KIND = option("--kind", "visitor");
+/** --kind wake: how long the rooms stay idle first (the local runtime evicts an idle object after about 10 s). */
+const HIBERNATE_MS = 15_000;
 /** `--cpu-only`: the same load without the sampler, for the CPU per message the profiler does not inflate. */
 const CPU_ONLY = argv.includes("--cpu-only");
 const work = path.join(root, "bench", ".tmp", `profile-${new Date().toISOString().replace(/[:.]/g, "-")}`);
@@ -124,7 +126,7 @@ async function drive(target, rooms) {
       onFrame: (f) => KIND === "agent" && f.type === "message" && f.from === "agent" && done(),
     });
     const visitor = await connect(target, room, "visitor", {
-      onFrame: (f) => (KIND === "visitor" || KIND === "memory") && f.type === "message" && f.from === "bot" && done(),
+      onFrame: (f) => KIND !== "agent" && f.type === "message" && f.from === "bot" && done(),
     });
     // A turn that gets no answer within 3 s is counted and skipped, so one lost frame cannot hang the run.
     const next = () =>
@@ -226,8 +228,14 @@ async function main() {
     pairs.push(...[...Array(32)].map(() => ({ create })));
   }
   // Warm-up: the JIT and every room's caches, unmeasured.
-  await Promise.all(pairs.map((p, i) => loop(p, i, 30)));
+  await Promise.all(pairs.map((p, i) => loop(p, i, KIND === "wake" ? 3 : 30)));
   console.log(`warm: ${pairs.length} rooms, ${missed} unanswered`);
+  // --kind wake: every room left idle until the runtime evicts its object (its sockets stay open,
+  // hibernated), then one visitor message each: the cost of a room's first message after a wake.
+  if (KIND === "wake") {
+    console.log(`idle ${HIBERNATE_MS / 1000} s, so that the runtime evicts the rooms`);
+    await new Promise((resolve) => setTimeout(resolve, HIBERNATE_MS));
+  }
   // wrangler's inspector proxy: the runtime's own inspector takes one session, and wrangler holds it.
   const inspector = CPU_ONLY ? null : cdp(`ws://127.0.0.1:${inspectorPort}/ws`, target.http);
   await inspector?.ready;
@@ -237,7 +245,7 @@ async function main() {
   const cpuRuntime0 = cpuSeconds([runtime]);
   const t0 = performance.now();
   await inspector?.send("Profiler.start");
-  const per = Math.ceil(MESSAGES / pairs.length);
+  const per = KIND === "wake" ? 1 : Math.ceil(MESSAGES / pairs.length);
   await Promise.all(pairs.map((p, i) => loop(p, i, per)));
   const seconds = (performance.now() - t0) / 1000;
   const cpuRuntime = cpuSeconds([runtime]) - cpuRuntime0;

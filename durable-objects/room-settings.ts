@@ -1,11 +1,14 @@
 // The project's settings as one room sees them, and whether a person can be reached through a
 // channel: read from D1 at most every 30 seconds, kept in the room's storage (so a woken room does
 // not wait on D1) and parsed in memory between messages, with the knowledge base's search index
-// built once per settings version, never per message.
+// built once per settings version, never per message. Two rows: the settings text, written only
+// when its version changes, and a small one with the version and its freshness, written on every
+// refresh; a woken room reads the small one and takes the settings of that version from the
+// isolate's other rooms (settings-cache.ts), parsing the text only if none has them.
 import { hasHumanChannel } from "../adapters/channels";
 import { knowledgeIndexFor } from "../domain/bot/knowledge-index";
 import { parseStoredSettings, type Settings } from "../domain/settings";
-import { shareSettings, storedSettings, versionOf } from "../adapters/settings-cache";
+import { sharedSettings, shareSettings, storedSettings, versionOf } from "../adapters/settings-cache";
 import type { Env } from "../worker/env";
 import type { RoomStorage } from "./room-storage";
 
@@ -22,10 +25,21 @@ interface Cached {
   humanChannel?: boolean;
 }
 
+/** The small row: which settings, and how fresh (written on every refresh). */
+type Freshness = Omit<Cached, "settings">;
+
+const FRESHNESS = "settings";
+const TEXT = "settings-text";
+
 /** The cached entry read back from the room's storage (after a wake), its settings shared by version. */
 function fromStorage(store: RoomStorage): Cached | null {
-  const cached = store.readMeta<Cached>("settings");
-  return cached?.version ? { ...cached, settings: shareSettings(cached.version, cached.settings) } : cached;
+  const fresh = store.readMeta<Freshness & { settings?: Settings }>(FRESHNESS);
+  if (!fresh) return null;
+  const { settings: inline, ...facts } = fresh; // a row written before the split carried the settings inline
+  const known = facts.version ? sharedSettings(facts.version) : undefined;
+  const settings = known ?? inline ?? store.readMeta<Settings>(TEXT);
+  if (!settings) return null;
+  return { ...facts, settings: facts.version ? shareSettings(facts.version, settings) : settings };
 }
 
 export class RoomSettings {
@@ -47,7 +61,8 @@ export class RoomSettings {
       version,
       ...(facts.humanChannel !== undefined ? { humanChannel: facts.humanChannel } : {}),
     };
-    this.store.writeMeta("settings", this.cached);
+    this.store.writeMeta(TEXT, settings);
+    this.writeFreshness();
     knowledgeIndexFor(settings.knowledgeBase); // built now, so no visitor message waits for it
   }
 
@@ -77,7 +92,7 @@ export class RoomSettings {
     if (cached && version !== undefined && version === cached.version) {
       // Unchanged: the same parsed object, so the same index, only the clock moves.
       this.cached = { ...cached, loadedAt: Date.now(), humanChannel };
-      this.store.writeMeta("settings", this.cached);
+      this.writeFreshness();
       return cached.settings;
     }
     // A project that vanished keeps its last known settings rather than falling back to defaults.
@@ -85,5 +100,12 @@ export class RoomSettings {
     const settings = row ? storedSettings(row.settings).settings : (cached?.settings ?? parseStoredSettings(null));
     this.prime(settings, { ...(version ? { version } : {}), humanChannel });
     return this.cached!.settings;
+  }
+
+  /** The small row only: the settings text is rewritten only with a new version. */
+  private writeFreshness(): void {
+    if (!this.cached) return;
+    const { settings: _text, ...facts } = this.cached;
+    this.store.writeMeta(FRESHNESS, facts satisfies Freshness);
   }
 }
