@@ -6,8 +6,9 @@ import { maxVisitorSockets, rateLimitFor } from "../adapters/config";
 import { engineFor } from "../adapters/llm/openai";
 import type { HandoffCommand } from "../domain/handoff/machine";
 import { turnAnsweredBy } from "../domain/room/owed-turns";
-import type { CommandOutcome, Effect, RoomContext, RoomEvent } from "../domain/room/room-types";
-import { transitionInline } from "../domain/room/inline-turns";
+import type { CommandOutcome, Effect, RoomContext, RoomEvent, RoomState, Transition } from "../domain/room/room-types";
+import { transitionInline, turnAfterAppend } from "../domain/room/inline-turns";
+import { transition } from "../domain/room/transition";
 import type { Settings } from "../domain/settings";
 import type { StoredMessage } from "../domain/transcript";
 import { CloseCode } from "../protocol/frames";
@@ -41,7 +42,7 @@ export class ConversationRoom extends Server<Env> {
   private agents!: AgentAccess;
   private opening!: RoomOpening;
 
-  override onStart(): void {
+  override async onStart(): Promise<void> {
     this.store = new RoomStorage(this.ctx.storage);
     this.roomSettings = new RoomSettings(this.store, this.env);
     this.desk = new DeskPresence(this.store, this.env);
@@ -53,6 +54,8 @@ export class ConversationRoom extends Server<Env> {
     this.turns = new TurnRunner({ store: this.store, ask: (turn) => this.engine.ask(turn), dispatch: (event) => this.dispatch(event) });
     // Turns a previous instance owed and never answered (it died between the commit and the reply).
     this.ctx.waitUntil(this.turns.recover());
+    // A message stored ahead of its rules turn that a crash cut off: answered before any event (partyserver awaits onStart).
+    await this.answerUnanalysed();
   }
 
   /** RPC: the transcript as an agent sees it (notes included). */
@@ -149,22 +152,32 @@ export class ConversationRoom extends Server<Env> {
     }
   }
 
-  /** Loads state, runs the domain transition, commits, then performs the effects. */
-  private async dispatch(event: RoomEvent, sender?: Connection): Promise<CommandOutcome | undefined> {
+  /**
+   * Loads state, runs the domain transition, commits, then performs the effects. `inline`: the
+   * event is the answer to a turn the room owes nobody but itself (a message stored ahead, below).
+   */
+  private async dispatch(event: RoomEvent, sender?: Connection, inline = false): Promise<CommandOutcome | undefined> {
     const settings = await this.roomSettings.get();
     const state = this.store.loadState(); // read after the awaits: another event may have run meanwhile
     if (!state) return undefined;
     // An answer to a turn that is no longer owed was already given (or belongs to a dead instance): drop it.
-    const answered = turnAnsweredBy(event);
+    const answered = inline ? null : turnAnsweredBy(event);
     if (answered && this.store.owedTurn(answered.seq)?.type !== answered.stage) return undefined;
-    // With the rules engine a visitor message is one step: stored, analysed and answered in one commit
-    // (inline-turns.ts). It costs the visitor's echo the rules' turn (~0.5 ms) and saves a commit.
-    const { state: next, effects, outcome } = transitionInline(state, event, this.context(settings), this.engine.answerNow);
+    const ctx = this.context(settings);
+    // With the rules engine a visitor message is stored and echoed first, then answered in a second
+    // step before any other event: the echo does not wait for the rules' turn (storeAhead).
+    if (event.type === "visitor.message" && !inline) {
+      const first = transition(state, event, ctx);
+      const turn = turnAfterAppend(first, this.engine.answerNow);
+      if (turn) return this.storeAhead(first, turn, event, sender);
+    }
+    // Otherwise one commit; with the rules engine the turn's answer is in it too (inline-turns.ts).
+    const { state: next, effects, outcome } = transitionInline(state, event, ctx, this.engine.answerNow);
     // Whether agents are at their desks decides live or capture: asked of the inbox only when this
     // decision opens a handoff on a stale count, then decided again (a thousand rooms, one question each per handoff).
     if (next.handoff && next.handoff.id !== state.handoff?.id && this.desk.stale()) {
       await this.desk.refresh();
-      return this.dispatch(event, sender);
+      return this.dispatch(event, sender, inline);
     }
     if (next === state && effects.length === 0) {
       if (answered) this.store.settleTurn(answered.seq); // nothing to say, but the turn is done
@@ -172,14 +185,44 @@ export class ConversationRoom extends Server<Env> {
     }
     // One commit: state, messages, sync rows, timers, the turns it owes and the one it answers; or a resend's stored copy.
     const queued = commitUnlessResent(() => this.store.commitTransition(state, next, effects, settings, answered?.seq ?? null), this.store, event);
-    if (typeof queued !== "number") {
-      await this.turns.resent(queued, sender);
-      return state.handoff ? { ok: true, handoff: state.handoff } : undefined;
-    }
+    if (typeof queued !== "number") return this.resent(queued, sender, state);
     await this.alarmClock.arm(); // before any effect: an owed turn's deadline must ring even if the object dies in the turn
     for (const effect of effects) await this.run(effect);
     if (queued > 0 && !(await flushSyncs(this.store, this.env, Date.now))) await this.alarmClock.arm();
     return outcome;
+  }
+
+  /**
+   * A visitor message whose first step only stores and shows it: stored ahead of its state and
+   * echoed; then, with no other event let in, the commit is made durable (so the echo leaves) and
+   * the turn answered. A room that dies in between answers it when it starts (answerUnanalysed).
+   */
+  private async storeAhead(first: Transition, turn: RoomEvent, event: RoomEvent, sender: Connection | undefined): Promise<CommandOutcome | undefined> {
+    const messages = first.effects.flatMap((e) => (e.type === "append" ? [e.message] : []));
+    const append = () => {
+      this.store.appendAhead(first.state, messages);
+      return 0; // no outside writes
+    };
+    const stored = commitUnlessResent(append, this.store, event);
+    if (typeof stored !== "number") return this.resent(stored, sender, first.state);
+    for (const effect of first.effects) if (effect.type === "broadcast") broadcast(this.rawSockets, effect.to, effect.frame);
+    await this.ctx.blockConcurrencyWhile(async () => {
+      await this.ctx.storage.sync();
+      await this.dispatch(turn, undefined, true);
+    });
+    return undefined;
+  }
+
+  /** A resend: the stored copy to its sender, and a visitor message's turn if a crash left it unanswered. */
+  private async resent(stored: StoredMessage, sender: Connection | undefined, state: RoomState): Promise<CommandOutcome | undefined> {
+    await this.turns.resent(stored, sender);
+    if (stored.from === "visitor") await this.ctx.blockConcurrencyWhile(() => this.answerUnanalysed());
+    return state.handoff ? { ok: true, handoff: state.handoff } : undefined;
+  }
+
+  /** Answers, in order, the visitor messages stored ahead of a turn that never committed. */
+  private async answerUnanalysed(): Promise<void> {
+    for (const m of this.store.unanalysed()) await this.dispatch({ type: "visitor.analyzed", seq: m.seq, text: m.text, hints: null }, undefined, true);
   }
 
   /** What the transition needs besides the state: time, ids, settings, and what only the shell sees. */

@@ -102,6 +102,11 @@ export class DuplicateClientId extends Error {
   }
 }
 
+/** The unique (author, clientId) index is the resend check: no SELECT per message to find what is rare. */
+function refusedResend(error: unknown): unknown {
+  return /UNIQUE constraint failed: messages\./.test(String(error)) ? new DuplicateClientId() : error;
+}
+
 /** Who may not reuse a clientId: each visitor, and each agent separately. */
 export function authorKey(message: Pick<StoredMessage, "from" | "author">): string {
   return message.author ? `${message.from}:${message.author.id}` : message.from;
@@ -132,6 +137,36 @@ export class RoomStorage {
   loadState(): RoomState | null {
     if (this.cached === undefined) this.cached = withLastSeq(this.readMeta<RoomState>("state"), () => this.maxSeq());
     return this.cached;
+  }
+
+  /**
+   * Visitor messages stored ahead of their turn whose answer never committed (the object died
+   * between the two steps, see appendAhead): after the state's `analysedSeq`, and owing no turn
+   * (an engine's turns are owed rows of their own). No query unless the transcript runs past it.
+   */
+  unanalysed(): { seq: number; text: string }[] {
+    const state = this.loadState();
+    if (!state || state.analysedSeq === undefined || state.lastSeq <= state.analysedSeq) return [];
+    return this.sql
+      .exec<{ seq: number; text: string }>(
+        "SELECT seq, text FROM messages WHERE seq > ? AND sender = 'visitor' AND kind = 'message' AND seq NOT IN (SELECT seq FROM owed_turns) ORDER BY seq",
+        state.analysedSeq,
+      )
+      .toArray();
+  }
+
+  /**
+   * Stores messages ahead of the state they lead to, which is kept in memory and written by the
+   * next commit (the turn that answers them, right after): until then the stored state's
+   * `analysedSeq` is behind them, which is how a room that died in between finds them (unanalysed).
+   */
+  appendAhead(state: RoomState, messages: readonly StoredMessage[]): void {
+    try {
+      this.insertMessages(messages);
+    } catch (error) {
+      throw refusedResend(error);
+    }
+    this.cached = state;
   }
 
   /** The highest seq in the transcript (0 when empty). */
@@ -204,9 +239,7 @@ export class RoomStorage {
     try {
       return this.commitEffects(state, effects, timers, answered);
     } catch (error) {
-      // The unique (author, clientId) index is the resend check: no SELECT per message to find what is rare.
-      if (/UNIQUE constraint failed: messages\./.test(String(error))) throw new DuplicateClientId();
-      throw error;
+      throw refusedResend(error);
     }
   }
 

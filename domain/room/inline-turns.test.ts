@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseStoredSettings } from "../settings";
-import { transitionInline } from "./inline-turns";
-import type { Effect, RoomContext, RoomEvent, RoomState } from "./room-types";
+import { transitionInline, turnAfterAppend } from "./inline-turns";
+import type { Effect, RoomContext, RoomEvent, RoomState, Transition } from "./room-types";
 import { createRoom, transition } from "./transition";
 
 const settings = parseStoredSettings(null);
@@ -50,5 +50,29 @@ describe("transitionInline: a visitor message in one step when the engine has no
     const state = room();
     const event: RoomEvent = { type: "visitor.message", clientId: "v1", text: "hello" };
     expect(strip(transitionInline(state, event, ctx(), () => null).effects)).toEqual(strip(transition(state, event, ctx()).effects));
+  });
+});
+
+describe("turnAfterAppend: a visitor message stored ahead of its turn", () => {
+  it("answers the analysis of a message whose first step only stores and shows it, and the two steps equal one", () => {
+    const state = room();
+    const event: RoomEvent = { type: "visitor.message", clientId: "v1", text: "How long does a project take?" };
+    const first = transition(state, event, ctx());
+    const answer = turnAfterAppend(first, rulesAnswer);
+    expect(answer).toMatchObject({ type: "visitor.analyzed", seq: 1, text: event.text, hints: null });
+    const appended = first.effects.flatMap((e) => (e.type === "append" ? [e.message] : []));
+    const second = transitionInline(first.state, answer!, ctx(appended), rulesAnswer);
+    const one = transitionInline(state, event, ctx(), rulesAnswer);
+    expect(strip([...first.effects.filter((e) => e.type !== "analyze"), ...second.effects])).toEqual(strip(one.effects));
+    expect(second.state).toEqual(one.state);
+  });
+
+  it("is null with an engine that must be asked, and when the first step writes outside the room", () => {
+    const state = room();
+    const event: RoomEvent = { type: "visitor.message", clientId: "v1", text: "hello" };
+    expect(turnAfterAppend(transition(state, event, ctx()), () => null)).toBeNull();
+    const first = transition(state, event, ctx());
+    const withSync: Transition = { ...first, effects: [...first.effects, { type: "sync", op: { kind: "ticket-email", handoffId: "h1", email: "a@b.c" } }] };
+    expect(turnAfterAppend(withSync, rulesAnswer)).toBeNull();
   });
 });

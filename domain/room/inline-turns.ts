@@ -38,3 +38,21 @@ function withAppended(ctx: RoomContext, appended: readonly StoredMessage[]): Roo
   Object.defineProperty(next, "transcript", { get: () => [...ctx.transcript, ...appended] });
   return next;
 }
+
+/**
+ * The turn the shell may answer in a second step right after `first`: when all `first` does besides
+ * owing it is to store and show its messages, the shell commits those ahead (a visitor's echo
+ * leaves at once) and answers the turn before any other event reaches the room: the same frames in
+ * the same order as one step. Null when `first` does more (outside writes, timers) or owes no turn
+ * that `answerNow` can answer.
+ */
+export function turnAfterAppend(first: Transition, answerNow: AnswerNow): RoomEvent | null {
+  let answer: RoomEvent | null = null;
+  for (const effect of first.effects) {
+    if (effect.type === "append" || effect.type === "broadcast") continue;
+    const now: RoomEvent | null = answer ? null : answerNow(effect);
+    if (!now) return null;
+    answer = now;
+  }
+  return answer;
+}

@@ -25,6 +25,12 @@ export interface RoomState {
   /** The highest seq stored; every stored message or note takes the next one. */
   lastSeq: number;
   lastVisitorMessageAt: string | null;
+  /**
+   * The last visitor message the brain has analysed. A message stored ahead of its turn (the rules
+   * engine's first step) is after it until the turn commits: a room that died in between finds it
+   * there. Absent in rooms from before it was kept.
+   */
+  analysedSeq?: number;
   /** What the visitor told us about themselves (email, name, company, role), merged over time. */
   visitor: VisitorData;
   qualification: QualificationState;

@@ -22,6 +22,7 @@ export function createRoom(input: NewRoom, now: Date): RoomState {
     ...(input.identity ? { identity: { userId: input.identity.userId, verified: input.identity.verified } } : {}),
     lastSeq: 0,
     lastVisitorMessageAt: null,
+    analysedSeq: 0,
     visitor: mergeVisitorData({}, { ...input.visitor }),
     qualification: initialQualification(),
     escalation: initialEscalationMemory(),
@@ -44,8 +45,10 @@ function step(state: RoomState, event: RoomEvent, ctx: RoomContext): Transition 
       const stored = store(state, { kind: "message", from: "visitor", text: event.text, at, clientId: event.clientId });
       return { state: { ...stored.state, lastVisitorMessageAt: at }, effects: [...stored.effects, { type: "analyze", seq: stored.seq, text: event.text }] };
     }
-    case "visitor.analyzed":
-      return afterVisitorMessage(state, { seq: event.seq, text: event.text }, event.hints, ctx);
+    case "visitor.analyzed": {
+      const after = afterVisitorMessage(state, { seq: event.seq, text: event.text }, event.hints, ctx);
+      return { ...after, state: { ...after.state, analysedSeq: Math.max(after.state.analysedSeq ?? 0, event.seq) } };
+    }
     case "handoff.command":
       return commandHandoff(state, event.handoffId, event.command, ctx);
     case "handoff.manual": {

@@ -135,3 +135,89 @@ describe("owed turns in a healthy room", () => {
     });
   });
 });
+
+/**
+ * Stores visitor messages ahead of their turn exactly as the room does with the rules engine (the
+ * first step's append, the state kept only in memory), then resets the object before the second
+ * step (the turn and its commit) runs.
+ */
+async function crashAhead(conversationId: string, ...messages: Array<[clientId: string, text: string]>): Promise<number> {
+  const seq = await runInDurableObject(room(conversationId), async (instance) => {
+    const shell = instance as unknown as {
+      store: { loadState(): any; appendAhead(state: unknown, messages: unknown[]): void };
+      roomSettings: { get(): Promise<any> };
+    };
+    const settings = await shell.roomSettings.get();
+    for (const [clientId, text] of messages) {
+      const ctx = {
+        now: new Date(),
+        newId: (p: string) => `${p}${crypto.randomUUID()}`,
+        settings,
+        hasChannel: true,
+        agentsOnline: 0,
+        engineWritesReplies: false,
+        transcript: [],
+      };
+      const { state: next, effects } = transition(shell.store.loadState(), { type: "visitor.message", clientId, text }, ctx);
+      shell.store.appendAhead(
+        next,
+        effects.flatMap((e) => (e.type === "append" ? [e.message] : [])),
+      );
+    }
+    return shell.store.loadState().lastSeq as number;
+  });
+  await abortAllDurableObjects();
+  return seq;
+}
+
+describe("a crash between a message stored ahead of its turn and the turn (the rules engine)", () => {
+  it("the room answers it when it starts again, exactly once", async () => {
+    const { conversationId, socketUrl, agent } = await setup();
+    const seq = await crashAhead(conversationId, ["ahead-1", "Do you offer a free trial?"]);
+    const visitor = await Client.open(socketUrl, seq); // the widget reconnects after the drop; the room starts again
+    const reply = await visitor.waitForMessage((m) => m.from === "bot" && m.seq > seq, "the reply");
+    expect(reply.text).toContain("14-day free trial");
+    await abortAllDurableObjects();
+    await runDurableObjectAlarm(room(conversationId));
+    const messages = await transcriptOf(conversationId, agent.agentToken);
+    expect(messages.map((m) => [m.from, m.seq])).toEqual([
+      ["visitor", 1],
+      ["bot", 2],
+    ]);
+  });
+
+  it("a resend of its clientId gets the stored copy and one reply", async () => {
+    const { conversationId, socketUrl, agent } = await setup();
+    const seq = await crashAhead(conversationId, ["ahead-2", "Do you offer a free trial?"]);
+    const visitor = await Client.open(socketUrl, seq - 1);
+    visitor.send({ type: "visitor.message", clientId: "ahead-2", text: "Do you offer a free trial?" });
+    await visitor.waitForMessage((m) => m.from === "bot" && m.seq > seq, "the reply");
+    const messages = await transcriptOf(conversationId, agent.agentToken);
+    expect(messages.map((m) => m.from)).toEqual(["visitor", "bot"]);
+  });
+
+  it("a request for a person cut off this way still opens the handoff when the room starts", async () => {
+    const { conversationId, socketUrl } = await setup();
+    const seq = await crashAhead(conversationId, ["ahead-3", "I want to talk to a real person please"]);
+    const visitor = await Client.open(socketUrl, seq);
+    const handoff = await visitor.waitFor((f) => f.find((x): x is Extract<RoomFrame, { type: "handoff" }> => x.type === "handoff"), "the handoff");
+    expect(handoff.trigger).toBe("explicit_request");
+  });
+});
+
+describe("a visitor message with the rules engine", () => {
+  it("is echoed ahead of its answer, and messages sent together are answered each before the next is stored", async () => {
+    const { conversationId, socketUrl, agent } = await setup();
+    const visitor = await Client.open(socketUrl);
+    const texts = ["Do you offer a free trial?", "What is the airspeed of a swallow?", "Do you offer a free trial?"];
+    for (const [i, text] of texts.entries()) visitor.send({ type: "visitor.message", clientId: `p${i}`, text });
+    await visitor.waitFor((f) => (f.filter((x) => x.type === "message" && x.from === "bot").length >= 3 ? true : undefined), "three replies");
+    const messages = await transcriptOf(conversationId, agent.agentToken);
+    expect(messages.map((m) => m.from)).toEqual(["visitor", "bot", "visitor", "bot", "visitor", "bot"]);
+    expect(messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    // Nothing stored ahead is left behind: the stored state has caught up with the transcript.
+    await runInDurableObject(room(conversationId), async (instance) => {
+      expect((instance as unknown as { store: { unanalysed(): unknown[] } }).store.unanalysed()).toEqual([]);
+    });
+  });
+});
