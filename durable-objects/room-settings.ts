@@ -1,6 +1,7 @@
 // The project's settings as one room sees them, and whether a person can be reached through a
-// channel: read from D1 at most every 30 seconds, kept in the room's storage (so a woken room does
-// not wait on D1) and parsed in memory between messages, with the knowledge base's search index
+// channel: read from D1 every 30-60 seconds, beside the message that finds the copy stale rather
+// than before it, kept in the room's storage (so a woken room does not wait on D1) and parsed in
+// memory between messages, with the knowledge base's search index
 // built once per settings version, never per message. Two rows: the settings text, written only
 // when its version changes, and a small one with the version and its freshness, written on every
 // refresh; a woken room reads the small one and takes the settings of that version from the
@@ -15,6 +16,8 @@ import type { RoomStorage } from "./room-storage";
 /** Re-read from D1 every 30–60 s: spread per room, so rooms created together do not all ask at once. */
 const TTL_MS = 30_000;
 const ttl = () => TTL_MS * (1 + Math.random());
+/** Up to this age a stale copy still serves an event while it is refreshed; older (a room woken after a long idle), the event waits for D1. */
+const STALE_MAX_MS = 5 * 60_000;
 
 interface Cached {
   settings: Settings;
@@ -77,27 +80,53 @@ export class RoomSettings {
     return this.cached?.humanChannel ?? false;
   }
 
+  /**
+   * The settings for this event. A copy older than the TTL but younger than STALE_MAX_MS serves it
+   * while one refresh runs beside it for the events after (a message never waits on D1 for
+   * settings then); an older one, or none, is refreshed first.
+   */
   async get(): Promise<Settings> {
     const cached = this.cached ?? fromStorage(this.store);
-    if (cached && cached.humanChannel !== undefined && Date.now() - cached.loadedAt < this.ttl) {
+    if (cached && cached.humanChannel !== undefined) {
       this.cached = cached;
-      return cached.settings;
+      const age = Date.now() - cached.loadedAt;
+      if (age < this.ttl) return cached.settings;
+      if (age < STALE_MAX_MS) {
+        this.refreshBeside();
+        return cached.settings;
+      }
     }
+    return this.refresh(cached);
+  }
+
+  private refreshing: Promise<unknown> | null = null;
+
+  private refreshBeside(): void {
+    this.refreshing ??= this.refresh(this.cached)
+      .catch((error) => console.error("settings refresh failed; the room keeps its copy", error))
+      .finally(() => {
+        this.refreshing = null;
+      });
+  }
+
+  private async refresh(cached: Cached | null): Promise<Settings> {
     const projectId = this.store.loadState()?.projectId ?? "";
     const [row, humanChannel] = await Promise.all([
       this.env.DB.prepare("SELECT settings FROM projects WHERE id = ?").bind(projectId).first<{ settings: string }>(),
       hasHumanChannel(this.env, this.env.DB, projectId),
     ]);
     const version = row ? versionOf(row.settings) : cached?.version;
+    const erased = !this.store.loadState(); // erased while D1 answered: nothing of it is written back
     if (cached && version !== undefined && version === cached.version) {
       // Unchanged: the same parsed object, so the same index, only the clock moves.
       this.cached = { ...cached, loadedAt: Date.now(), humanChannel };
-      this.writeFreshness();
+      if (!erased) this.writeFreshness();
       return cached.settings;
     }
     // A project that vanished keeps its last known settings rather than falling back to defaults.
     // (Another room of this isolate may have parsed this version already: storedSettings shares it.)
     const settings = row ? storedSettings(row.settings).settings : (cached?.settings ?? parseStoredSettings(null));
+    if (erased) return settings;
     this.prime(settings, { ...(version ? { version } : {}), humanChannel });
     return this.cached!.settings;
   }

@@ -2,7 +2,7 @@
 // paraphrased questions answered from the right knowledge entry, honest "I don't know" beside a
 // shared word, a calm answer to an insult, and a knowledge base that changes under a live room.
 import { env, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import demo from "../../scripts/demo-project.json";
 import { call, Client, createProject, json, say, startConversation } from "./helpers";
 
@@ -53,5 +53,29 @@ describe("the demo page's brain", () => {
     expect((await say(visitor, "is penguin training something you do?")).text).toBe(penguins.answer);
     // A room whose cached settings are still fresh answers from the knowledge base it has: the old one.
     expect((await say(other, "is penguin training something you do?")).text).toMatch(/not sure/);
+  });
+
+  it("a copy a little past its freshness answers the message that finds it stale, and the refresh beside it the next one", async () => {
+    const { project, conversation, visitor } = await demoVisitor();
+    expect((await say(visitor, "Hi!")).text).toMatch(/help/);
+    const penguins = { id: "penguins", question: "Do you train penguins?", answer: "Only emperor penguins, on Tuesdays.", keywords: ["penguin"] };
+    const llamas = { id: "llamas", question: "Do you groom llamas?", answer: "Llamas groom themselves.", keywords: ["llama"] };
+    const knowledgeBase = [...demo.settings.knowledgeBase, penguins, llamas];
+    await json(await call("/v1/settings", { method: "PUT", token: project.secretKey, body: { ...demo.settings, knowledgeBase } }), 200);
+    const room = env.ConversationRoom.getByName(conversation.conversationId);
+    const aged = Date.now() - 61_000; // past any room's 30-60 s, well within the 5 minutes a stale copy may still serve
+    await runInDurableObject(room, (instance, state) => {
+      state.storage.sql.exec("UPDATE meta SET value = json_set(value, '$.loadedAt', ?) WHERE key = 'settings'", aged);
+      (instance as unknown as { roomSettings: { cached: unknown } }).roomSettings.cached = null;
+    });
+    // The message is not held for D1: it gets the copy the room had.
+    expect((await say(visitor, "do you groom llamas?")).text).toMatch(/not sure/);
+    await vi.waitFor(() =>
+      runInDurableObject(room, (instance) => {
+        const cached = (instance as unknown as { roomSettings: { cached: { loadedAt: number } | null } }).roomSettings.cached;
+        if (!cached || cached.loadedAt <= aged) throw new Error("not refreshed yet");
+      }),
+    );
+    expect((await say(visitor, "is penguin training something you do?")).text).toBe(penguins.answer);
   });
 });
