@@ -159,9 +159,10 @@ function writeProfileConfig() {
 async function memoryPerRoom(target, runtime, inspectorPort) {
   const inspector = cdp(`ws://127.0.0.1:${inspectorPort}/ws`, target.http);
   await inspector.ready;
+  /** The isolate's heap after a full GC: what is live (used) and what V8 keeps committed for it (total). */
   const heap = async () => {
     await inspector.send("HeapProfiler.collectGarbage");
-    return (await inspector.send("Runtime.getHeapUsage")).usedSize;
+    return inspector.send("Runtime.getHeapUsage");
   };
   await drive(target, 5); // the isolate's own warm-up, unmeasured
   const heap0 = await heap();
@@ -178,7 +179,7 @@ async function memoryPerRoom(target, runtime, inspectorPort) {
   const rss1 = rssBytes(runtime);
   inspector.close();
   const kb = (bytes) => `${(bytes / ROOMS / 1024).toFixed(1)} KB`;
-  const report = `${ROOMS} rooms, 2 sockets and one answered visitor message each: JS heap ${kb(heap1 - heap0)} per room, runtime RSS ${kb(rss1 - rss0)} per room`;
+  const report = `${ROOMS} rooms, 2 sockets and one answered visitor message each: JS heap ${kb(heap1.usedSize - heap0.usedSize)} used (${kb(heap1.totalSize - heap0.totalSize)} committed) per room, runtime RSS ${kb(rss1 - rss0)} per room`;
   console.log(report);
   writeFileSync(path.join(work, "profile.txt"), `${report}\n`);
   for (const p of pairs) {
