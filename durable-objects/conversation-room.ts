@@ -6,7 +6,7 @@ import { maxVisitorSockets, rateLimitFor } from "../adapters/config";
 import { engineFor } from "../adapters/llm/openai";
 import type { HandoffCommand } from "../domain/handoff/machine";
 import { turnAnsweredBy } from "../domain/room/owed-turns";
-import type { CommandOutcome, Effect, RoomContext, RoomEvent, RoomState, Transition } from "../domain/room/room-types";
+import type { CommandOutcome, Effect, RoomContext, RoomEvent, RoomState } from "../domain/room/room-types";
 import { transitionInline, turnAfterAppend } from "../domain/room/inline-turns";
 import { transition } from "../domain/room/transition";
 import type { Settings } from "../domain/settings";
@@ -28,6 +28,7 @@ import { purgeRoom, type PurgeOutcome } from "./room-retention";
 import { broadcast, closeAll, openCount, type RawSockets, relayTyping, replay, sinceOf, type Sockets } from "./room-sockets";
 import { RoomOpening } from "./room-opening";
 import { TurnRunner } from "./turn-runner";
+import { AheadTurns } from "./ahead-turns";
 
 const NO_CONVERSATION: CommandOutcome = { ok: false, code: "not_found", message: "No such conversation." };
 
@@ -41,6 +42,7 @@ export class ConversationRoom extends Server<Env> {
   private alarmClock!: RoomAlarm;
   private agents!: AgentAccess;
   private opening!: RoomOpening;
+  private ahead!: AheadTurns;
 
   override async onStart(): Promise<void> {
     this.store = new RoomStorage(this.ctx.storage);
@@ -53,9 +55,10 @@ export class ConversationRoom extends Server<Env> {
     this.opening = new RoomOpening({ store: this.store, settings: () => this.roomSettings, env: this.env, conversationId: () => this.name });
     this.turns = new TurnRunner({ store: this.store, ask: (turn) => this.engine.ask(turn), dispatch: (event) => this.dispatch(event) });
     // Turns a previous instance owed and never answered (it died between the commit and the reply).
+    this.ahead = new AheadTurns({ store: this.store, state: this.ctx, sockets: this.rawSockets, answer: (event) => this.dispatch(event, undefined, true) });
     this.ctx.waitUntil(this.turns.recover());
     // A message stored ahead of its rules turn that a crash cut off: answered before any event (partyserver awaits onStart).
-    await this.answerUnanalysed();
+    await this.ahead.answerUnanalysed();
   }
 
   /** RPC: the transcript as an agent sees it (notes included). */
@@ -154,7 +157,7 @@ export class ConversationRoom extends Server<Env> {
 
   /**
    * Loads state, runs the domain transition, commits, then performs the effects. `inline`: the
-   * event is the answer to a turn the room owes nobody but itself (a message stored ahead, below).
+   * event is the answer to a turn the room owes nobody but itself (a message stored ahead).
    */
   private async dispatch(event: RoomEvent, sender?: Connection, inline = false): Promise<CommandOutcome | undefined> {
     const settings = await this.roomSettings.get();
@@ -165,11 +168,14 @@ export class ConversationRoom extends Server<Env> {
     if (answered && this.store.owedTurn(answered.seq)?.type !== answered.stage) return undefined;
     const ctx = this.context(settings);
     // With the rules engine a visitor message is stored and echoed first, then answered in a second
-    // step before any other event: the echo does not wait for the rules' turn (storeAhead).
+    // step before any other event: the echo does not wait for the rules' turn (ahead-turns.ts).
     if (event.type === "visitor.message" && !inline) {
       const first = transition(state, event, ctx);
       const turn = turnAfterAppend(first, this.engine.answerNow);
-      if (turn) return this.storeAhead(first, turn, event, sender);
+      if (turn) {
+        const copy = await this.ahead.store(first, turn, event);
+        return copy ? this.resent(copy, sender, first.state) : undefined;
+      }
     }
     // Otherwise one commit; with the rules engine the turn's answer is in it too (inline-turns.ts).
     const { state: next, effects, outcome } = transitionInline(state, event, ctx, this.engine.answerNow);
@@ -192,37 +198,11 @@ export class ConversationRoom extends Server<Env> {
     return outcome;
   }
 
-  /**
-   * A visitor message whose first step only stores and shows it: stored ahead of its state and
-   * echoed; then, with no other event let in, the commit is made durable (so the echo leaves) and
-   * the turn answered. A room that dies in between answers it when it starts (answerUnanalysed).
-   */
-  private async storeAhead(first: Transition, turn: RoomEvent, event: RoomEvent, sender: Connection | undefined): Promise<CommandOutcome | undefined> {
-    const messages = first.effects.flatMap((e) => (e.type === "append" ? [e.message] : []));
-    const append = () => {
-      this.store.appendAhead(first.state, messages);
-      return 0; // no outside writes
-    };
-    const stored = commitUnlessResent(append, this.store, event);
-    if (typeof stored !== "number") return this.resent(stored, sender, first.state);
-    for (const effect of first.effects) if (effect.type === "broadcast") broadcast(this.rawSockets, effect.to, effect.frame);
-    await this.ctx.blockConcurrencyWhile(async () => {
-      await this.ctx.storage.sync();
-      await this.dispatch(turn, undefined, true);
-    });
-    return undefined;
-  }
-
   /** A resend: the stored copy to its sender, and a visitor message's turn if a crash left it unanswered. */
   private async resent(stored: StoredMessage, sender: Connection | undefined, state: RoomState): Promise<CommandOutcome | undefined> {
     await this.turns.resent(stored, sender);
-    if (stored.from === "visitor") await this.ctx.blockConcurrencyWhile(() => this.answerUnanalysed());
+    if (stored.from === "visitor") await this.ctx.blockConcurrencyWhile(() => this.ahead.answerUnanalysed());
     return state.handoff ? { ok: true, handoff: state.handoff } : undefined;
-  }
-
-  /** Answers, in order, the visitor messages stored ahead of a turn that never committed. */
-  private async answerUnanalysed(): Promise<void> {
-    for (const m of this.store.unanalysed()) await this.dispatch({ type: "visitor.analyzed", seq: m.seq, text: m.text, hints: null }, undefined, true);
   }
 
   /** What the transition needs besides the state: time, ids, settings, and what only the shell sees. */

@@ -5,20 +5,32 @@
 import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { transition } from "../../domain/room/transition";
+import type { Effect } from "../../domain/room/room-types";
 import type { RoomFrame } from "../../protocol/frames";
 import { agentSession, Client, createAgent, createProject, startConversation } from "./helpers";
 
 const knowledgeBase = [{ question: "Do you offer a free trial?", answer: "Yes — every plan starts with a 14-day free trial.", keywords: ["trial"] }];
 const room = (conversationId: string) => env.ConversationRoom.getByName(conversationId);
 
-/** Commits visitor messages exactly as the room would, arms its alarm, runs none of their effects, and resets the object. */
-async function crashAfterCommit(conversationId: string, ...messages: Array<[clientId: string, text: string]>): Promise<number> {
+interface Shell {
+  store: { loadState(): any; commitEffects(...args: unknown[]): number; appendAhead(state: unknown, messages: unknown[]): void };
+  roomSettings: { get(): Promise<any> };
+  alarmClock: { arm(): Promise<void> };
+}
+
+/**
+ * Runs each visitor message's first step (`visitor.message`) exactly as the room would and hands its
+ * transition to `keep` (what of it is written), runs none of its effects, then resets the object.
+ * Returns the last seq.
+ */
+async function crashAfter(
+  conversationId: string,
+  messages: Array<[clientId: string, text: string]>,
+  keep: (shell: Shell, next: unknown, effects: Effect[]) => void,
+  then: (shell: Shell) => Promise<void> = async () => {},
+): Promise<number> {
   const seq = await runInDurableObject(room(conversationId), async (instance) => {
-    const shell = instance as unknown as {
-      store: { loadState(): any; commitEffects(...args: unknown[]): number };
-      roomSettings: { get(): Promise<any> };
-      alarmClock: { arm(): Promise<void> };
-    };
+    const shell = instance as unknown as Shell;
     const settings = await shell.roomSettings.get();
     for (const [clientId, text] of messages) {
       const ctx = {
@@ -32,13 +44,37 @@ async function crashAfterCommit(conversationId: string, ...messages: Array<[clie
       };
       const { state: next, effects } = transition(shell.store.loadState(), { type: "visitor.message", clientId, text }, ctx);
       expect(effects.map((e) => e.type)).toContain("analyze");
-      shell.store.commitEffects(next, effects, undefined, null);
+      keep(shell, next, effects);
     }
-    await shell.alarmClock.arm();
+    await then(shell);
     return shell.store.loadState().lastSeq as number;
   });
   await abortAllDurableObjects();
   return seq;
+}
+
+/** Commits visitor messages exactly as the room would with an engine to ask (each owing its turn), arms its alarm, and resets the object. */
+function crashAfterCommit(conversationId: string, ...messages: Array<[clientId: string, text: string]>): Promise<number> {
+  return crashAfter(
+    conversationId,
+    messages,
+    (shell, next, effects) => shell.store.commitEffects(next, effects, undefined, null),
+    (shell) => shell.alarmClock.arm(),
+  );
+}
+
+/**
+ * Stores visitor messages ahead of their turn exactly as the room does with the rules engine (the
+ * first step's append, the state kept only in memory), then resets the object before the second
+ * step (the turn and its commit) runs.
+ */
+function crashAhead(conversationId: string, ...messages: Array<[clientId: string, text: string]>): Promise<number> {
+  return crashAfter(conversationId, messages, (shell, next, effects) =>
+    shell.store.appendAhead(
+      next,
+      effects.flatMap((e) => (e.type === "append" ? [e.message] : [])),
+    ),
+  );
 }
 
 async function transcriptOf(conversationId: string, agentToken: string) {
@@ -135,40 +171,6 @@ describe("owed turns in a healthy room", () => {
     });
   });
 });
-
-/**
- * Stores visitor messages ahead of their turn exactly as the room does with the rules engine (the
- * first step's append, the state kept only in memory), then resets the object before the second
- * step (the turn and its commit) runs.
- */
-async function crashAhead(conversationId: string, ...messages: Array<[clientId: string, text: string]>): Promise<number> {
-  const seq = await runInDurableObject(room(conversationId), async (instance) => {
-    const shell = instance as unknown as {
-      store: { loadState(): any; appendAhead(state: unknown, messages: unknown[]): void };
-      roomSettings: { get(): Promise<any> };
-    };
-    const settings = await shell.roomSettings.get();
-    for (const [clientId, text] of messages) {
-      const ctx = {
-        now: new Date(),
-        newId: (p: string) => `${p}${crypto.randomUUID()}`,
-        settings,
-        hasChannel: true,
-        agentsOnline: 0,
-        engineWritesReplies: false,
-        transcript: [],
-      };
-      const { state: next, effects } = transition(shell.store.loadState(), { type: "visitor.message", clientId, text }, ctx);
-      shell.store.appendAhead(
-        next,
-        effects.flatMap((e) => (e.type === "append" ? [e.message] : [])),
-      );
-    }
-    return shell.store.loadState().lastSeq as number;
-  });
-  await abortAllDurableObjects();
-  return seq;
-}
 
 describe("a crash between a message stored ahead of its turn and the turn (the rules engine)", () => {
   it("the room answers it when it starts again, exactly once", async () => {
