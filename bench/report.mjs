@@ -113,6 +113,23 @@ export function renderReport(results) {
       `## Relay latency\n\n${t.md}\n\nOne visitor→agent pair per system, one message in flight (the next is sent when the agent has the message, the visitor has its ack and, for Baton, the bot's reply has arrived), the texts the demo knowledge base's questions in turn (the same for every system), ${cfg.warmup} warm-up messages then ${cfg.count} measured, in a fresh room; ${cfg.runs} rounds with the systems in rotating order. Each percentile is the median over the rounds; each ratio is the median of the per-round ratios.`,
     );
     text.push(`RELAY LATENCY (median of ${cfg.runs} rounds)\n${t.text}`);
+    const A = results.latencyAgent;
+    if (A) {
+      const agentRows = Object.keys(A).map((k) => [
+        names[k],
+        ms(med(A[k].runs, (r) => r.p50)),
+        ms(med(A[k].runs, (r) => r.p90)),
+        ms(med(A[k].runs, (r) => r.p99)),
+        A.baton && k !== "baton" ? x(pairedRatio(A.baton.runs, A[k].runs, (r) => r.p50)) : "",
+        A.baton && k !== "baton" ? x(pairedRatio(A.baton.runs, A[k].runs, (r) => r.p99)) : "",
+        String(A[k].timeouts),
+      ]);
+      const ta = table(["Relay latency agent→visitor (ms)", "p50", "p90", "p99", "Baton/this p50", "Baton/this p99", "timeouts"], agentRows);
+      sections.push(
+        `${ta.md}\n\nThe same pair the other way, in the same rounds: the agent writes, the figure is send → the visitor's receipt. Baton runs no bot turn for an agent's line (one stored message, as the relays'), so this is its own floor per stored message; no goal is set on it.`,
+      );
+      text.push(`RELAY LATENCY AGENT→VISITOR (median of ${cfg.runs} rounds)\n${ta.text}`);
+    }
     if (L.baton && L["minimal-do"]) {
       const r50 = pairedRatio(L.baton.runs, L["minimal-do"].runs, (r) => r.p50);
       ratioGoal(

@@ -308,17 +308,25 @@ async function main() {
   if (only.includes("latency")) {
     const cfg = preset.latency;
     results.latency = Object.fromEntries(targets.map((t) => [t.key, { runs: [], timeouts: 0, botMissing: 0 }]));
+    // The other way too: an agent's line (no bot turn for Baton), Baton's own floor per stored message.
+    results.latencyAgent = Object.fromEntries(targets.map((t) => [t.key, { runs: [], timeouts: 0, botMissing: 0 }]));
     for (let r = 0; r < cfg.runs; r++) {
       // Rotate the order each round so no system always runs first (or right after Baton's bot).
       const order = targets.map((_, i) => targets[(i + r) % targets.length]);
-      for (const target of order) {
-        const run = await latencyRun(target, { warmup: cfg.warmup, count: cfg.count, tag: `lat${r}` });
-        const entry = results.latency[target.key];
-        entry.runs.push(summarize(run.samples));
-        entry.timeouts += run.timeouts;
-        entry.botMissing += run.botMissing;
+      for (const [from, into] of [
+        ["visitor", results.latency],
+        ["agent", results.latencyAgent],
+      ]) {
+        for (const target of order) {
+          const run = await latencyRun(target, { warmup: cfg.warmup, count: cfg.count, tag: `lat${r}${from}`, from });
+          const entry = into[target.key];
+          entry.runs.push(summarize(run.samples));
+          entry.timeouts += run.timeouts;
+          entry.botMissing += run.botMissing;
+        }
       }
-      log(`latency round ${r + 1}/${cfg.runs}: ${targets.map((t) => `${t.key} p50 ${results.latency[t.key].runs.at(-1).p50.toFixed(2)} ms`).join(", ")}`);
+      const p50s = (into) => targets.map((t) => `${t.key} p50 ${into[t.key].runs.at(-1).p50.toFixed(2)} ms`).join(", ");
+      log(`latency round ${r + 1}/${cfg.runs}: ${p50s(results.latency)}; agent→visitor ${p50s(results.latencyAgent)}`);
     }
   }
 

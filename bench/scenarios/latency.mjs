@@ -1,34 +1,38 @@
 // Relay latency: one visitor -> agent pair, one message in flight (the next is sent once the
 // agent has it, the visitor has its ack and, for Baton, the bot's reply has arrived), a question
-// text, a warm-up that is not measured. The figure is send -> agent receipt.
+// text, a warm-up that is not measured. The figure is send -> agent receipt. With `from: "agent"`
+// the same the other way: the agent writes, the figure is send -> visitor receipt, and Baton runs
+// no bot turn (an agent's line is one stored message, as the relay's).
 import { connect, neutralText } from "../lib/clients.mjs";
 
 const STEP_TIMEOUT_MS = 5000;
 const BOT_TIMEOUT_MS = 1000;
 
-export async function latencyRun(target, { warmup, count, tag }) {
+export async function latencyRun(target, { warmup, count, tag, from = "visitor" }) {
   const room = await target.newRoom();
+  const to = from === "visitor" ? "agent" : "visitor";
+  const waitsForBot = target.bot && from === "visitor";
   const pending = new Map();
   let onBot = null;
   const settle = (clientId) => {
     const p = pending.get(clientId);
-    if (p && p.agentAt !== undefined && p.ackAt !== undefined) p.resolve();
+    if (p && p.receivedAt !== undefined && p.ackAt !== undefined) p.resolve();
   };
-  const agent = await connect(target, room, "agent", {
+  const receiver = await connect(target, room, to, {
     onFrame(frame, at) {
       if (frame.type !== "message") return;
-      if (frame.from === "visitor") {
+      if (frame.from === from) {
         const p = pending.get(frame.clientId);
-        if (p && p.agentAt === undefined) {
-          p.agentAt = at;
+        if (p && p.receivedAt === undefined) {
+          p.receivedAt = at;
           settle(frame.clientId);
         }
       } else if (frame.from === "bot") onBot?.();
     },
   });
-  const visitor = await connect(target, room, "visitor", {
+  const sender = await connect(target, room, from, {
     onFrame(frame, at) {
-      if (frame.type !== "message" || frame.from !== "visitor") return;
+      if (frame.type !== "message" || frame.from !== from) return;
       const p = pending.get(frame.clientId);
       if (p && p.ackAt === undefined) {
         p.ackAt = at;
@@ -48,9 +52,9 @@ export async function latencyRun(target, { warmup, count, tag }) {
         pending.set(clientId, { resolve });
         timer = setTimeout(resolve, STEP_TIMEOUT_MS, "timeout");
       });
-      const bot = target.bot ? new Promise((resolve) => (onBot = resolve)) : null;
+      const bot = waitsForBot ? new Promise((resolve) => (onBot = resolve)) : null;
       const t0 = performance.now();
-      visitor.send({ type: "visitor.message", clientId, text });
+      sender.send({ type: `${from}.message`, clientId, text });
       const outcome = await done;
       clearTimeout(timer);
       const p = pending.get(clientId);
@@ -66,11 +70,11 @@ export async function latencyRun(target, { warmup, count, tag }) {
         onBot = null;
         if (got === "timeout") botMissing++;
       }
-      if (i >= warmup) samples.push(p.agentAt - t0);
+      if (i >= warmup) samples.push(p.receivedAt - t0);
     }
   } finally {
-    agent.close();
-    visitor.close();
+    receiver.close();
+    sender.close();
   }
   return { samples, timeouts, botMissing };
 }
