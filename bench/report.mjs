@@ -97,17 +97,21 @@ export function renderReport(results) {
 
   if (results.latency) {
     const L = results.latency;
-    const keys = Object.keys(L);
-    const rows = keys.map((k) => [
-      names[k],
-      ms(med(L[k].runs, (r) => r.p50)),
-      ms(med(L[k].runs, (r) => r.p90)),
-      ms(med(L[k].runs, (r) => r.p99)),
-      L.baton && k !== "baton" ? x(pairedRatio(L.baton.runs, L[k].runs, (r) => r.p50)) : "",
-      L.baton && k !== "baton" ? x(pairedRatio(L.baton.runs, L[k].runs, (r) => r.p99)) : "",
-      String(L[k].timeouts + (L[k].botMissing ? ` (+${L[k].botMissing} bot)` : "")),
-    ]);
-    const t = table(["Relay latency visitor→agent (ms)", "p50", "p90", "p99", "Baton/this p50", "Baton/this p99", "timeouts"], rows);
+    /** One row per system of a latency direction: percentiles (medians over the rounds) and Baton's paired ratios. */
+    const latencyTable = (title, D) =>
+      table(
+        [title, "p50", "p90", "p99", "Baton/this p50", "Baton/this p99", "timeouts"],
+        Object.keys(D).map((k) => [
+          names[k],
+          ms(med(D[k].runs, (r) => r.p50)),
+          ms(med(D[k].runs, (r) => r.p90)),
+          ms(med(D[k].runs, (r) => r.p99)),
+          D.baton && k !== "baton" ? x(pairedRatio(D.baton.runs, D[k].runs, (r) => r.p50)) : "",
+          D.baton && k !== "baton" ? x(pairedRatio(D.baton.runs, D[k].runs, (r) => r.p99)) : "",
+          String(D[k].timeouts + (D[k].botMissing ? ` (+${D[k].botMissing} bot)` : "")),
+        ]),
+      );
+    const t = latencyTable("Relay latency visitor→agent (ms)", L);
     const cfg = results.presetConfig.latency;
     sections.push(
       `## Relay latency\n\n${t.md}\n\nOne visitor→agent pair per system, one message in flight (the next is sent when the agent has the message, the visitor has its ack and, for Baton, the bot's reply has arrived), the texts the demo knowledge base's questions in turn (the same for every system), ${cfg.warmup} warm-up messages then ${cfg.count} measured, in a fresh room; ${cfg.runs} rounds with the systems in rotating order. Each percentile is the median over the rounds; each ratio is the median of the per-round ratios.`,
@@ -115,16 +119,7 @@ export function renderReport(results) {
     text.push(`RELAY LATENCY (median of ${cfg.runs} rounds)\n${t.text}`);
     const A = results.latencyAgent;
     if (A) {
-      const agentRows = Object.keys(A).map((k) => [
-        names[k],
-        ms(med(A[k].runs, (r) => r.p50)),
-        ms(med(A[k].runs, (r) => r.p90)),
-        ms(med(A[k].runs, (r) => r.p99)),
-        A.baton && k !== "baton" ? x(pairedRatio(A.baton.runs, A[k].runs, (r) => r.p50)) : "",
-        A.baton && k !== "baton" ? x(pairedRatio(A.baton.runs, A[k].runs, (r) => r.p99)) : "",
-        String(A[k].timeouts),
-      ]);
-      const ta = table(["Relay latency agent→visitor (ms)", "p50", "p90", "p99", "Baton/this p50", "Baton/this p99", "timeouts"], agentRows);
+      const ta = latencyTable("Relay latency agent→visitor (ms)", A);
       sections.push(
         `${ta.md}\n\nThe same pair the other way, in the same rounds: the agent writes, the figure is send → the visitor's receipt. Baton runs no bot turn for an agent's line (one stored message, as the relays'), so this is its own floor per stored message; no goal is set on it.`,
       );
