@@ -5,7 +5,7 @@
 // samples the CPU while visitor messages flow through a few rooms (closed loop: the next message
 // leaves when the bot has answered the last one), and prints the time by stage of the message's
 // path and the heaviest functions. Flags: --messages N (default 3000), --rooms N (default 10),
-// --kind visitor|agent|create|memory|wake, --keep (keep bench/.tmp/profile-*/profile.cpuprofile for DevTools).
+// --kind visitor|agent|create|memory|wake, --pace MS (each room sends every MS ms), --keep (keep bench/.tmp/profile-*/profile.cpuprofile for DevTools).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import WebSocket from "ws";
@@ -27,6 +27,8 @@ const KIND = option("--kind", "visitor");
 const HIBERNATE_MS = 15_000;
 /** `--cpu-only`: the same load without the sampler, for the CPU per message the profiler does not inflate. */
 const CPU_ONLY = argv.includes("--cpu-only");
+/** `--pace MS`: each room sends a message every MS ms (staggered) instead of as soon as the last was answered, as the concurrency bench does. */
+const PACE_MS = Number(option("--pace", "0"));
 const work = path.join(root, "bench", ".tmp", `profile-${new Date().toISOString().replace(/[:.]/g, "-")}`);
 mkdirSync(work, { recursive: true });
 installCleanup();
@@ -209,9 +211,11 @@ async function main() {
   if (KIND === "memory") return memoryPerRoom(target, runtime, inspectorPort);
   const pairs = KIND === "create" ? [] : await drive(target, ROOMS);
   let sent = 0;
-  const loop = async (pair, index, count) => {
+  const loop = async (pair, index, count, paced = false) => {
     if (pair.create) return pair.create(count);
+    const start = performance.now() + (PACE_MS * index) / pairs.length;
     for (let i = 0; i < count; i++) {
+      if (paced) await new Promise((resolve) => setTimeout(resolve, Math.max(0, start + i * PACE_MS - performance.now())));
       const turn = pair.next();
       const clientId = `p${index}-${sent++}`;
       const text = visitorQuestion(sent + index * 7);
@@ -229,7 +233,7 @@ async function main() {
     pairs.push(...[...Array(32)].map(() => ({ create })));
   }
   // Warm-up: the JIT and every room's caches, unmeasured.
-  await Promise.all(pairs.map((p, i) => loop(p, i, KIND === "wake" ? 3 : 30)));
+  await Promise.all(pairs.map((p, i) => loop(p, i, KIND === "wake" || PACE_MS > 0 ? 3 : 30)));
   console.log(`warm: ${pairs.length} rooms, ${missed} unanswered`);
   // --kind wake: every room left idle until the runtime evicts its object (its sockets stay open,
   // hibernated), then one visitor message each: the cost of a room's first message after a wake.
@@ -247,7 +251,7 @@ async function main() {
   const t0 = performance.now();
   await inspector?.send("Profiler.start");
   const per = KIND === "wake" ? 1 : Math.ceil(MESSAGES / pairs.length);
-  await Promise.all(pairs.map((p, i) => loop(p, i, per)));
+  await Promise.all(pairs.map((p, i) => loop(p, i, per, PACE_MS > 0)));
   const seconds = (performance.now() - t0) / 1000;
   const cpuRuntime = cpuSeconds([runtime]) - cpuRuntime0;
   const cpuAll = cpuSeconds(groupPids(group.pgid)) - cpu0;
@@ -291,12 +295,30 @@ async function main() {
     stages.set(stage, (stages.get(stage) ?? 0) + us);
   });
   const busy = total - (stages.get("idle") ?? 0);
+  // Pauses of the collector: runs of consecutive garbage-collector samples (one pause each).
+  const pauses = [];
+  let run = 0;
+  profile.samples.forEach((id, i) => {
+    if (byId.get(id)?.callFrame.functionName === "(garbage collector)") run += deltas[i + 1] ?? 0;
+    else if (run > 0) {
+      pauses.push(run / 1000);
+      run = 0;
+    }
+  });
+  pauses.sort((a, b) => b - a);
   const lines = [];
   if (missed) lines.push(`${missed} turns got no answer within 3 s`);
   lines.push(`${messages} ${KIND} messages over ${pairs.length} rooms in ${seconds.toFixed(1)} s (${Math.round(messages / seconds)}/s)`);
   lines.push(
     `runtime workerd CPU ${((cpuRuntime / messages) * 1e6).toFixed(0)} µs per message (whole wrangler dev group ${((cpuAll / messages) * 1e6).toFixed(0)} µs); JS thread busy ${(busy / messages) | 0} µs per message in the profile`,
   );
+  if (pauses.length)
+    lines.push(
+      `garbage collector: ${pauses.length} pauses, longest ${pauses
+        .slice(0, 5)
+        .map((ms) => ms.toFixed(1))
+        .join(", ")} ms; ${pauses.filter((ms) => ms >= 10).length} of 10 ms or more`,
+    );
   lines.push("", "stage                                           µs/msg   share of busy");
   for (const [stage, us] of [...stages].sort((a, b) => b[1] - a[1])) {
     if (stage === "idle") continue;
