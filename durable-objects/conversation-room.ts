@@ -54,8 +54,8 @@ export class ConversationRoom extends Server<Env> {
     this.agents = new AgentAccess(this.env.DB);
     this.opening = new RoomOpening({ store: this.store, settings: () => this.roomSettings, env: this.env, conversationId: () => this.name });
     this.turns = new TurnRunner({ store: this.store, ask: (turn) => this.engine.ask(turn), dispatch: (event) => this.dispatch(event) });
-    // Turns a previous instance owed and never answered (it died between the commit and the reply).
     this.ahead = new AheadTurns({ store: this.store, state: this.ctx, sockets: this.rawSockets, answer: (event) => this.dispatch(event, undefined, true) });
+    // Turns a previous instance owed and never answered (it died between the commit and the reply).
     this.ctx.waitUntil(this.turns.recover());
     // A message stored ahead of its rules turn that a crash cut off: answered before any event (partyserver awaits onStart).
     await this.ahead.answerUnanalysed();
@@ -167,18 +167,16 @@ export class ConversationRoom extends Server<Env> {
     const answered = inline ? null : turnAnsweredBy(event);
     if (answered && this.store.owedTurn(answered.seq)?.type !== answered.stage) return undefined;
     const ctx = this.context(settings);
+    const first = transition(state, event, ctx);
     // With the rules engine a visitor message is stored and echoed first, then answered in a second
     // step before any other event: the echo does not wait for the rules' turn (ahead-turns.ts).
-    if (event.type === "visitor.message" && !inline) {
-      const first = transition(state, event, ctx);
-      const turn = turnAfterAppend(first, this.engine.answerNow);
-      if (turn) {
-        const copy = await this.ahead.store(first, turn, event);
-        return copy ? this.resent(copy, sender, first.state) : undefined;
-      }
+    const turn = event.type === "visitor.message" && !inline ? turnAfterAppend(first, this.engine.answerNow) : null;
+    if (turn) {
+      const copy = await this.ahead.store(first, turn, event);
+      return copy ? this.resent(copy, sender, first.state) : undefined;
     }
     // Otherwise one commit; with the rules engine the turn's answer is in it too (inline-turns.ts).
-    const { state: next, effects, outcome } = transitionInline(state, event, ctx, this.engine.answerNow);
+    const { state: next, effects, outcome } = transitionInline(state, event, ctx, this.engine.answerNow, first);
     // Whether agents are at their desks decides live or capture: asked of the inbox only when this
     // decision opens a handoff on a stale count, then decided again (a thousand rooms, one question each per handoff).
     if (next.handoff && next.handoff.id !== state.handoff?.id && this.desk.stale()) {

@@ -1,8 +1,8 @@
 // The project's settings as one room sees them, and whether a person can be reached through a
 // channel: read from D1 every 30-60 seconds, beside the message that finds the copy stale rather
 // than before it, kept in the room's storage (so a woken room does not wait on D1) and parsed in
-// memory between messages, with the knowledge base's search index
-// built once per settings version, never per message. Two rows: the settings text, written only
+// memory between messages, with the knowledge base's search index built once per settings
+// version, never per message. Two rows: the settings text, written only
 // when its version changes, and a small one with the version and its freshness, written on every
 // refresh; a woken room reads the small one and takes the settings of that version from the
 // isolate's other rooms (settings-cache.ts), parsing the text only if none has them.

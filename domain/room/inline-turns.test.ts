@@ -65,6 +65,10 @@ describe("turnAfterAppend: a visitor message stored ahead of its turn", () => {
     const one = transitionInline(state, event, ctx(), rulesAnswer);
     expect(strip([...first.effects.filter((e) => e.type !== "analyze"), ...second.effects])).toEqual(strip(one.effects));
     expect(second.state).toEqual(one.state);
+    // Analysed through the bot's reply: a woken room has nothing to look for past it.
+    expect(first.state.analysedSeq).toBe(0);
+    expect(second.state.analysedSeq).toBe(second.state.lastSeq);
+    expect(second.state.lastSeq).toBe(2);
   });
 
   it("is null with an engine that must be asked, and when the first step writes outside the room", () => {

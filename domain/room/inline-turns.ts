@@ -11,9 +11,17 @@ import { transition } from "./transition";
 /** The answer to an effect the shell can give without waiting (an engine turn with nothing to ask), or null. */
 export type AnswerNow = (effect: Effect) => RoomEvent | null;
 
-/** `transition`, then the transition of every effect `answerNow` answers, each seeing what the earlier ones appended. */
-export function transitionInline(state: RoomState, event: RoomEvent, ctx: RoomContext, answerNow: AnswerNow): Transition {
-  const first = transition(state, event, ctx);
+/**
+ * `transition`, then the transition of every effect `answerNow` answers, each seeing what the
+ * earlier ones appended. `first`: the event's own transition, when the caller already has it.
+ */
+export function transitionInline(
+  state: RoomState,
+  event: RoomEvent,
+  ctx: RoomContext,
+  answerNow: AnswerNow,
+  first = transition(state, event, ctx),
+): Transition {
   if (!first.effects.some((e) => answerNow(e) !== null)) return first;
   let current = first.state;
   const effects: Effect[] = [];

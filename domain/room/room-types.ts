@@ -26,9 +26,11 @@ export interface RoomState {
   lastSeq: number;
   lastVisitorMessageAt: string | null;
   /**
-   * The last visitor message the brain has analysed. A message stored ahead of its turn (the rules
-   * engine's first step) is after it until the turn commits: a room that died in between finds it
-   * there. Absent in rooms from before it was kept.
+   * How far the brain has analysed the transcript: the seq of the last analysis's end (its visitor
+   * message, or the bot's reply to it). A message stored ahead of its turn (the rules engine's first
+   * step) is after it until the turn commits: a room that died in between finds it there, and a
+   * room whose `lastSeq` has not moved past it has nothing to look for. Absent in rooms from before
+   * it was kept.
    */
   analysedSeq?: number;
   /** What the visitor told us about themselves (email, name, company, role), merged over time. */

@@ -47,7 +47,8 @@ function step(state: RoomState, event: RoomEvent, ctx: RoomContext): Transition 
     }
     case "visitor.analyzed": {
       const after = afterVisitorMessage(state, { seq: event.seq, text: event.text }, event.hints, ctx);
-      return { ...after, state: { ...after.state, analysedSeq: Math.max(after.state.analysedSeq ?? 0, event.seq) } };
+      // Analysed through the transcript's end (the bot's reply included): a woken room looks for unanalysed messages only past it.
+      return { ...after, state: { ...after.state, analysedSeq: Math.max(after.state.analysedSeq ?? 0, event.seq, after.state.lastSeq) } };
     }
     case "handoff.command":
       return commandHandoff(state, event.handoffId, event.command, ctx);
