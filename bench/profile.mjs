@@ -8,11 +8,12 @@
 // --kind visitor|agent|create|memory|wake, --pace MS (each room sends every MS ms), --keep (keep bench/.tmp/profile-*/profile.cpuprofile for DevTools).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import WebSocket from "ws";
 import { startArgs, withRaisedRateLimits } from "./lib/baton.mjs";
+import { cdp } from "./lib/inspector.mjs";
 import { batonTarget, connect } from "./lib/clients.mjs";
+import { conversationSteps, memoryPhases, phasesTable } from "./lib/memory-phases.mjs";
 import { visitorQuestion } from "./lib/questions.mjs";
-import { cpuSeconds, freePort, groupPids, installCleanup, rssBytes, startGroup, stopAll, workerdPids } from "./lib/proc.mjs";
+import { cpuSeconds, freePort, groupPids, installCleanup, startGroup, stopAll, workerdPids } from "./lib/proc.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const argv = process.argv.slice(2);
@@ -50,50 +51,6 @@ const STAGES = [
   ["partyserver", (f) => /partyserver/.test(f.module)],
   ["worker entry and routes", (f) => /worker\/|hono/.test(f.module)],
 ];
-
-/**
- * The runtime answers inspector commands only when its isolate runs: while a command waits, a
- * request every 50 ms (GET /v1/health) gives it a turn.
- */
-function cdp(url, base) {
-  const ws = new WebSocket(url, { origin: "http://localhost" });
-  let id = 0;
-  const waiting = new Map();
-  ws.on("message", (data) => {
-    const msg = JSON.parse(data);
-    if (msg.id && waiting.has(msg.id)) {
-      const { resolve, reject } = waiting.get(msg.id);
-      waiting.delete(msg.id);
-      if (msg.error) reject(new Error(msg.error.message));
-      else resolve(msg.result);
-    }
-  });
-  let closed = null;
-  ws.on("close", (code, reason) => {
-    closed = `${code} ${reason}`;
-    for (const { reject } of waiting.values()) reject(new Error(`inspector closed: ${closed}`));
-    waiting.clear();
-  });
-  const ready = new Promise((resolve, reject) => {
-    ws.once("open", resolve);
-    ws.once("error", reject);
-  });
-  return {
-    ready,
-    closed: () => closed,
-    send: (method, params = {}) => {
-      if (closed) return Promise.reject(new Error(`inspector closed: ${closed}`));
-      const answer = new Promise((resolve, reject) => {
-        const n = ++id;
-        waiting.set(n, { resolve, reject });
-        ws.send(JSON.stringify({ id: n, method, params }));
-      });
-      const nudge = setInterval(() => fetch(`${base}/v1/health`).catch(() => {}), 50);
-      return answer.finally(() => clearInterval(nudge));
-    },
-    close: () => ws.close(),
-  };
-}
 
 /** Maps a line of the unminified bundle to the source module esbuild put there (its `// path` region comments). */
 function moduleMapper(bundleText) {
@@ -154,40 +111,54 @@ function writeProfileConfig() {
 }
 
 /**
- * --kind memory: the runtime's JS heap (after a full GC) and RSS before and after opening --rooms
- * rooms with their two sockets and one answered visitor message each: what one conversation holds
- * in the isolate's heap, and what outside it (SQLite, sockets, the runtime's own per-object state).
+ * --kind memory: the runtime's RSS after each step of making --rooms conversations (each read
+ * after a full GC: see lib/memory-phases.mjs), then the JS heap, live and committed, the rooms
+ * hold. bench/probes/relay-memory.mjs takes the same steps against the minimal relay.
  */
 async function memoryPerRoom(target, runtime, inspectorPort) {
-  const inspector = cdp(`ws://127.0.0.1:${inspectorPort}/ws`, target.http);
+  const inspector = cdp(`ws://127.0.0.1:${inspectorPort}/ws`, `${target.http}/v1/health`);
   await inspector.ready;
+  const collect = () => inspector.send("HeapProfiler.collectGarbage");
   /** The isolate's heap after a full GC: what is live (used) and what V8 keeps committed for it (total). */
   const heap = async () => {
-    await inspector.send("HeapProfiler.collectGarbage");
+    await collect();
     return inspector.send("Runtime.getHeapUsage");
   };
   await drive(target, 5); // the isolate's own warm-up, unmeasured
   const heap0 = await heap();
-  const rss0 = rssBytes(runtime);
-  const pairs = await drive(target, ROOMS);
-  await Promise.all(
-    pairs.map(async (p, i) => {
-      const turn = p.next();
-      p.visitor.send({ type: "visitor.message", clientId: `m${i}`, text: visitorQuestion(i) });
-      await turn;
-    }),
-  );
+  const steps = conversationSteps({
+    target,
+    count: ROOMS,
+    plainRequest: () => fetch(`${target.http}/v1/health`).then((r) => r.text()),
+    makeRooms: (set) => {
+      let started = [];
+      return [
+        [
+          "POST /v1/conversations",
+          async () => {
+            for (let i = 0; i < ROOMS; i++) started.push(await target.startConversation());
+          },
+        ],
+        [
+          "POST …/agent-session",
+          async () => {
+            const rooms = [];
+            for (const s of started) rooms.push(await target.joinAgent(s));
+            started = [];
+            set(rooms);
+          },
+        ],
+      ];
+    },
+    answered: (frame) => frame.type === "message" && frame.from === "bot",
+  });
+  const phases = await memoryPhases({ pid: runtime, rooms: ROOMS, collect, steps });
   const heap1 = await heap();
-  const rss1 = rssBytes(runtime);
   inspector.close();
   const kb = (bytes) => `${(bytes / ROOMS / 1024).toFixed(1)} KB`;
-  const report = `${ROOMS} rooms, 2 sockets and one answered visitor message each: JS heap ${kb(heap1.usedSize - heap0.usedSize)} used (${kb(heap1.totalSize - heap0.totalSize)} committed) per room, runtime RSS ${kb(rss1 - rss0)} per room`;
+  const report = `${ROOMS} conversations, runtime RSS by step:\n\n${phasesTable({ Baton: phases })}\n\nJS heap after a full GC: ${kb(heap1.usedSize - heap0.usedSize)} used (${kb(heap1.totalSize - heap0.totalSize)} committed) per conversation`;
   console.log(report);
   writeFileSync(path.join(work, "profile.txt"), `${report}\n`);
-  for (const p of pairs) {
-    p.agent?.close(); // --kind create holds no sockets
-    p.visitor?.close();
-  }
 }
 
 async function main() {
@@ -242,7 +213,7 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, HIBERNATE_MS));
   }
   // wrangler's inspector proxy: the runtime's own inspector takes one session, and wrangler holds it.
-  const inspector = CPU_ONLY ? null : cdp(`ws://127.0.0.1:${inspectorPort}/ws`, target.http);
+  const inspector = CPU_ONLY ? null : cdp(`ws://127.0.0.1:${inspectorPort}/ws`, `${target.http}/v1/health`);
   await inspector?.ready;
   await inspector?.send("Profiler.enable");
   await inspector?.send("Profiler.setSamplingInterval", { interval: 200 });

@@ -1,0 +1,47 @@
+// A small Chrome DevTools Protocol client for the runtime workerd's V8 inspector (through
+// wrangler's inspector proxy): used by the profiler and the memory probes.
+import WebSocket from "ws";
+
+/**
+ * The runtime answers inspector commands only when its isolate runs: while a command waits, a
+ * request every 50 ms (to `nudgeUrl`, Baton's GET /v1/health) gives it a turn.
+ */
+export function cdp(url, nudgeUrl) {
+  const ws = new WebSocket(url, { origin: "http://localhost" });
+  let id = 0;
+  const waiting = new Map();
+  ws.on("message", (data) => {
+    const msg = JSON.parse(data);
+    if (msg.id && waiting.has(msg.id)) {
+      const { resolve, reject } = waiting.get(msg.id);
+      waiting.delete(msg.id);
+      if (msg.error) reject(new Error(msg.error.message));
+      else resolve(msg.result);
+    }
+  });
+  let closed = null;
+  ws.on("close", (code, reason) => {
+    closed = `${code} ${reason}`;
+    for (const { reject } of waiting.values()) reject(new Error(`inspector closed: ${closed}`));
+    waiting.clear();
+  });
+  const ready = new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
+  return {
+    ready,
+    closed: () => closed,
+    send: (method, params = {}) => {
+      if (closed) return Promise.reject(new Error(`inspector closed: ${closed}`));
+      const answer = new Promise((resolve, reject) => {
+        const n = ++id;
+        waiting.set(n, { resolve, reject });
+        ws.send(JSON.stringify({ id: n, method, params }));
+      });
+      const nudge = setInterval(() => fetch(nudgeUrl).catch(() => {}), 50);
+      return answer.finally(() => clearInterval(nudge));
+    },
+    close: () => ws.close(),
+  };
+}

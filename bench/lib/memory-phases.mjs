@@ -1,0 +1,87 @@
+// Memory by phase, shared by `npm run profile -- --kind memory` (Baton) and
+// bench/probes/relay-memory.mjs (the minimal relay, bare and behind Static Assets): the runtime's
+// RSS after each step of making N conversations, each read after a full GC (through the
+// inspector) and a short settle, so the isolate's garbage is not in it. What a step adds, per
+// conversation, is what that step holds outside the JS heap (SQLite, sockets, the runtime's
+// own per-request and per-object state) plus its live heap.
+import { connect } from "./clients.mjs";
+import { rssBytes } from "./proc.mjs";
+import { visitorQuestion } from "./questions.mjs";
+
+/**
+ * Runs `steps` in order ([label, async () => void]); `collect()` forces a full GC. Returns
+ * [{label, kbPerRoom, totalKbPerRoom}]: what the step added, and the total so far, per room.
+ */
+export async function memoryPhases({ pid, rooms, collect, steps, settleMs = 1500 }) {
+  const read = async () => {
+    await collect();
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    return rssBytes(pid);
+  };
+  const start = await read();
+  let last = start;
+  const out = [];
+  for (const [label, run] of steps) {
+    await run();
+    const now = await read();
+    out.push({ label, kbPerRoom: (now - last) / rooms / 1024, totalKbPerRoom: (now - start) / rooms / 1024 });
+    last = now;
+  }
+  return out;
+}
+
+/**
+ * The conversation-making steps every system shares: `requests` plain HTTP requests per room
+ * (the runtime's own cost of a request, with no room behind it), the agent's socket, the
+ * visitor's socket (each waits for its `welcome`), then one visitor message (answered, for Baton:
+ * `answered(frame)` says when). `rooms` are made by `makeRooms` (Baton: two API calls each).
+ */
+export function conversationSteps({ target, count, plainRequest, makeRooms, answered }) {
+  let rooms = [];
+  const visitors = [];
+  const waits = [];
+  return [
+    [
+      "a plain HTTP request (GET, no room)",
+      async () => {
+        for (let i = 0; i < count; i++) await plainRequest();
+      },
+    ],
+    ...makeRooms((made) => (rooms = made)),
+    [
+      "the agent's socket (the first: the room's object starts)",
+      async () => {
+        for (const room of rooms) await connect(target, room, "agent");
+      },
+    ],
+    [
+      "the visitor's socket",
+      async () => {
+        for (const room of rooms) {
+          let done;
+          waits.push(new Promise((resolve) => (done = resolve)));
+          visitors.push(await connect(target, room, "visitor", { onFrame: (frame) => answered(frame) && done() }));
+        }
+      },
+    ],
+    [
+      "one visitor message (and its answer)",
+      async () => {
+        for (const [i, visitor] of visitors.entries()) visitor.send({ type: "visitor.message", clientId: `m${i}`, text: visitorQuestion(i) });
+        await Promise.all(waits);
+      },
+    ],
+  ];
+}
+
+/** The phases as a Markdown table, one column per system. */
+export function phasesTable(systems) {
+  const labels = [...new Set(Object.values(systems).flatMap((phases) => phases.map((p) => p.label)))];
+  const names = Object.keys(systems);
+  const head = `| step (KB per conversation, after a full GC) | ${names.join(" | ")} |\n| --- | ${names.map(() => "---:").join(" | ")} |`;
+  const rows = labels.map((label) => `| ${label} | ${names.map((n) => fmt(systems[n].find((p) => p.label === label)?.kbPerRoom)).join(" | ")} |`);
+  const total = `| **total** | ${names.map((n) => fmt(systems[n].at(-1)?.totalKbPerRoom)).join(" | ")} |`;
+  return [head, ...rows, total].join("\n");
+}
+
+const fmt = (kb) => (kb === undefined ? "" : kb.toFixed(0));
