@@ -29,7 +29,8 @@ export interface ResolvedChannel {
   lastError: string | null;
 }
 
-interface ChannelRow {
+/** A project's channel as D1 stores it (read with one of the statements below). */
+export interface ChannelRow {
   kind: string;
   config: string;
   secret: string | null;
@@ -38,12 +39,20 @@ interface ChannelRow {
   last_error: string | null;
 }
 
+const CHANNEL_COLUMNS = "SELECT kind, config, secret, enabled, health, last_error FROM project_channels";
+
+/** The project's channel rows, as a statement a caller may batch with its own (one D1 round trip). */
+export function channelRowsOf(db: D1Database, projectId: string): D1PreparedStatement {
+  return db.prepare(`${CHANNEL_COLUMNS} WHERE project_id = ?`).bind(projectId);
+}
+
+/** The channel rows of a conversation's project, for a caller that knows only the conversation (a room opening). */
+export function channelRowsOfConversation(db: D1Database, conversationId: string): D1PreparedStatement {
+  return db.prepare(`${CHANNEL_COLUMNS} WHERE project_id = (SELECT project_id FROM conversations WHERE id = ?)`).bind(conversationId);
+}
+
 async function rowsFor(db: D1Database, projectId: string): Promise<ChannelRow[]> {
-  const { results } = await db
-    .prepare("SELECT kind, config, secret, enabled, health, last_error FROM project_channels WHERE project_id = ?")
-    .bind(projectId)
-    .all<ChannelRow>();
-  return results;
+  return (await channelRowsOf(db, projectId).all<ChannelRow>()).results;
 }
 
 function parseConfig(json: string): Record<string, string> {
@@ -90,7 +99,12 @@ const FROM_ENVIRONMENT: Record<Exclude<ChannelKind, "outbox">, (env: ConfigVars)
 
 /** Every channel the project has now, in delivery order, with secrets decrypted (never returned by any route). */
 export async function projectChannels(env: ConfigVars, db: D1Database, projectId: string): Promise<ResolvedChannel[]> {
-  const rows = new Map((await rowsFor(db, projectId)).map((r) => [r.kind, r]));
+  return resolveChannels(env, await rowsFor(db, projectId));
+}
+
+/** The channels `stored` (the project's rows) and the environment make, in delivery order. */
+async function resolveChannels(env: ConfigVars, stored: readonly ChannelRow[]): Promise<ResolvedChannel[]> {
+  const rows = new Map(stored.map((r) => [r.kind, r]));
   const channels: ResolvedChannel[] = [];
   // The dev outbox is a channel in development and tests only: a deployment never "notifies" a table.
   if (isDevelopmentLike(env) && rows.get("outbox")?.enabled !== 0) {
@@ -113,9 +127,12 @@ export async function projectChannels(env: ConfigVars, db: D1Database, projectId
   return channels;
 }
 
-/** Whether a handoff opened now can reach a person through a channel (agents present count separately). */
-export async function hasHumanChannel(env: ConfigVars, db: D1Database, projectId: string): Promise<boolean> {
-  return (await projectChannels(env, db, projectId)).some((c) => HUMAN_FACING.has(c.kind) && c.healthy);
+/**
+ * Whether a handoff opened now can reach a person through a channel (agents present count
+ * separately), from the project's rows (read by the caller in its own batch: channelRowsOf).
+ */
+export async function humanChannelIn(env: ConfigVars, rows: readonly ChannelRow[]): Promise<boolean> {
+  return (await resolveChannels(env, rows)).some((c) => HUMAN_FACING.has(c.kind) && c.healthy);
 }
 
 /** Saves a channel's config and (sealed) secret; a missing secret keeps the stored one. */

@@ -1,6 +1,7 @@
 // D1 access for projects, agents and conversations. Every lookup that a request makes on behalf
 // of a caller is scoped by that caller's project.
 import type { Settings } from "../domain/settings";
+import { channelRowsOfConversation, type ChannelRow } from "./channels";
 import { storedSettings } from "./settings-cache";
 import type { PageInfo, VisitorInfo } from "../domain/transcript";
 import type { NewRoom } from "../domain/room/room-types";
@@ -122,12 +123,14 @@ export async function insertConversation(
     .run();
 }
 
-/** A conversation as its room opens it: what POST /v1/conversations stored, and its project's settings row. */
+/** A conversation as its room opens it: what POST /v1/conversations stored, its project's settings row and channels. */
 export interface ConversationToOpen {
   room: NewRoom;
   createdAt: string;
   /** The project's settings as D1 stores them (the room parses them once per version). */
   settings: string | null;
+  /** The project's channel rows: whether a handoff can reach a person is known before the first message. */
+  channels: ChannelRow[];
 }
 
 const jsonObject = <T>(text: string | null): T => {
@@ -139,24 +142,32 @@ const jsonObject = <T>(text: string | null): T => {
   }
 };
 
-/** Read by the conversation's room the first time anything reaches it: one query, the project's settings joined. */
+interface OpeningRow {
+  project_id: string;
+  visitor: string | null;
+  page: string | null;
+  user_agent: string | null;
+  created_at: string;
+  user_id: string | null;
+  user_verified: number | null;
+  settings: string | null;
+}
+
+/**
+ * Read by the conversation's room the first time anything reaches it: one round trip (a batch of
+ * the conversation with its project's settings joined, and the project's channels).
+ */
 export async function conversationToOpen(db: D1Database, id: string): Promise<ConversationToOpen | null> {
-  const row = await db
-    .prepare(
-      `SELECT c.project_id, c.visitor, c.page, c.user_agent, c.created_at, c.user_id, c.user_verified, p.settings
-       FROM conversations c JOIN projects p ON p.id = c.project_id WHERE c.id = ?`,
-    )
-    .bind(id)
-    .first<{
-      project_id: string;
-      visitor: string | null;
-      page: string | null;
-      user_agent: string | null;
-      created_at: string;
-      user_id: string | null;
-      user_verified: number | null;
-      settings: string | null;
-    }>();
+  const [opening, channels] = await db.batch<unknown>([
+    db
+      .prepare(
+        `SELECT c.project_id, c.visitor, c.page, c.user_agent, c.created_at, c.user_id, c.user_verified, p.settings
+         FROM conversations c JOIN projects p ON p.id = c.project_id WHERE c.id = ?`,
+      )
+      .bind(id),
+    channelRowsOfConversation(db, id),
+  ]);
+  const row = (opening?.results[0] ?? null) as OpeningRow | null;
   if (!row) return null;
   const room: NewRoom = {
     conversationId: id,
@@ -166,7 +177,7 @@ export async function conversationToOpen(db: D1Database, id: string): Promise<Co
     ...(row.user_agent ? { userAgent: row.user_agent } : {}),
     ...(row.user_id ? { identity: { userId: row.user_id, verified: row.user_verified === 1 } } : {}),
   };
-  return { room, createdAt: row.created_at, settings: row.settings };
+  return { room, createdAt: row.created_at, settings: row.settings, channels: (channels?.results ?? []) as ChannelRow[] };
 }
 
 /** The conversation, only if it belongs to `projectId`. */

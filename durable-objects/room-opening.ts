@@ -1,10 +1,10 @@
 // How a room opens. `POST /v1/conversations` writes only the conversation's D1 row, so creating a
-// conversation creates no object: the room opens from that row (one query, the project's settings
-// joined, then whether a channel reaches a person) the first time anything reaches it, usually its
+// conversation creates no object: the room opens from that row (one D1 round trip: the row with its
+// project's settings joined, and the project's channels) the first time anything reaches it, usually its
 // first socket, and commits its state before that socket's welcome. A conversation D1 does not know
 // (never created, erased, purged) opens nothing, and neither does one this instance is erasing: its
 // D1 row goes right after, and the erase's own socket closes must not reopen it from that row.
-import { hasHumanChannel } from "../adapters/channels";
+import { humanChannelIn } from "../adapters/channels";
 import { conversationToOpen } from "../adapters/db";
 import { storedSettings } from "../adapters/settings-cache";
 import type { RoomState } from "../domain/room/room-types";
@@ -40,7 +40,7 @@ export class RoomOpening {
     const found = await conversationToOpen(env.DB, this.room.conversationId());
     if (!found) return null;
     // Known before the first message is decided, so no visitor message waits on D1 for it.
-    const humanChannel = await hasHumanChannel(env, env.DB, found.room.projectId);
+    const humanChannel = await humanChannelIn(env, found.channels);
     const opened = store.loadState();
     if (opened || this.erased) return opened; // opened or erased meanwhile
     const stored = found.settings === null ? null : storedSettings(found.settings);

@@ -6,7 +6,7 @@
 // when its version changes, and a small one with the version and its freshness, written on every
 // refresh; a woken room reads the small one and takes the settings of that version from the
 // isolate's other rooms (settings-cache.ts), parsing the text only if none has them.
-import { hasHumanChannel } from "../adapters/channels";
+import { channelRowsOf, humanChannelIn, type ChannelRow } from "../adapters/channels";
 import { knowledgeIndexFor } from "../domain/bot/knowledge-index";
 import { parseStoredSettings, type Settings } from "../domain/settings";
 import { sharedSettings, shareSettings, storedSettings, versionOf } from "../adapters/settings-cache";
@@ -111,10 +111,13 @@ export class RoomSettings {
 
   private async refresh(cached: Cached | null): Promise<Settings> {
     const projectId = this.store.loadState()?.projectId ?? "";
-    const [row, humanChannel] = await Promise.all([
-      this.env.DB.prepare("SELECT settings FROM projects WHERE id = ?").bind(projectId).first<{ settings: string }>(),
-      hasHumanChannel(this.env, this.env.DB, projectId),
+    // One round trip: the settings row and the channels (whether a handoff can reach a person).
+    const [settingsRows, channelRows] = await this.env.DB.batch<unknown>([
+      this.env.DB.prepare("SELECT settings FROM projects WHERE id = ?").bind(projectId),
+      channelRowsOf(this.env.DB, projectId),
     ]);
+    const row = (settingsRows?.results[0] ?? null) as { settings: string } | null;
+    const humanChannel = await humanChannelIn(this.env, (channelRows?.results ?? []) as ChannelRow[]);
     const version = row ? versionOf(row.settings) : cached?.version;
     const erased = !this.store.loadState(); // erased while D1 answered: nothing of it is written back
     if (cached && version !== undefined && version === cached.version) {
