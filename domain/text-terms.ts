@@ -148,8 +148,16 @@ const THESAURUS: string[][] = [
   ["host", "hosting", "hosted", "store", "stored", "reside", "residency"],
 ];
 
-/** Lower case, accents and apostrophes folded, the phrases above rewritten; no splitting yet. */
-function normalize(text: string): string {
+/** One test for all of PHRASES: a text none of them matches (most messages) skips the replacements. */
+const ANY_PHRASE = new RegExp(PHRASES.map(([re]) => `(?:${re.source})`).join("|"));
+
+/**
+ * Lower case, accents and apostrophes folded, the phrases above rewritten; no splitting yet.
+ * Memoized: the detectors' terms and the knowledge search's query normalise the same message.
+ */
+const normalize = memoizeText(normalizeUncached);
+
+function normalizeUncached(text: string): string {
   let t = text
     .slice(0, 2000)
     // "US" in capitals is the country, not the pronoun.
@@ -161,7 +169,8 @@ function normalize(text: string): string {
     .replace(/'s\b/g, "")
     .replace(/n't\b/g, " not")
     .replace(/'(?:re|ve|ll|d|m)\b/g, "");
-  for (const [re, to] of PHRASES) t = t.replace(re, to);
+  // A replacement is only ever made where some phrase matched, so if none matches none is made.
+  if (ANY_PHRASE.test(t)) for (const [re, to] of PHRASES) t = t.replace(re, to);
   return t;
 }
 

@@ -206,7 +206,7 @@ export class ConversationRoom extends Server<Env> {
   /** What the transition needs besides the state: time, ids, settings, and what only the shell sees. */
   private context(settings: Settings): RoomContext {
     // Agents count as reachable when connected to this room or available at their desk (the inbox's cached count).
-    const agentsOnline = Math.max(openCount(this.rawSockets, "agent"), this.desk.available());
+    const agentsOnline = () => Math.max(openCount(this.rawSockets, "agent"), this.desk.available());
     const reach = { hasChannel: this.roomSettings.humanChannel(), agentsOnline };
     return roomContext(this.store, { now: this.now(), settings, engineWritesReplies: this.engine.writesReplies, ...reach });
   }

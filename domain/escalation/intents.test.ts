@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { defaultEscalationSettings, escalationSettingsSchema } from "./escalation-settings";
 import {
@@ -5,6 +6,8 @@ import {
   detectExplicitRequest,
   detectPersona,
   detectUrgency,
+  dice,
+  diceAtLeast,
   extractRefund,
   findPhrase,
   isQuestion,
@@ -491,5 +494,20 @@ describe("detectors on hostile input", () => {
       isShortNonCommittal(text);
       isSameQuestion(text, text);
     }).not.toThrow();
+  });
+});
+
+describe("diceAtLeast", () => {
+  it("answers exactly as dice(a, b) >= min, with or without the length bound", () => {
+    const text = fc.string({ unit: fc.constantFrom("a", "b", "c", " ", "ab"), maxLength: 40 });
+    fc.assert(
+      fc.property(text, text, fc.double({ min: 0, max: 1, noNaN: true }), (a, b, min) => diceAtLeast(a, b, min) === dice(a, b) >= min),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("keeps near-identical questions and drops ones of very different length", () => {
+    expect(diceAtLeast("how much does it cost", "how much does it cost?", 0.9)).toBe(true);
+    expect(diceAtLeast("how much does it cost", "how much", 0.9)).toBe(false);
   });
 });

@@ -596,7 +596,7 @@ export function isSameQuestion(a: string, b: string): boolean {
   const wa = contentWords(a);
   const wb = contentWords(b);
   if (wa.size === 0 || wb.size === 0) return false; // "ok" twice is not a question asked twice
-  return sameWords(wa, wb) || sameWords(termsOf(a), termsOf(b)) || dice(wordsOf(a), wordsOf(b)) >= 0.9;
+  return sameWords(wa, wb) || sameWords(termsOf(a), termsOf(b)) || diceAtLeast(wordsOf(a), wordsOf(b), 0.9);
 }
 
 function sameWords(wa: ReadonlySet<string>, wb: ReadonlySet<string>): boolean {
@@ -613,7 +613,19 @@ function bigrams(s: string): ReadonlyMap<string, number> {
   return m;
 }
 
-function dice(a: string, b: string): number {
+/**
+ * dice(a, b) >= min. The overlap is at most the shorter text's bigram count, so texts whose
+ * lengths alone bound the score below `min` (most pairs) are answered without counting.
+ */
+export function diceAtLeast(a: string, b: string, min: number): boolean {
+  const na = Math.max(0, a.length - 1);
+  const nb = Math.max(0, b.length - 1);
+  if (na + nb === 0 || (2 * Math.min(na, nb)) / (na + nb) < min) return false;
+  return dice(a, b) >= min;
+}
+
+/** Sørensen–Dice over character bigrams (with their counts): 1 for equal texts, 0 for nothing shared. */
+export function dice(a: string, b: string): number {
   const ga = bigramsOf(a);
   const gb = bigramsOf(b);
   let overlap = 0;
