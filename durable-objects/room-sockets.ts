@@ -52,16 +52,17 @@ export function openCount(sockets: RawSockets, tag: Role): number {
 /**
  * Sends one frame to everyone, or to the agents only; serialized once. It goes to the runtime's
  * sockets directly: partyserver's connection wrappers deserialize each socket's attachment on every
- * iteration, which a broadcast (twice per visitor message) does not need.
+ * iteration, which a broadcast (twice per visitor message) does not need. No `readyState` check
+ * either (sampled, it was a third of the broadcast's own time): a send to a socket that is closing
+ * throws, and is dropped here, as the relay does.
  */
 export function broadcast(sockets: RawSockets, to: "everyone" | "agents", frame: unknown): void {
   const payload = JSON.stringify(frame);
   for (const ws of to === "everyone" ? sockets() : sockets("agent")) {
-    if (ws.readyState !== WebSocket.READY_STATE_OPEN) continue;
     try {
       ws.send(payload);
     } catch {
-      // closed between the list and the send: it resumes by seq
+      // closed or closing: it resumes by seq
     }
   }
 }
