@@ -620,7 +620,8 @@ function bigrams(s: string): ReadonlyMap<string, number> {
 export function diceAtLeast(a: string, b: string, min: number): boolean {
   const na = Math.max(0, a.length - 1);
   const nb = Math.max(0, b.length - 1);
-  if (na + nb === 0 || (2 * Math.min(na, nb)) / (na + nb) < min) return false;
+  if (na + nb === 0) return min <= 0; // dice of two texts without bigrams is 0
+  if ((2 * Math.min(na, nb)) / (na + nb) < min) return false;
   return dice(a, b) >= min;
 }
 

@@ -1,6 +1,7 @@
 // What we know about the visitor as a lead: problem, authority, company and timing fit, each with a
 // confidence and the quotes it rests on, plus a negative persona and the contact details they gave.
 // Rules only, updated once per visitor message; the escalation decision reads the lead level.
+import { memoizeText } from "../memo";
 import { detectPersona, normalizeText, type Persona } from "./intents";
 
 export type Dimension = "problemFit" | "authorityFit" | "companyFit" | "timingFit";
@@ -321,23 +322,26 @@ export interface VisitorMessage {
  * company evidence. Returns a new state; the input is not modified.
  */
 export function updateQualification(state: QualificationState, message: VisitorMessage): QualificationState {
-  const next: QualificationState = structuredClone(state);
+  // Copied only once a sentence has something to record: most messages leave it as it was.
+  let next: QualificationState | null = null;
   for (const sentence of sentences(message.text)) {
     const normalized = normalizeText(sentence);
-    const quote = sentence.length > MAX_QUOTE ? `${sentence.slice(0, MAX_QUOTE - 1)}…` : sentence;
     const hits: Omit<Signal, "pattern">[] = SIGNALS.filter((s) => s.pattern.test(normalized));
     const data = extractVisitorData(sentence);
     if (data.company) hits.push({ dimension: "companyFit", id: "company_name", weight: 0.4 });
     const authority = data.role ? roleAuthority(data.role) : null;
     if (authority) hits.push(authority);
+    const persona = (next ?? state).persona ? null : detectPersona(sentence);
+    if (hits.length === 0 && !persona) continue;
+    next ??= structuredClone(state);
+    const quote = sentence.length > MAX_QUOTE ? `${sentence.slice(0, MAX_QUOTE - 1)}…` : sentence;
     for (const hit of hits) apply(next[hit.dimension], { seq: message.seq, quote, signal: hit.id, weight: hit.weight });
-    const persona = next.persona ? null : detectPersona(sentence);
     if (persona) {
       next.persona = persona.persona;
       next.personaEvidence = { seq: message.seq, quote, signal: persona.phrase, weight: 1 };
     }
   }
-  return next;
+  return next ?? state;
 }
 
 /** Authority implied by a stated role; ids match the rules above so a role never counts twice. */
@@ -535,7 +539,14 @@ const ROLE_PATTERN = new RegExp(
   "i",
 );
 
-export function extractVisitorData(text: string): VisitorData {
+/**
+ * What a text says about its writer (email, name, company, role). Memoized: a message is read for
+ * the visitor's details and, sentence by sentence, for the qualification, and most messages are
+ * one sentence. The result is frozen, as it is shared.
+ */
+export const extractVisitorData: (text: string) => Readonly<VisitorData> = memoizeText((text) => Object.freeze(extractUncached(text)));
+
+function extractUncached(text: string): VisitorData {
   const t = text
     .slice(0, 4000)
     .normalize("NFKC")

@@ -264,6 +264,11 @@ const ABUSE: RegExp[] = [
 
 /** Frustration phrases in a message. A leave-taking with thanks ("thanks, bye") is polite, not frustration. */
 export function detectFrustration(text: string): FrustrationSignal[] {
+  return frustrationSignals(text, () => scoreSentiment(text).score > 0);
+}
+
+/** detectFrustration, with the text's politeness (a positive sentiment score) asked only if a leaving phrase needs it. */
+function frustrationSignals(text: string, polite: () => boolean): FrustrationSignal[] {
   const t = normalizeText(text.slice(0, MAX_ANALYZED_CHARS));
   const found: FrustrationSignal[] = [];
   for (const re of COMPLAINTS) {
@@ -279,8 +284,7 @@ export function detectFrustration(text: string): FrustrationSignal[] {
     const m = re.exec(t);
     if (m && !found.some((f) => f.phrase === m[0])) found.push({ kind: "abuse", phrase: m[0] });
   }
-  const polite = scoreSentiment(text).score > 0;
-  if (!polite) {
+  if (!polite()) {
     for (const re of LEAVING) {
       const m = re.exec(t);
       if (m) found.push({ kind: "leaving", phrase: m[0] });
@@ -294,7 +298,8 @@ let lastAnalyzed: { text: string; result: SentimentResult } | null = null;
 /** Score and frustration phrases in one pass, as the escalation decision consumes them (the last message's is remembered). */
 export function analyzeSentiment(text: string): SentimentResult {
   if (lastAnalyzed?.text === text) return lastAnalyzed.result;
-  const result = { ...scoreSentiment(text), frustration: detectFrustration(text) };
+  const scored = scoreSentiment(text); // scored once: the frustration check reads its politeness
+  const result = { ...scored, frustration: frustrationSignals(text, () => scored.score > 0) };
   lastAnalyzed = { text, result };
   return result;
 }
