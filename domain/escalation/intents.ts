@@ -57,8 +57,10 @@ function toWords(normalized: string): string {
     .trim();
 }
 
+/** A text's normalized words, memoized: every detector of a turn reads the same message's. */
+const wordsOf = memoizeText((text: string) => toWords(normalizeText(text)));
+
 const phraseCache = new Map<string, RegExp | null>();
-let lastWords = { text: "", words: "" };
 
 /**
  * Matcher for a settings phrase: case-insensitive, whole words, punctuation-insensitive; a trailing
@@ -100,8 +102,7 @@ function anyPhraseRegex(phrases: readonly string[]): RegExp | null {
 
 /** The first of `phrases` found in `text` (as a settings phrase, see above), or null. */
 export function findPhrase(text: string, phrases: readonly string[]): { phrase: string; matched: string } | null {
-  if (text !== lastWords.text) lastWords = { text, words: toWords(normalizeText(text)) };
-  const { words } = lastWords;
+  const words = wordsOf(text);
   if (phrases.length > 4 && !anyPhraseRegex(phrases)?.test(words)) return null;
   for (const phrase of phrases) {
     const m = phraseRegex(phrase)?.exec(words);
@@ -459,7 +460,7 @@ const NON_COMMITTAL_WORDS = new Set([
 /** "ok", "maybe", "idk", "sure", "hmm", "not sure", "i guess", an emoji: an answer that moves nothing. */
 export function isShortNonCommittal(text: string): boolean {
   if (!text.trim()) return false;
-  const words = toWords(normalizeText(text)).split(" ").filter(Boolean);
+  const words = wordsOf(text).split(" ").filter(Boolean);
   if (words.length === 0) return true; // only punctuation or emoji: "...", "👍"
   return words.length <= 4 && words.every((w) => NON_COMMITTAL_WORDS.has(w.replace(/(.)\1{2,}$/, "$1$1")));
 }
@@ -575,7 +576,6 @@ const SYNONYMS: Record<string, string> = {
 };
 
 /** A text's words, normalised (memoized: compared with each recent question). */
-const wordsOf = memoizeText((text: string) => toWords(normalizeText(text)));
 const termsOf = memoizeText((text: string): ReadonlySet<string> => new Set(analyzeTerms(text)));
 const bigramsOf = memoizeText(bigrams);
 
