@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeClientFrame, MAX_FRAME_BYTES, MAX_TEXT_LENGTH } from "./frames";
+import { agentMessageFrame, decodeClientFrame, MAX_CLIENT_ID_LENGTH, MAX_FRAME_BYTES, MAX_TEXT_LENGTH, visitorMessageFrame } from "./frames";
 
 describe("decoding client frames", () => {
   it("trims text and keeps the clientId", () => {
@@ -85,6 +85,39 @@ describe("the decoder, fuzzed", () => {
         }
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe("the message frames' hand check", () => {
+  it("decodes every message frame exactly as its schema does", () => {
+    const around = (n: number) => fc.integer({ min: Math.max(0, n - 2), max: n + 2 });
+    const text = fc.oneof(
+      fc.string({ unit: fc.constantFrom("a", " ", "\n", "\t", "é", "\u00a0", "\u2003"), maxLength: 12 }),
+      around(MAX_TEXT_LENGTH).map((n) => "x".repeat(n)),
+      around(MAX_TEXT_LENGTH).map((n) => ` ${"x".repeat(n)} `),
+      fc.constantFrom(null, 7, true, ["hi"], { text: "hi" }),
+    );
+    const clientId = fc.oneof(
+      fc.string({ maxLength: 4 }),
+      around(MAX_CLIENT_ID_LENGTH).map((n) => "c".repeat(n)),
+      fc.constantFrom(null, 1, undefined),
+    );
+    const frame = fc.record(
+      { type: fc.constantFrom("visitor.message", "agent.message"), clientId, text, extra: fc.string({ maxLength: 3 }) },
+      { requiredKeys: ["type"] },
+    );
+    fc.assert(
+      fc.property(frame, (value) => {
+        const role = value.type === "visitor.message" ? "visitor" : "agent";
+        const schema = value.type === "visitor.message" ? visitorMessageFrame : agentMessageFrame;
+        const raw = JSON.stringify(value);
+        const expected = schema.safeParse(JSON.parse(raw));
+        const decoded = decodeClientFrame(role, raw);
+        expect(decoded.ok).toBe(expected.success);
+        if (decoded.ok && expected.success) expect(decoded.frame).toEqual(expected.data);
+      }),
+      { numRuns: 3000 },
     );
   });
 });
