@@ -39,7 +39,7 @@ const PRESETS = {
   quick: {
     latency: { runs: 3, warmup: 10, count: 60 },
     throughput: { runs: 2, senders: 4, window: 8, warmupMs: 200, measureMs: 500 },
-    visitorThroughput: { runs: 2, window: 4, warmupMs: 200, measureMs: 500 },
+    visitorThroughput: { runs: 2, rooms: 8, window: 4, warmupMs: 200, measureMs: 500 },
     coldWake: { rooms: 20 },
     concurrency: { conversations: 100, intervalMs: 1250, roundMs: 2500, rounds: 2, restMs: 250 },
     chaos: { conversations: 10, durationMs: 6000, killsPerMinute: 10 },
@@ -49,7 +49,7 @@ const PRESETS = {
   full: {
     latency: { runs: 5, warmup: 150, count: 600 },
     throughput: { runs: 3, senders: 4, window: 8, warmupMs: 1000, measureMs: 3000 },
-    visitorThroughput: { runs: 3, window: 4, warmupMs: 1000, measureMs: 3000 },
+    visitorThroughput: { runs: 3, rooms: 8, window: 4, warmupMs: 1000, measureMs: 3000 },
     coldWake: { rooms: 50 },
     concurrency: { conversations: 1000, intervalMs: 5000, roundMs: 20_000, rounds: 3, restMs: 1000 },
     chaos: { conversations: 100, durationMs: 75_000, killsPerMinute: 10 },
