@@ -129,6 +129,8 @@ export interface ConversationToOpen {
   createdAt: string;
   /** The project's settings as D1 stores them (the room parses them once per version). */
   settings: string | null;
+  /** The number D1 moves with every write of those settings (a refresh reads only it while it stays). */
+  settingsRev: number | null;
   /** The project's channel rows: whether a handoff can reach a person is known before the first message. */
   channels: ChannelRow[];
 }
@@ -151,6 +153,7 @@ interface OpeningRow {
   user_id: string | null;
   user_verified: number | null;
   settings: string | null;
+  settings_rev: number | null;
 }
 
 /**
@@ -161,7 +164,7 @@ export async function conversationToOpen(db: D1Database, id: string): Promise<Co
   const [opening, channels] = await db.batch<unknown>([
     db
       .prepare(
-        `SELECT c.project_id, c.visitor, c.page, c.user_agent, c.created_at, c.user_id, c.user_verified, p.settings
+        `SELECT c.project_id, c.visitor, c.page, c.user_agent, c.created_at, c.user_id, c.user_verified, p.settings, p.settings_rev
          FROM conversations c JOIN projects p ON p.id = c.project_id WHERE c.id = ?`,
       )
       .bind(id),
@@ -177,7 +180,7 @@ export async function conversationToOpen(db: D1Database, id: string): Promise<Co
     ...(row.user_agent ? { userAgent: row.user_agent } : {}),
     ...(row.user_id ? { identity: { userId: row.user_id, verified: row.user_verified === 1 } } : {}),
   };
-  return { room, createdAt: row.created_at, settings: row.settings, channels: (channels?.results ?? []) as ChannelRow[] };
+  return { room, createdAt: row.created_at, settings: row.settings, settingsRev: row.settings_rev, channels: (channels?.results ?? []) as ChannelRow[] };
 }
 
 /** The conversation, only if it belongs to `projectId`. */

@@ -44,7 +44,8 @@ export class RoomOpening {
     const opened = store.loadState();
     if (opened || this.erased) return opened; // opened or erased meanwhile
     const stored = found.settings === null ? null : storedSettings(found.settings);
-    this.room.settings().prime(stored?.settings ?? parseStoredSettings(null), { humanChannel, ...(stored ? { version: stored.version } : {}) });
+    const facts = { humanChannel, ...(stored ? { version: stored.version } : {}), ...(found.settingsRev !== null ? { rev: found.settingsRev } : {}) };
+    this.room.settings().prime(stored?.settings ?? parseStoredSettings(null), facts);
     const created = createRoom(found.room, new Date(found.createdAt));
     store.commit(created, []);
     return created;

@@ -1,8 +1,10 @@
 // The project's settings as one room sees them, and whether a person can be reached through a
-// channel: read from D1 every 30-60 seconds, beside the message that finds the copy stale rather
-// than before it, kept in the room's storage (so a woken room does not wait on D1) and parsed in
-// memory between messages, with the knowledge base's search index built once per settings
-// version, never per message. Two rows: the settings text, written only
+// channel: checked against D1 every 30-60 seconds, beside the message that finds the copy stale
+// rather than before it, kept in the room's storage (so a woken room does not wait on D1) and parsed
+// in memory between messages, with the knowledge base's search index built once per settings
+// version, never per message. A check reads the project's `settings_rev` (moved by every write of
+// its settings) and its channels; the settings text, the whole knowledge base, only when the
+// number moved. Two rows: the settings text, written only
 // when its version changes, and a small one with the version and its freshness, written on every
 // refresh; a woken room reads the small one and takes the settings of that version from the
 // isolate's other rooms (settings-cache.ts), parsing the text only if none has them.
@@ -24,6 +26,8 @@ interface Cached {
   loadedAt: number;
   /** A hash of the settings row as D1 stored it: an unchanged row keeps the parsed settings and their index. */
   version?: string;
+  /** The row's `settings_rev` when it was read: while D1's is the same, the text is not read again. */
+  rev?: number;
   /** A human-facing channel (Slack, or the dev outbox locally) is configured and healthy. */
   humanChannel?: boolean;
 }
@@ -55,13 +59,14 @@ export class RoomSettings {
   ) {}
 
   /** Seeds the cache with settings just read (the room opening, a refresh); without a version (a vanished project's defaults) one is computed. */
-  prime(given: Settings, facts: { version?: string; humanChannel?: boolean } = {}): void {
+  prime(given: Settings, facts: { version?: string; rev?: number; humanChannel?: boolean } = {}): void {
     const version = facts.version ?? versionOf(JSON.stringify(given));
     const settings = shareSettings(version, given);
     this.cached = {
       settings,
       loadedAt: Date.now(),
       version,
+      ...(facts.rev !== undefined ? { rev: facts.rev } : {}),
       ...(facts.humanChannel !== undefined ? { humanChannel: facts.humanChannel } : {}),
     };
     this.store.writeMeta(TEXT, settings);
@@ -111,26 +116,39 @@ export class RoomSettings {
 
   private async refresh(cached: Cached | null): Promise<Settings> {
     const projectId = this.store.loadState()?.projectId ?? "";
-    // One round trip: the settings row and the channels (whether a handoff can reach a person).
-    const [settingsRows, channelRows] = await this.env.DB.batch<unknown>([
-      this.env.DB.prepare("SELECT settings FROM projects WHERE id = ?").bind(projectId),
+    // One round trip: the settings' number and the channels (whether a handoff can reach a person).
+    const [revRows, channelRows] = await this.env.DB.batch<unknown>([
+      this.env.DB.prepare("SELECT settings_rev FROM projects WHERE id = ?").bind(projectId),
       channelRowsOf(this.env.DB, projectId),
     ]);
-    const row = (settingsRows?.results[0] ?? null) as { settings: string } | null;
+    const rev = ((revRows?.results[0] ?? null) as { settings_rev: number } | null)?.settings_rev;
     const humanChannel = await humanChannelIn(this.env, (channelRows?.results ?? []) as ChannelRow[]);
-    const version = row ? versionOf(row.settings) : cached?.version;
     const erased = !this.store.loadState(); // erased while D1 answered: nothing of it is written back
-    if (cached && version !== undefined && version === cached.version) {
-      // Unchanged: the same parsed object, so the same index, only the clock moves.
+    // Unchanged (or the project vanished, which keeps its last known settings): the same parsed
+    // object, so the same index, only the clock moves.
+    if (cached && (rev === undefined || rev === cached.rev)) {
       this.cached = { ...cached, loadedAt: Date.now(), humanChannel };
       if (!erased) this.writeFreshness();
       return cached.settings;
     }
-    // A project that vanished keeps its last known settings rather than falling back to defaults.
+    // The number moved (or this copy predates it): a second trip for the text.
+    const row =
+      rev === undefined
+        ? null
+        : await this.env.DB.prepare("SELECT settings, settings_rev FROM projects WHERE id = ?")
+            .bind(projectId)
+            .first<{ settings: string; settings_rev: number }>();
+    const version = row ? versionOf(row.settings) : cached?.version;
+    if (cached && version !== undefined && version === cached.version) {
+      // Rewritten with the same text: the same parsed object; the new number is remembered.
+      this.cached = { ...cached, loadedAt: Date.now(), humanChannel, ...(row ? { rev: row.settings_rev } : {}) };
+      if (!erased) this.writeFreshness();
+      return cached.settings;
+    }
     // (Another room of this isolate may have parsed this version already: storedSettings shares it.)
     const settings = row ? storedSettings(row.settings).settings : (cached?.settings ?? parseStoredSettings(null));
     if (erased) return settings;
-    this.prime(settings, { ...(version ? { version } : {}), humanChannel });
+    this.prime(settings, { ...(version ? { version } : {}), ...(row ? { rev: row.settings_rev } : {}), humanChannel });
     return this.cached!.settings;
   }
 

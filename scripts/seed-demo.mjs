@@ -23,7 +23,8 @@ export function demoSql(port, { email = !process.env.EMAIL_FROM } = {}) {
 INSERT INTO projects (id, name, public_key, secret_hash, allowed_origins, settings, created_at)
 VALUES (${quote(DEMO.projectId)}, ${quote(demo.name)}, ${quote(DEMO.projectKey)}, ${quote(sha256(DEMO.secretKey))},
         ${quote(JSON.stringify(origins))}, ${quote(JSON.stringify(demo.settings))}, ${quote(now)})
-ON CONFLICT(id) DO UPDATE SET name = excluded.name, allowed_origins = excluded.allowed_origins, settings = excluded.settings;
+ON CONFLICT(id) DO UPDATE SET name = excluded.name, allowed_origins = excluded.allowed_origins, settings = excluded.settings,
+  settings_rev = CASE WHEN projects.settings IS excluded.settings THEN projects.settings_rev ELSE projects.settings_rev + 1 END;
 INSERT INTO agents (id, project_id, name, email, role, token_hash, created_at)
 VALUES (${quote(DEMO.agentId)}, ${quote(DEMO.projectId)}, 'Demo Agent', 'demo.agent@example.com', 'admin', ${quote(sha256(DEMO.agentToken))}, ${quote(now)})
 ON CONFLICT(id) DO UPDATE SET name = excluded.name, role = excluded.role, token_hash = excluded.token_hash, disabled_at = NULL;

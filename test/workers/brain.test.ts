@@ -55,6 +55,29 @@ describe("the demo page's brain", () => {
     expect((await say(other, "is penguin training something you do?")).text).toMatch(/not sure/);
   });
 
+  it("a refresh reads the settings text only when the project's settings_rev moved", async () => {
+    const { project, conversation, visitor } = await demoVisitor();
+    expect((await say(visitor, "Hi!")).text).toMatch(/help/);
+    const penguins = { id: "penguins", question: "Do you train penguins?", answer: "Only emperor penguins, on Tuesdays.", keywords: ["penguin"] };
+    const llamas = { id: "llamas", question: "Do you groom llamas?", answer: "Llamas groom themselves.", keywords: ["llama"] };
+    const text = JSON.stringify({ ...demo.settings, knowledgeBase: [...demo.settings.knowledgeBase, penguins, llamas] });
+    const room = env.ConversationRoom.getByName(conversation.conversationId);
+    const ageTheCopy = () =>
+      runInDurableObject(room, (instance, state) => {
+        state.storage.sql.exec("UPDATE meta SET value = json_set(value, '$.loadedAt', 0) WHERE key = 'settings'");
+        (instance as unknown as { roomSettings: { cached: unknown } }).roomSettings.cached = null;
+      });
+    // The text changes in D1 but its number does not (no writer of ours does this): the refresh
+    // reads only the number, so the room keeps the knowledge base it has.
+    await env.DB.prepare("UPDATE projects SET settings = ? WHERE id = ?").bind(text, project.projectId).run();
+    await ageTheCopy();
+    expect((await say(visitor, "do you groom llamas?")).text).toMatch(/not sure/);
+    // Once the number moves (as every PUT /v1/settings moves it), the next refresh reads the text.
+    await env.DB.prepare("UPDATE projects SET settings_rev = settings_rev + 1 WHERE id = ?").bind(project.projectId).run();
+    await ageTheCopy();
+    expect((await say(visitor, "is penguin training something you do?")).text).toBe(penguins.answer);
+  });
+
   it("a copy a little past its freshness answers the message that finds it stale, and the refresh beside it the next one", async () => {
     const { project, conversation, visitor } = await demoVisitor();
     expect((await say(visitor, "Hi!")).text).toMatch(/help/);

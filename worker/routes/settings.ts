@@ -20,7 +20,8 @@ export const settingsRoutes = new Hono<{ Bindings: Env }>()
     const { project } = await requireProjectAdmin(c, "manage_settings");
     const settings = await parseBody(c, settingsSchema);
     requireStorableSettings(settings);
-    await c.env.DB.prepare("UPDATE projects SET settings = ? WHERE id = ?").bind(JSON.stringify(settings), project.id).run();
+    // settings_rev moves with the text: open rooms re-read the text only when it did (room-settings.ts).
+    await c.env.DB.prepare("UPDATE projects SET settings = ?, settings_rev = settings_rev + 1 WHERE id = ?").bind(JSON.stringify(settings), project.id).run();
     forgetProject(project.id);
     return c.json({ settings });
   });
