@@ -126,11 +126,7 @@ export class RoomSettings {
     const erased = !this.store.loadState(); // erased while D1 answered: nothing of it is written back
     // Unchanged (or the project vanished, which keeps its last known settings): the same parsed
     // object, so the same index, only the clock moves.
-    if (cached && (rev === undefined || rev === cached.rev)) {
-      this.cached = { ...cached, loadedAt: Date.now(), humanChannel };
-      if (!erased) this.writeFreshness();
-      return cached.settings;
-    }
+    if (cached && (rev === undefined || rev === cached.rev)) return this.keep(cached, humanChannel, erased);
     // The number moved (or this copy predates it): a second trip for the text.
     const row =
       rev === undefined
@@ -139,17 +135,21 @@ export class RoomSettings {
             .bind(projectId)
             .first<{ settings: string; settings_rev: number }>();
     const version = row ? versionOf(row.settings) : cached?.version;
-    if (cached && version !== undefined && version === cached.version) {
-      // Rewritten with the same text: the same parsed object; the new number is remembered.
-      this.cached = { ...cached, loadedAt: Date.now(), humanChannel, ...(row ? { rev: row.settings_rev } : {}) };
-      if (!erased) this.writeFreshness();
-      return cached.settings;
-    }
+    // Rewritten with the same text: the same parsed object; the new number is remembered.
+    if (cached && version !== undefined && version === cached.version)
+      return this.keep(row ? { ...cached, rev: row.settings_rev } : cached, humanChannel, erased);
     // (Another room of this isolate may have parsed this version already: storedSettings shares it.)
     const settings = row ? storedSettings(row.settings).settings : (cached?.settings ?? parseStoredSettings(null));
     if (erased) return settings;
     this.prime(settings, { ...(version ? { version } : {}), ...(row ? { rev: row.settings_rev } : {}), humanChannel });
     return this.cached!.settings;
+  }
+
+  /** Keeps `cached`'s parsed settings (so their index), with the clock and the channels moved on. */
+  private keep(cached: Cached, humanChannel: boolean, erased: boolean): Settings {
+    this.cached = { ...cached, loadedAt: Date.now(), humanChannel };
+    if (!erased) this.writeFreshness();
+    return cached.settings;
   }
 
   /** The small row only: the settings text is rewritten only with a new version. */
