@@ -168,10 +168,16 @@ async function main() {
   const group = await startGroup(
     "baton",
     process.execPath,
-    startArgs({ port, persistTo: path.join(work, "state"), inspectorPort, extra: ["--config", PROFILE_CONFIG, "--minify=false"] }),
+    // --cpu-only runs as the bench does, without the runtime's inspector (its cost per subrequest: scripts/dev-worker.mjs).
+    startArgs({
+      port,
+      persistTo: path.join(work, "state"),
+      inspectorPort: CPU_ONLY && KIND !== "memory" ? undefined : inspectorPort,
+      extra: ["--config", PROFILE_CONFIG, "--minify=false"],
+    }),
     {
       cwd: root,
-      env: { WRANGLER_REGISTRY_PATH: path.join(work, "registry"), WRANGLER_SEND_METRICS: "false" },
+      env: { WRANGLER_SEND_METRICS: "false" },
       logFile: path.join(work, "baton.log"),
       ready: (out) => out.includes(`Baton ready on http://127.0.0.1:${port}`),
       timeoutMs: 180_000,

@@ -138,14 +138,10 @@ async function startFakeSlackHere() {
   return fakeSlack;
 }
 
-async function startBaton(app, port, inspectorPort, persistTo) {
-  const group = await startGroup("baton", process.execPath, startArgs({ port, persistTo, inspectorPort }), {
+async function startBaton(app, port, persistTo) {
+  const group = await startGroup("baton", process.execPath, startArgs({ port, persistTo }), {
     cwd: app,
-    // wrangler dev restarts its runtime whenever another `wrangler dev` of the same worker name
-    // registers in the shared dev registry (~/.config/.wrangler/registry): a private registry
-    // keeps other sessions from dropping our sockets midway, and us from dropping theirs.
     env: {
-      WRANGLER_REGISTRY_PATH: path.join(work, "registry-baton"),
       WRANGLER_SEND_METRICS: "false",
       // start.mjs passes these into the worker: Slack is the in-process fake.
       ...(fakeSlack ? { SLACK_API_URL: `${fakeSlack.url}/api/`, SLACK_SIGNING_SECRET: "bench-signing-secret" } : {}),
@@ -162,31 +158,18 @@ async function startBaton(app, port, inspectorPort, persistTo) {
   return group;
 }
 
-function startMinimalDo(port, inspectorPort, persistTo) {
+/**
+ * The relay runs as Baton does: wrangler's dev server through scripts/dev-worker.mjs, without the
+ * runtime's inspector (which `wrangler dev` always starts, and which logs every subrequest).
+ */
+function startMinimalDo(port, persistTo) {
   return startGroup(
     "minimal-do",
-    path.join(root, "node_modules", ".bin", "wrangler"),
-    [
-      "dev",
-      "--config",
-      "bench/minimal-do/wrangler.toml",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-ip",
-      "127.0.0.1",
-      "--inspector-port",
-      String(inspectorPort),
-      "--persist-to",
-      persistTo,
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      "warn",
-    ],
+    process.execPath,
+    ["scripts/dev-worker.mjs", "--config", "bench/minimal-do/wrangler.toml", "--port", String(port), "--persist-to", persistTo, "--log-level", "warn"],
     {
       cwd: root,
-      env: { WRANGLER_REGISTRY_PATH: path.join(work, "registry-minimal-do"), WRANGLER_SEND_METRICS: "false" },
+      env: { WRANGLER_SEND_METRICS: "false" },
       logFile: path.join(work, "minimal-do.log"),
       // wrangler's own "Ready" line changes between versions: ask the worker instead.
       ready: async () => (await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) })).ok,
@@ -202,14 +185,13 @@ async function startServers(app) {
     tasks.push(
       (async () => {
         const port = await freePort();
-        const inspectorPort = await freePort();
         const persistTo = path.join(work, "baton-state");
-        const group = await startBaton(app, port, inspectorPort, persistTo);
+        const group = await startBaton(app, port, persistTo);
         const server = serverOf("baton", group, port);
         server.restart = async () => {
           const down = performance.now();
           await stopGroup(server.group, "SIGKILL", 1000);
-          server.group = await startBaton(app, port, inspectorPort, persistTo);
+          server.group = await startBaton(app, port, persistTo);
           return { downSeconds: (performance.now() - down) / 1000 };
         };
         servers.baton = batonTarget(`127.0.0.1:${port}`, server);
@@ -220,15 +202,14 @@ async function startServers(app) {
     tasks.push(
       (async () => {
         const port = await freePort();
-        const inspectorPort = await freePort();
         const persistTo = path.join(work, "minimal-do-state");
-        const group = await startMinimalDo(port, inspectorPort, persistTo);
+        const group = await startMinimalDo(port, persistTo);
         const server = serverOf("minimal-do", group, port);
         // As Baton's: the cold-wake scenario needs both runtimes restarted on their own state.
         server.restart = async () => {
           const down = performance.now();
           await stopGroup(server.group, "SIGKILL", 1000);
-          server.group = await startMinimalDo(port, inspectorPort, persistTo);
+          server.group = await startMinimalDo(port, persistTo);
           return { downSeconds: (performance.now() - down) / 1000 };
         };
         servers["minimal-do"] = pathRoomTarget("minimal-do", "Minimal DO relay (wrangler dev)", `127.0.0.1:${port}`, server);

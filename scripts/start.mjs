@@ -1,11 +1,13 @@
-// `npm start`: builds the widget, applies local D1 migrations, seeds the demo project and runs
-// `wrangler dev` on 127.0.0.1 (PORT, default 8787), then prints the dev keys once it answers.
-// Options: --port N, --persist-to DIR (default .wrangler/state); anything after `--` goes to
-// `wrangler dev` (e.g. `-- --var RATE_LIMIT_BURST:1000`).
-import { execFileSync, spawn } from "node:child_process";
+// `npm start`: builds the widget, applies local D1 migrations, seeds the demo project and runs the
+// worker as `wrangler dev` does (scripts/dev-worker.mjs: wrangler's own dev server, with the
+// runtime's inspector off unless asked for) on 127.0.0.1 (PORT, default 8787), then prints the dev
+// keys once it answers. Options: --port N, --persist-to DIR (default .wrangler/state); after `--`,
+// the `wrangler dev` options dev-worker.mjs takes (e.g. `-- --var RATE_LIMIT_BURST:1000`, `-- --inspect`).
+import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { deskLink } from "./desk-link.mjs";
 import { configFromEnvironment } from "./config-env.mjs";
+import { parseDevOptions, startDevWorker } from "./dev-worker.mjs";
 import { DEMO, seedDemo } from "./seed-demo.mjs";
 
 const arg = (name, fallback) => {
@@ -18,6 +20,23 @@ const dashdash = process.argv.indexOf("--");
 const passthrough = dashdash > 0 ? process.argv.slice(dashdash + 1) : [];
 const wrangler = path.resolve("node_modules/.bin/wrangler");
 const fromEnvironment = configFromEnvironment();
+// Bad options fail here, before anything is built or seeded.
+const options = devOptionsOrExit([
+  "--var",
+  "BATON_ENV:development",
+  "--var",
+  `PUBLIC_URL:${process.env.PUBLIC_URL || `http://127.0.0.1:${port}`}`,
+  ...fromEnvironment,
+  ...passthrough,
+]);
+function devOptionsOrExit(argv) {
+  try {
+    return parseDevOptions(argv);
+  } catch (error) {
+    console.error(`npm start: ${error.message}`);
+    process.exit(2);
+  }
+}
 const step = (label, fn) => {
   process.stdout.write(`• ${label}… `);
   fn();
@@ -30,31 +49,7 @@ step("Applying D1 migrations", () =>
 );
 step("Seeding the demo project", () => seedDemo({ persistTo, port, wrangler }));
 
-const dev = spawn(
-  wrangler,
-  [
-    "dev",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    port,
-    "--persist-to",
-    persistTo,
-    "--var",
-    "BATON_ENV:development",
-    "--var",
-    `PUBLIC_URL:${process.env.PUBLIC_URL || `http://127.0.0.1:${port}`}`,
-    ...fromEnvironment,
-    "--show-interactive-dev-session=false",
-    ...passthrough,
-  ],
-  { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
-);
-const forward = (stream, out) => stream.on("data", (chunk) => out.write(chunk));
-forward(dev.stdout, process.stdout);
-forward(dev.stderr, process.stderr);
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
-dev.on("exit", (code) => process.exit(code ?? 0));
+await startDevWorker({ hostname: "127.0.0.1", port, persistTo, options });
 
 const base = `http://127.0.0.1:${port}`;
 for (let i = 0; i < 600; i++) {

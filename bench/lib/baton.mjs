@@ -10,8 +10,9 @@ export function withRaisedRateLimits(toml) {
 }
 
 /**
- * `node scripts/start.mjs` arguments for Baton under load: its port, state and inspector, the raised
- * room limits, and `extra` for wrangler dev (a config, `--minify=false`).
+ * `node scripts/start.mjs` arguments for Baton under load: its port, state, the raised room limits,
+ * and `extra` for the dev server (a config, `--minify=false`). The runtime's inspector runs only
+ * with an `inspectorPort` (the profiler attaches to it): it costs every subrequest (scripts/dev-worker.mjs).
  */
 export function startArgs({ port, persistTo, inspectorPort, extra = [] }) {
   return [
@@ -23,10 +24,7 @@ export function startArgs({ port, persistTo, inspectorPort, extra = [] }) {
     "--",
     ...RATE_LIMIT_VARS,
     ...extra,
-    "--inspector-ip",
-    "127.0.0.1",
-    "--inspector-port",
-    String(inspectorPort),
+    ...(inspectorPort ? ["--inspector-ip", "127.0.0.1", "--inspector-port", String(inspectorPort)] : []),
     "--log-level",
     "warn",
   ];
