@@ -174,23 +174,28 @@ function normalizeUncached(text: string): string {
   return t;
 }
 
-/** Irregular forms the suffix rules cannot reach. */
-const IRREGULAR: Record<string, string> = {
-  built: "build",
-  done: "do",
-  made: "make",
-  ran: "run",
-  began: "begin",
-  begun: "begin",
-  sent: "send",
-  paid: "pay",
-  kept: "keep",
-  spent: "spend",
-};
+/**
+ * Irregular forms the suffix rules cannot reach. A Map, never a plain object: a visitor's word is
+ * looked up in it, and "constructor" or "__proto__" would find Object.prototype's own.
+ */
+const IRREGULAR = new Map<string, string>(
+  Object.entries({
+    built: "build",
+    done: "do",
+    made: "make",
+    ran: "run",
+    began: "begin",
+    begun: "begin",
+    sent: "send",
+    paid: "pay",
+    kept: "keep",
+    spent: "spend",
+  }),
+);
 
 /** A light English stemmer: plurals, -ing, -ed, -ly, -ation; enough to make "integrations" meet "integrate". */
 export function stem(word: string): string {
-  let w = IRREGULAR[word] ?? word;
+  let w = IRREGULAR.get(word) ?? word;
   if (w.length <= 3 || /\d/.test(w)) return w;
   if (w.endsWith("ies") && w.length > 4) w = `${w.slice(0, -3)}y`;
   else if (w.endsWith("sses")) w = w.slice(0, -2);

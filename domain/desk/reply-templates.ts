@@ -49,15 +49,18 @@ export type TemplateValues = Partial<Record<TemplateField, string | undefined>>;
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 
+/** A field of TEMPLATE_FIELDS itself: `in` would also find "constructor" or "toString" on Object.prototype. */
+const isTemplateField = (field: string): field is TemplateField => Object.hasOwn(TEMPLATE_FIELDS, field);
+
 /** The placeholders in `text` that are not template fields ("{{nmae}}"): settings refuse them. */
 export function unknownPlaceholders(text: string): string[] {
-  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((f) => !(f in TEMPLATE_FIELDS));
+  return [...text.matchAll(PLACEHOLDER)].map((m) => m[1]!).filter((f) => !isTemplateField(f));
 }
 
 /** `text` with every placeholder filled: the value when known, the field's neutral words otherwise. */
 export function renderTemplate(text: string, values: TemplateValues): string {
   const filled = text.replace(PLACEHOLDER, (_, field: string) => {
-    if (!(field in TEMPLATE_FIELDS)) return "";
+    if (!isTemplateField(field)) return "";
     const value = values[field as TemplateField]?.trim();
     return value || TEMPLATE_FIELDS[field as TemplateField];
   });

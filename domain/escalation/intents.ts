@@ -554,26 +554,29 @@ const STOPWORDS = new Set([
   "hello",
   "hey",
 ]);
-const SYNONYMS: Record<string, string> = {
-  cost: "price",
-  costs: "price",
-  pricing: "price",
-  prices: "price",
-  fee: "price",
-  fees: "price",
-  charge: "price",
-  integration: "integrate",
-  integrations: "integrate",
-  integrates: "integrate",
-  connect: "integrate",
-  connects: "integrate",
-  plans: "plan",
-  tiers: "plan",
-  tier: "plan",
-  supports: "support",
-  offer: "provide",
-  offers: "provide",
-};
+/** A Map, never a plain object: looked up by a visitor's word ("constructor" is on Object.prototype). */
+const SYNONYMS = new Map<string, string>(
+  Object.entries({
+    cost: "price",
+    costs: "price",
+    pricing: "price",
+    prices: "price",
+    fee: "price",
+    fees: "price",
+    charge: "price",
+    integration: "integrate",
+    integrations: "integrate",
+    integrates: "integrate",
+    connect: "integrate",
+    connects: "integrate",
+    plans: "plan",
+    tiers: "plan",
+    tier: "plan",
+    supports: "support",
+    offer: "provide",
+    offers: "provide",
+  }),
+);
 
 /** A text's words, normalised (memoized: compared with each recent question). */
 const termsOf = memoizeText((text: string): ReadonlySet<string> => new Set(analyzeTerms(text)));
@@ -584,7 +587,7 @@ const contentWords = memoizeText(contentWordsUncached);
 function contentWordsUncached(text: string): ReadonlySet<string> {
   const t = wordsOf(text).replace(/\bhow much\b/g, "price");
   const words = t.split(" ").filter((w) => w && !STOPWORDS.has(w));
-  return new Set(words.map((w) => SYNONYMS[w] ?? (w.length > 4 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w)));
+  return new Set(words.map((w) => SYNONYMS.get(w) ?? (w.length > 4 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w)));
 }
 
 /**

@@ -37,6 +37,17 @@ describe("the demo page's brain", () => {
     expect(reply.text).toMatch(/speak directly with someone from the team|bring someone in/);
   });
 
+  it("answers a message whose words are the names of a JavaScript object's own properties", async () => {
+    // Word lists looked up as plain objects once found `constructor` on Object.prototype: the
+    // stemmer returned a function, and the knowledge search threw on it, so the bot never answered.
+    const { visitor } = await demoVisitor();
+    // What the bot says to "a builder": nothing in the knowledge base, said honestly.
+    expect((await say(visitor, "Do you work with a constructor?")).text).toMatch(/not sure/);
+    // No question in it: acknowledged as a statement.
+    expect((await say(visitor, "__proto__ hasOwnProperty toString valueOf")).text).toMatch(/useful context/);
+    expect((await say(visitor, "Do you offer a free trial? I'm a constructor")).text).toBe(entry("trial").answer);
+  });
+
   it("a changed knowledge base is searched once the room picks up the new settings", async () => {
     const { project, conversation, visitor } = await demoVisitor();
     const other = await Client.open((await startConversation(project)).socketUrl);
