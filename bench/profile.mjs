@@ -30,6 +30,8 @@ const HIBERNATE_MS = 15_000;
 const CPU_ONLY = argv.includes("--cpu-only");
 /** `--pace MS`: each room sends a message every MS ms (staggered) instead of as soon as the last was answered, as the concurrency bench does. */
 const PACE_MS = Number(option("--pace", "0"));
+/** `--alloc`: V8's sampling heap profiler instead of the CPU sampler: bytes allocated per message, by stage and function (garbage included). */
+const ALLOC = argv.includes("--alloc");
 const work = path.join(root, "bench", ".tmp", `profile-${new Date().toISOString().replace(/[:.]/g, "-")}`);
 mkdirSync(work, { recursive: true });
 installCleanup();
@@ -221,18 +223,25 @@ async function main() {
   // wrangler's inspector proxy: the runtime's own inspector takes one session, and wrangler holds it.
   const inspector = CPU_ONLY ? null : cdp(`ws://127.0.0.1:${inspectorPort}/ws`, `${target.http}/v1/health`);
   await inspector?.ready;
-  await inspector?.send("Profiler.enable");
-  await inspector?.send("Profiler.setSamplingInterval", { interval: 200 });
+  if (ALLOC) {
+    await inspector?.send("HeapProfiler.enable");
+  } else {
+    await inspector?.send("Profiler.enable");
+    await inspector?.send("Profiler.setSamplingInterval", { interval: 200 });
+  }
   const cpu0 = cpuSeconds(groupPids(group.pgid));
   const cpuRuntime0 = cpuSeconds([runtime]);
   const t0 = performance.now();
-  await inspector?.send("Profiler.start");
+  // Every allocation counts, also what the collector has taken back by the end (the load's garbage).
+  if (ALLOC) await inspector?.send("HeapProfiler.startSampling", { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  else await inspector?.send("Profiler.start");
   const per = KIND === "wake" ? 1 : Math.ceil(MESSAGES / pairs.length);
   await Promise.all(pairs.map((p, i) => loop(p, i, per, PACE_MS > 0)));
   const seconds = (performance.now() - t0) / 1000;
   const cpuRuntime = cpuSeconds([runtime]) - cpuRuntime0;
   const cpuAll = cpuSeconds(groupPids(group.pgid)) - cpu0;
-  const profile = inspector ? (await inspector.send("Profiler.stop")).profile : { nodes: [], samples: [], timeDeltas: [] };
+  const heap = ALLOC && inspector ? (await inspector.send("HeapProfiler.stopSampling")).profile : null;
+  const profile = inspector && !ALLOC ? (await inspector.send("Profiler.stop")).profile : { nodes: [], samples: [], timeDeltas: [] };
   inspector?.close();
   const messages = per * pairs.length;
 
@@ -244,6 +253,7 @@ async function main() {
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
   const bundlePath = newest;
   const mapModule = bundlePath ? moduleMapper(readFileSync(bundlePath, "utf8")) : () => "";
+  if (heap) return allocationReport(heap, { messages, rooms: pairs.length, seconds, mapModule, pairs });
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -312,6 +322,42 @@ async function main() {
   if (argv.includes("--keep")) writeFileSync(path.join(work, "profile.cpuprofile"), JSON.stringify(profile));
   for (const p of pairs) {
     p.agent?.close(); // --kind create holds no sockets
+    p.visitor?.close();
+  }
+}
+
+/** --alloc: the sampling heap profile's bytes per message, by stage (innermost of our modules on the stack) and by function. */
+function allocationReport(heap, { messages, rooms, seconds, mapModule, pairs }) {
+  const self = new Map();
+  const stages = new Map();
+  let total = 0;
+  const walk = (node, stack) => {
+    const f = { name: node.callFrame.functionName || "(anonymous)", module: node.callFrame.url ? mapModule(node.callFrame.lineNumber) || node.callFrame.url : "", line: node.callFrame.lineNumber };
+    const here = [...stack, f];
+    if (node.selfSize > 0) {
+      total += node.selfSize;
+      const key = `${f.name}  ${f.module}`;
+      self.set(key, (self.get(key) ?? 0) + node.selfSize);
+      let stage = null;
+      for (let i = here.length - 1; i >= 0 && !stage; i--) stage = STAGES.find(([, match]) => match(here[i]))?.[0] ?? null;
+      stage ??= "other (runtime built-ins, unattributed)";
+      stages.set(stage, (stages.get(stage) ?? 0) + node.selfSize);
+    }
+    for (const child of node.children ?? []) walk(child, here);
+  };
+  walk(heap.head, []);
+  const lines = [`${messages} ${KIND} messages over ${rooms} rooms in ${seconds.toFixed(1)} s; ${Math.round(total / messages)} bytes allocated per message (sampled)`];
+  lines.push("", "stage                                           bytes/msg   share");
+  for (const [stage, bytes] of [...stages].sort((a, b) => b[1] - a[1]))
+    lines.push(`${stage.padEnd(46)} ${String(Math.round(bytes / messages)).padStart(9)}   ${((bytes / total) * 100).toFixed(1).padStart(5)}%`);
+  lines.push("", "allocating functions (self)                                                                 bytes/msg");
+  for (const [key, bytes] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) lines.push(`${key.slice(0, 90).padEnd(90)} ${String(Math.round(bytes / messages)).padStart(9)}`);
+  const report = lines.join("\n");
+  console.log(report);
+  writeFileSync(path.join(work, "profile.txt"), `${report}\n`);
+  if (argv.includes("--keep")) writeFileSync(path.join(work, "profile.heapprofile"), JSON.stringify(heap));
+  for (const p of pairs) {
+    p.agent?.close();
     p.visitor?.close();
   }
 }

@@ -604,7 +604,8 @@ export function isSameQuestion(a: string, b: string): boolean {
 
 function sameWords(wa: ReadonlySet<string>, wb: ReadonlySet<string>): boolean {
   if (wa.size === 0 || wb.size === 0) return false;
-  const shared = [...wa].filter((w) => wb.has(w)).length;
+  let shared = 0;
+  for (const w of wa) if (wb.has(w)) shared++;
   const jaccard = shared / (wa.size + wb.size - shared);
   if (Math.min(wa.size, wb.size) === 1) return jaccard === 1;
   return jaccard >= 0.6;
@@ -633,7 +634,10 @@ export function dice(a: string, b: string): number {
   const ga = bigramsOf(a);
   const gb = bigramsOf(b);
   let overlap = 0;
-  for (const [g, n] of ga) overlap += Math.min(n, gb.get(g) ?? 0);
+  // forEach, not `for (const [g, n] of ga)`: no entry array per bigram (the repeated-question check runs this for every recent question).
+  ga.forEach((n, g) => {
+    overlap += Math.min(n, gb.get(g) ?? 0);
+  });
   const total = Math.max(0, a.length - 1) + Math.max(0, b.length - 1);
   return total === 0 ? 0 : (2 * overlap) / total;
 }
