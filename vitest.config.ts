@@ -1,6 +1,6 @@
 // One vitest config, four projects: pure code in Node (`unit`), everything that needs the Workers
 // runtime in workerd (`workers`, and `workers-llm` with OPENAI_API_KEY pointed at a local fake),
-// and the widget in a real Chromium against `wrangler dev` (`e2e`; skipped with one line when
+// and the widget in a real Chromium against `npm start`'s dev server (`e2e`; skipped with one line when
 // Chromium is missing, fatal when CI=true).
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";

@@ -37,6 +37,12 @@ export function parseDevOptions(argv) {
       i++;
       return next;
     };
+    /** A boolean flag: bare is true; `=true`/`=false`, or a following `true`/`false` token (yargs' spellings). */
+    const boolean = () => {
+      const given = inline ?? (argv[i + 1] === "true" || argv[i + 1] === "false" ? argv[++i] : "true");
+      if (given !== "true" && given !== "false") throw new Error(`${flag} takes true or false, not "${given}"`);
+      return given === "true";
+    };
     switch (flag) {
       case "--var": {
         const pair = value();
@@ -50,12 +56,10 @@ export function parseDevOptions(argv) {
         out.config = value();
         break;
       case "--minify":
-        if (inline === undefined) out.minify = true;
-        else if (inline === "true" || inline === "false") out.minify = inline === "true";
-        else throw new Error(`--minify takes true or false, not "${inline}"`);
+        out.minify = boolean();
         break;
       case "--no-minify":
-        out.minify = false;
+        out.minify = !boolean();
         break;
       case "--log-level": {
         const level = value();
@@ -64,7 +68,7 @@ export function parseDevOptions(argv) {
         break;
       }
       case "--inspect":
-        out.inspect = true;
+        out.inspect = boolean();
         break;
       case "--inspector-ip":
         out.inspectorHost = value();
@@ -85,6 +89,14 @@ export function parseDevOptions(argv) {
 }
 
 /**
+ * The `--var`s as wrangler's bindings, hidden as `wrangler dev` hides them: its start-up table would
+ * otherwise print the first 40 characters of each value (TOKEN_SECRET, OPENAI_API_KEY, …).
+ */
+export function varBindings(vars) {
+  return Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, { type: "plain_text", value, hidden: true }]));
+}
+
+/**
  * Starts the worker of `options.config` on `hostname:port`, its state under `persistTo`, with the
  * plain-text `vars` on top of the config's. Resolves with wrangler's worker handle once it listens.
  */
@@ -93,12 +105,13 @@ export async function startDevWorker({ hostname = "127.0.0.1", port, persistTo, 
   if (options.logLevel) process.env.WRANGLER_LOG = options.logLevel;
   process.env.WRANGLER_SEND_METRICS ??= "false";
   const { unstable_startWorker } = await import("wrangler");
-  // The Node.js compatibility the config's date and flags ask for, decided as `wrangler dev`
-  // decides it (by wrangler's own miniflare): startWorker leaves it to its caller.
+  // The Node.js compatibility the config's date and flags ask for, by wrangler's own miniflare
+  // (`wrangler dev` asks the same function, and also refuses contradictory flags, which this
+  // project's config does not have): startWorker leaves it to its caller.
   const require = createRequire(import.meta.url);
   const { getNodeCompat } = createRequire(require.resolve("wrangler"))("miniflare");
   const nodejsCompatMode = (config) => getNodeCompat(config.compatibility_date, config.compatibility_flags ?? []).mode;
-  const bindings = Object.fromEntries(Object.entries(options.vars).map(([name, value]) => [name, { type: "plain_text", value }]));
+  const bindings = varBindings(options.vars);
   const worker = await unstable_startWorker({
     config: path.resolve(options.config ?? "wrangler.toml"),
     build: { nodejsCompatMode, ...(options.minify === undefined ? {} : { minify: options.minify }) },
@@ -113,26 +126,42 @@ export async function startDevWorker({ hostname = "127.0.0.1", port, persistTo, 
     },
   });
   await worker.ready;
-  for (const signal of ["SIGINT", "SIGTERM"]) {
-    process.once(signal, () => {
-      worker.dispose().finally(() => process.exit(0));
-    });
-  }
+  // No signal handlers here: wrangler and miniflare install theirs on import and start (they exit
+  // and kill the workerd processes, as under `wrangler dev`).
   return worker;
+}
+
+/**
+ * A launcher's own options (`names`, each with a value) apart from the dev-server options, which
+ * are everything else, with or without a `--` before them: `npm start -- --inspect` arrives as
+ * `--inspect` (npm takes the `--`), `node scripts/start.mjs --port 1 -- --config x` keeps its own.
+ */
+export function splitOwnOptions(argv, names) {
+  const own = {};
+  const rest = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i];
+    if (token === "--") continue;
+    if (names.includes(token)) {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith("--")) throw new Error(`${token} needs a value`);
+      own[token] = next;
+      i++;
+    } else rest.push(token);
+  }
+  return { own, rest };
 }
 
 /** `node scripts/dev-worker.mjs --port N [--ip HOST] [--persist-to DIR] [wrangler dev options]`. */
 async function main(argv) {
-  const own = { port: undefined, ip: "127.0.0.1", persistTo: undefined };
-  const rest = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--port") own.port = argv[++i];
-    else if (argv[i] === "--ip") own.ip = argv[++i];
-    else if (argv[i] === "--persist-to") own.persistTo = argv[++i];
-    else rest.push(argv[i]);
-  }
-  if (!own.port) throw new Error("--port is required");
-  const worker = await startDevWorker({ hostname: own.ip, port: own.port, persistTo: own.persistTo, options: parseDevOptions(rest) });
+  const { own, rest } = splitOwnOptions(argv, ["--port", "--ip", "--persist-to"]);
+  if (!own["--port"]) throw new Error("--port is required");
+  const worker = await startDevWorker({
+    hostname: own["--ip"] ?? "127.0.0.1",
+    port: own["--port"],
+    persistTo: own["--persist-to"],
+    options: parseDevOptions(rest),
+  });
   console.log(`Ready on ${(await worker.url).origin}`);
 }
 

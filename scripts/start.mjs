@@ -1,23 +1,18 @@
 // `npm start`: builds the widget, applies local D1 migrations, seeds the demo project and runs the
 // worker as `wrangler dev` does (scripts/dev-worker.mjs: wrangler's own dev server, with the
 // runtime's inspector off unless asked for) on 127.0.0.1 (PORT, default 8787), then prints the dev
-// keys once it answers. Options: --port N, --persist-to DIR (default .wrangler/state); after `--`,
-// the `wrangler dev` options dev-worker.mjs takes (e.g. `-- --var RATE_LIMIT_BURST:1000`, `-- --inspect`).
+// keys once it answers. Options: --port N, --persist-to DIR (default .wrangler/state), and the
+// `wrangler dev` options dev-worker.mjs takes (`npm start -- --var RATE_LIMIT_BURST:1000 --inspect`).
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { deskLink } from "./desk-link.mjs";
 import { configFromEnvironment } from "./config-env.mjs";
-import { parseDevOptions, startDevWorker } from "./dev-worker.mjs";
+import { parseDevOptions, splitOwnOptions, startDevWorker } from "./dev-worker.mjs";
 import { DEMO, seedDemo } from "./seed-demo.mjs";
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-};
-const port = arg("--port", process.env.PORT ?? "8787");
-const persistTo = path.resolve(arg("--persist-to", ".wrangler/state"));
-const dashdash = process.argv.indexOf("--");
-const passthrough = dashdash > 0 ? process.argv.slice(dashdash + 1) : [];
+const { own, rest: passthrough } = ownOptionsOrExit(process.argv.slice(2));
+const port = own["--port"] ?? process.env.PORT ?? "8787";
+const persistTo = path.resolve(own["--persist-to"] ?? ".wrangler/state");
 const wrangler = path.resolve("node_modules/.bin/wrangler");
 const fromEnvironment = configFromEnvironment();
 // Bad options fail here, before anything is built or seeded.
@@ -32,6 +27,14 @@ const options = devOptionsOrExit([
 function devOptionsOrExit(argv) {
   try {
     return parseDevOptions(argv);
+  } catch (error) {
+    console.error(`npm start: ${error.message}`);
+    process.exit(2);
+  }
+}
+function ownOptionsOrExit(argv) {
+  try {
+    return splitOwnOptions(argv, ["--port", "--persist-to"]);
   } catch (error) {
     console.error(`npm start: ${error.message}`);
     process.exit(2);

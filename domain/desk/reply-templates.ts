@@ -49,7 +49,10 @@ export type TemplateValues = Partial<Record<TemplateField, string | undefined>>;
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 
-/** A field of TEMPLATE_FIELDS itself: `in` would also find "constructor" or "toString" on Object.prototype. */
+/**
+ * A field of TEMPLATE_FIELDS itself: `in` would also find "constructor" or "toString" on
+ * Object.prototype. (Not `Object.hasOwn`: the agent app runs this too, built for ES2020 browsers.)
+ */
 const isTemplateField = (field: string): field is TemplateField => Object.hasOwn(TEMPLATE_FIELDS, field);
 
 /** The placeholders in `text` that are not template fields ("{{nmae}}"): settings refuse them. */

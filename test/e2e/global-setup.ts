@@ -1,5 +1,5 @@
 // Starts the real product once for the e2e project: `scripts/start.mjs` builds the widget,
-// migrates a fresh local D1, seeds the demo project and runs `wrangler dev` on a free port.
+// migrates a fresh local D1, seeds the demo project and runs the worker in wrangler's dev server on a free port.
 // Tests get its base URL through `inject("baseUrl")`; teardown stops the whole process group.
 // Every browser here is one address (127.0.0.1) playing dozens of visitors a minute, so the
 // server runs on a copy of wrangler.toml whose Rate Limiting thresholds no run reaches (20 new

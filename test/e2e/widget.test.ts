@@ -1,4 +1,4 @@
-// The widget in Debian's Chromium against `wrangler dev` (started by global-setup.ts): the demo
+// The widget in Debian's Chromium against the dev server `npm start` runs (started by global-setup.ts): the demo
 // page, the real worker, room and rules bot. The only thing faked is the network itself, via
 // Playwright's WebSocket routing, to drop connections and lose acknowledgements on purpose.
 import fc from "fast-check";

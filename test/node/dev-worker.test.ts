@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs script without types
 import { configFromEnvironment } from "../../scripts/config-env.mjs";
 // @ts-expect-error: a plain .mjs script without types
-import { parseDevOptions } from "../../scripts/dev-worker.mjs";
+import { parseDevOptions, splitOwnOptions, varBindings } from "../../scripts/dev-worker.mjs";
 
 describe("npm start reads the wrangler dev options it passes to wrangler's dev server", () => {
   it("keeps the runtime's inspector off unless asked for", () => {
@@ -14,6 +14,27 @@ describe("npm start reads the wrangler dev options it passes to wrangler's dev s
       inspectorPort: 9230,
     });
     expect(() => parseDevOptions(["--inspector-port", "http"])).toThrow(/port number/);
+    expect(parseDevOptions(["--inspect=false"]).inspect).toBe(false);
+    expect(parseDevOptions(["--inspect", "false"]).inspect).toBe(false);
+    expect(() => parseDevOptions(["--inspect=maybe"])).toThrow(/true or false/);
+  });
+
+  it("hides every --var's value, as wrangler dev does, from the bindings table it prints at start", () => {
+    expect(varBindings({ TOKEN_SECRET: "s3cret", PUBLIC_URL: "http://127.0.0.1:8787" })).toEqual({
+      TOKEN_SECRET: { type: "plain_text", value: "s3cret", hidden: true },
+      PUBLIC_URL: { type: "plain_text", value: "http://127.0.0.1:8787", hidden: true },
+    });
+  });
+
+  it("takes the launcher's own options apart, with or without the `--` that npm strips", () => {
+    const names = ["--port", "--persist-to"];
+    // "npm start -- --inspect --port 9000": npm passes the arguments without its `--`.
+    expect(splitOwnOptions(["--inspect", "--port", "9000"], names)).toEqual({ own: { "--port": "9000" }, rest: ["--inspect"] });
+    expect(splitOwnOptions(["--port", "1", "--persist-to", "/tmp/x", "--", "--config", "e2e.toml", "--var", "A:b"], names)).toEqual({
+      own: { "--port": "1", "--persist-to": "/tmp/x" },
+      rest: ["--config", "e2e.toml", "--var", "A:b"],
+    });
+    expect(() => splitOwnOptions(["--port"], names)).toThrow(/--port needs a value/);
   });
 
   it("splits a --var at its first colon, so a URL keeps its own", () => {
@@ -34,6 +55,8 @@ describe("npm start reads the wrangler dev options it passes to wrangler's dev s
     expect(parseDevOptions(["--minify=false"]).minify).toBe(false);
     expect(parseDevOptions(["--no-minify"]).minify).toBe(false);
     expect(parseDevOptions(["--minify"]).minify).toBe(true);
+    expect(parseDevOptions(["--minify", "false"]).minify).toBe(false);
+    expect(parseDevOptions(["--minify", "--inspect"])).toMatchObject({ minify: true, inspect: true });
     expect(parseDevOptions([]).minify).toBeUndefined();
     expect(parseDevOptions(["--log-level", "warn"]).logLevel).toBe("warn");
     expect(() => parseDevOptions(["--log-level", "loud"])).toThrow(/log-level takes one of/);
