@@ -233,7 +233,12 @@ async function main() {
   const cpuRuntime0 = cpuSeconds([runtime]);
   const t0 = performance.now();
   // Every allocation counts, also what the collector has taken back by the end (the load's garbage).
-  if (ALLOC) await inspector?.send("HeapProfiler.startSampling", { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  if (ALLOC)
+    await inspector?.send("HeapProfiler.startSampling", {
+      samplingInterval: 1024,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
   else await inspector?.send("Profiler.start");
   const per = KIND === "wake" ? 1 : Math.ceil(MESSAGES / pairs.length);
   await Promise.all(pairs.map((p, i) => loop(p, i, per, PACE_MS > 0)));
@@ -332,7 +337,11 @@ function allocationReport(heap, { messages, rooms, seconds, mapModule, pairs }) 
   const stages = new Map();
   let total = 0;
   const walk = (node, stack) => {
-    const f = { name: node.callFrame.functionName || "(anonymous)", module: node.callFrame.url ? mapModule(node.callFrame.lineNumber) || node.callFrame.url : "", line: node.callFrame.lineNumber };
+    const f = {
+      name: node.callFrame.functionName || "(anonymous)",
+      module: node.callFrame.url ? mapModule(node.callFrame.lineNumber) || node.callFrame.url : "",
+      line: node.callFrame.lineNumber,
+    };
     const here = [...stack, f];
     if (node.selfSize > 0) {
       total += node.selfSize;
@@ -346,12 +355,15 @@ function allocationReport(heap, { messages, rooms, seconds, mapModule, pairs }) 
     for (const child of node.children ?? []) walk(child, here);
   };
   walk(heap.head, []);
-  const lines = [`${messages} ${KIND} messages over ${rooms} rooms in ${seconds.toFixed(1)} s; ${Math.round(total / messages)} bytes allocated per message (sampled)`];
+  const lines = [
+    `${messages} ${KIND} messages over ${rooms} rooms in ${seconds.toFixed(1)} s; ${Math.round(total / messages)} bytes allocated per message (sampled)`,
+  ];
   lines.push("", "stage                                           bytes/msg   share");
   for (const [stage, bytes] of [...stages].sort((a, b) => b[1] - a[1]))
     lines.push(`${stage.padEnd(46)} ${String(Math.round(bytes / messages)).padStart(9)}   ${((bytes / total) * 100).toFixed(1).padStart(5)}%`);
   lines.push("", "allocating functions (self)                                                                 bytes/msg");
-  for (const [key, bytes] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) lines.push(`${key.slice(0, 90).padEnd(90)} ${String(Math.round(bytes / messages)).padStart(9)}`);
+  for (const [key, bytes] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    lines.push(`${key.slice(0, 90).padEnd(90)} ${String(Math.round(bytes / messages)).padStart(9)}`);
   const report = lines.join("\n");
   console.log(report);
   writeFileSync(path.join(work, "profile.txt"), `${report}\n`);
