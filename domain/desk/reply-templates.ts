@@ -50,10 +50,11 @@ export type TemplateValues = Partial<Record<TemplateField, string | undefined>>;
 const PLACEHOLDER = /\{\{\s*([A-Za-z]+)\s*\}\}/g;
 
 /**
- * A field of TEMPLATE_FIELDS itself: `in` would also find "constructor" or "toString" on
- * Object.prototype. (Not `Object.hasOwn`: the agent app runs this too, built for ES2020 browsers.)
+ * A field of TEMPLATE_FIELDS itself, by a Set of its names: `in` would also find "constructor" or
+ * "toString" on Object.prototype (and `Object.hasOwn` is newer than the ES2020 the agent app targets).
  */
-const isTemplateField = (field: string): field is TemplateField => Object.hasOwn(TEMPLATE_FIELDS, field);
+const FIELD_NAMES: ReadonlySet<string> = new Set(Object.keys(TEMPLATE_FIELDS));
+const isTemplateField = (field: string): field is TemplateField => FIELD_NAMES.has(field);
 
 /** The placeholders in `text` that are not template fields ("{{nmae}}"): settings refuse them. */
 export function unknownPlaceholders(text: string): string[] {
