@@ -4,7 +4,7 @@
 // then turns every subrequest the worker makes (each D1 query, here) into four DevTools events,
 // each posted to wrangler's node process and appended to its debug log
 // (~/.config/.wrangler/logs). Measured on `POST /v1/conversations`, that was 2-4 ms of CPU in
-// node and 1.4 ms in the proxy for every conversation, more than the worker's own 2.4 ms, and
+// node and about 1.2 ms in the proxy for every conversation, more than the worker's own 2.4 ms, and
 // gigabytes of log on a busy box (bench/README.md, fifth pass). Here the inspector runs only when
 // asked for (`--inspect`, or an `--inspector-port`).
 //

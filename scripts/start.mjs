@@ -10,31 +10,26 @@ import { configFromEnvironment } from "./config-env.mjs";
 import { parseDevOptions, splitOwnOptions, startDevWorker } from "./dev-worker.mjs";
 import { DEMO, seedDemo } from "./seed-demo.mjs";
 
-const { own, rest: passthrough } = ownOptionsOrExit(process.argv.slice(2));
+const { own, rest: passthrough } = optionsOrExit(() => splitOwnOptions(process.argv.slice(2), ["--port", "--persist-to"]));
 const port = own["--port"] ?? process.env.PORT ?? "8787";
 const persistTo = path.resolve(own["--persist-to"] ?? ".wrangler/state");
 const wrangler = path.resolve("node_modules/.bin/wrangler");
 const fromEnvironment = configFromEnvironment();
 // Bad options fail here, before anything is built or seeded.
-const options = devOptionsOrExit([
-  "--var",
-  "BATON_ENV:development",
-  "--var",
-  `PUBLIC_URL:${process.env.PUBLIC_URL || `http://127.0.0.1:${port}`}`,
-  ...fromEnvironment,
-  ...passthrough,
-]);
-function devOptionsOrExit(argv) {
+const options = optionsOrExit(() =>
+  parseDevOptions([
+    "--var",
+    "BATON_ENV:development",
+    "--var",
+    `PUBLIC_URL:${process.env.PUBLIC_URL || `http://127.0.0.1:${port}`}`,
+    ...fromEnvironment,
+    ...passthrough,
+  ]),
+);
+/** `read()`, or a one-line error and exit 2 for options it refuses. */
+function optionsOrExit(read) {
   try {
-    return parseDevOptions(argv);
-  } catch (error) {
-    console.error(`npm start: ${error.message}`);
-    process.exit(2);
-  }
-}
-function ownOptionsOrExit(argv) {
-  try {
-    return splitOwnOptions(argv, ["--port", "--persist-to"]);
+    return read();
   } catch (error) {
     console.error(`npm start: ${error.message}`);
     process.exit(2);
