@@ -2,7 +2,7 @@
 // floor of the box (a Node `ws` relay) and what a team would build instead (Socket.IO + SQLite),
 // all started and measured in the same run, on 127.0.0.1 only. Prints a table and writes
 // bench/RESULTS.md. Flags: --quick (smoke run, under 2 min), --only widget,bundle,latency,throughput,
-// visitor-throughput,concurrency,cold-wake,chaos,handoff,desk, --targets baton,minimal-do,ws,socketio,
+// visitor-throughput,concurrency,cold-wake,chaos,handoff,desk, --targets baton,minimal-do,minimal-do-assets,ws,socketio,
 // --seed N, --keep. See bench/README.md.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -60,7 +60,8 @@ const PRESETS = {
 const preset = PRESETS[quick ? "quick" : "full"];
 const SCENARIOS = ["widget", "bundle", "latency", "throughput", "visitor-throughput", "concurrency", "cold-wake", "chaos", "handoff", "desk"];
 const only = option("--only", SCENARIOS.join(",")).split(",");
-const wanted = option("--targets", "baton,minimal-do,ws,socketio").split(",");
+// The relay behind Static Assets is the full run's (a quick run has no ratio worth reading beside it, and 12 s less).
+const wanted = option("--targets", quick ? "baton,minimal-do,ws,socketio" : "baton,minimal-do,minimal-do-assets,ws,socketio").split(",");
 const seed = Number(option("--seed", "20261127"));
 
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
@@ -162,15 +163,15 @@ async function startBaton(app, port, persistTo) {
  * The relay runs as Baton does: wrangler's dev server through scripts/dev-worker.mjs, without the
  * runtime's inspector (which `wrangler dev` always starts, and which logs every subrequest).
  */
-function startMinimalDo(port, persistTo) {
+function startMinimalDo(port, persistTo, key = "minimal-do", config = "bench/minimal-do/wrangler.toml") {
   return startGroup(
-    "minimal-do",
+    key,
     process.execPath,
-    ["scripts/dev-worker.mjs", "--config", "bench/minimal-do/wrangler.toml", "--port", String(port), "--persist-to", persistTo, "--log-level", "warn"],
+    ["scripts/dev-worker.mjs", "--config", config, "--port", String(port), "--persist-to", persistTo, "--log-level", "warn"],
     {
       cwd: root,
       env: { WRANGLER_SEND_METRICS: "false" },
-      logFile: path.join(work, "minimal-do.log"),
+      logFile: path.join(work, `${key}.log`),
       // wrangler's own "Ready" line changes between versions: ask the worker instead.
       ready: async () => (await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) })).ok,
       timeoutMs: 180_000,
@@ -216,6 +217,20 @@ async function startServers(app) {
       })(),
     );
   }
+  if (wanted.includes("minimal-do-assets")) {
+    // The same relay deployed as Baton is, behind Workers Static Assets: under wrangler dev every
+    // request and socket frame then passes miniflare's asset workers too. What Baton costs beyond
+    // this one is its own code; the goals stay on the bare relay (bench/README.md).
+    tasks.push(
+      (async () => {
+        const port = await freePort();
+        const key = "minimal-do-assets";
+        const group = await startMinimalDo(port, path.join(work, `${key}-state`), key, "bench/minimal-do/wrangler-assets.toml");
+        const name = "Minimal DO relay behind Static Assets (wrangler dev)";
+        servers[key] = pathRoomTarget(key, name, `127.0.0.1:${port}`, serverOf(key, group, port));
+      })(),
+    );
+  }
   if (wanted.includes("ws")) {
     tasks.push(
       (async () => {
@@ -250,7 +265,7 @@ async function startServers(app) {
     );
   }
   await Promise.all(tasks);
-  return ["baton", "minimal-do", "ws", "socketio"].filter((k) => servers[k]).map((k) => servers[k]);
+  return ["baton", "minimal-do", "minimal-do-assets", "ws", "socketio"].filter((k) => servers[k]).map((k) => servers[k]);
 }
 
 async function main() {
@@ -427,7 +442,7 @@ try {
 } finally {
   await stopAll();
   if (!flag("--keep")) {
-    for (const dir of ["app", "baton-state", "minimal-do-state"]) rmSync(path.join(work, dir), { recursive: true, force: true });
+    for (const dir of ["app", "baton-state", "minimal-do-state", "minimal-do-assets-state"]) rmSync(path.join(work, dir), { recursive: true, force: true });
     for (const file of ["socketio.sqlite", "socketio.sqlite-wal", "socketio.sqlite-shm"]) rmSync(path.join(work, file), { force: true });
   }
 }
