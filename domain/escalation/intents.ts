@@ -1,6 +1,7 @@
 // Rule-based detectors over one visitor message: asking for a human, a sensitive or out-of-scope
 // topic, a short non-committal answer, a repeated question, a negative persona. They only read
 // text; what to do about a hit is decided in decision.ts. An LLM engine may replace any of them.
+import { anyPattern } from "../any-pattern";
 import { memoizeText } from "../memo";
 import { analyzeTerms } from "../text-terms";
 import type { Category, CategoryKind, Priority, Route } from "./escalation-settings";
@@ -201,6 +202,9 @@ const EXPLICIT_PATTERNS: RegExp[] = [
   /\bwhere\s+(?:can|do|could)\s+(?:i|we)\s+(?:find|get)\s+(?:a|an|the|your)?\s*(?:real\s+|actual\s+|direct\s+|human\s+)?(?:contact|person|human|phone\s+number|email\s+address)\b/,
 ];
 
+/** The gate in front of the list (any-pattern.ts): most messages ask for nobody, and are then read once. */
+const ANY_EXPLICIT = anyPattern(EXPLICIT_PATTERNS);
+
 /** Whom a request asks for is above the first line: a manager, a supervisor, the boss, someone in charge. */
 const ASKS_FOR_MANAGER = /\b(?<!account\s)(?:managers?|supervisors?|boss(?:es)?|in\s+charge|senior|head\s+of)\b/;
 
@@ -216,7 +220,7 @@ const NEGATED = /\b(?:not|never|no\s+need|without)\b/;
  */
 export function detectExplicitRequest(text: string, extraPhrases: readonly string[] = []): ExplicitRequest | null {
   const t = normalizeText(text);
-  for (const re of EXPLICIT_PATTERNS) {
+  for (const re of ANY_EXPLICIT.test(t) ? EXPLICIT_PATTERNS : []) {
     const m = re.exec(t);
     if (!m) continue;
     const phrase = m[0].replace(/^[\s.,;:!?]+/, "").trim();

@@ -1,6 +1,7 @@
 // How negative a visitor message is, and whether it voices frustration, so the rules engine can
 // offer a human before the visitor leaves. A small AFINN-style lexicon with negation and
 // intensifiers, tuned for chat; no model, no I/O. The threshold lives in the project's settings.
+import { anyPattern } from "../any-pattern";
 import { MAX_ANALYZED_CHARS, normalizeText } from "./intents";
 
 /** A lexicon hit after negation and intensifiers were applied. */
@@ -283,6 +284,17 @@ const ABUSE: RegExp[] = [
   /\b(?:fuck|screw|sod|bugger|piss) (?:you|off|this)\b|\bshut up\b|\bgo to hell\b/,
 ];
 
+// Gates in front of the lists (any-pattern.ts): most messages match none, and are then read once per list.
+const ANY_COMPLAINT = anyPattern(COMPLAINTS);
+const ANY_ABUSE = anyPattern(ABUSE);
+const ANY_LEAVING = anyPattern(LEAVING);
+/**
+ * A word of DISMISSIVE in the text itself, the gate in front of building the bare text it is tested
+ * on: each word of the bare text is a run of the text's own characters (what is stripped becomes a
+ * space), so a bare text DISMISSIVE matches has one of these in the text.
+ */
+const DISMISSIVE_WORD = /whatever|ugh|meh|sigh|come|seriously|wtf|ffs|smh|🙄/u;
+
 /** Frustration phrases in a message. A leave-taking with thanks ("thanks, bye") is polite, not frustration. */
 export function detectFrustration(text: string): FrustrationSignal[] {
   return frustrationSignals(text, () => scoreSentiment(text).score > 0);
@@ -292,20 +304,26 @@ export function detectFrustration(text: string): FrustrationSignal[] {
 function frustrationSignals(text: string, polite: () => boolean): FrustrationSignal[] {
   const t = normalizeText(text.slice(0, MAX_ANALYZED_CHARS));
   const found: FrustrationSignal[] = [];
-  for (const re of COMPLAINTS) {
-    const m = re.exec(t);
-    if (m && !found.some((f) => f.phrase === m[0])) found.push({ kind: "complaint", phrase: m[0] });
+  if (ANY_COMPLAINT.test(t)) {
+    for (const re of COMPLAINTS) {
+      const m = re.exec(t);
+      if (m && !found.some((f) => f.phrase === m[0])) found.push({ kind: "complaint", phrase: m[0] });
+    }
   }
-  const bare = t
-    .replace(/[^\p{L}\p{N}\p{Extended_Pictographic}\s]/gu, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  if (DISMISSIVE.test(bare)) found.push({ kind: "dismissive", phrase: bare });
-  for (const re of ABUSE) {
-    const m = re.exec(t);
-    if (m && !found.some((f) => f.phrase === m[0])) found.push({ kind: "abuse", phrase: m[0] });
+  if (DISMISSIVE_WORD.test(t)) {
+    const bare = t
+      .replace(/[^\p{L}\p{N}\p{Extended_Pictographic}\s]/gu, " ")
+      .replace(/\s+/g, " ")
+      .trim();
+    if (DISMISSIVE.test(bare)) found.push({ kind: "dismissive", phrase: bare });
   }
-  if (!polite()) {
+  if (ANY_ABUSE.test(t)) {
+    for (const re of ABUSE) {
+      const m = re.exec(t);
+      if (m && !found.some((f) => f.phrase === m[0])) found.push({ kind: "abuse", phrase: m[0] });
+    }
+  }
+  if (ANY_LEAVING.test(t) && !polite()) {
     for (const re of LEAVING) {
       const m = re.exec(t);
       if (m) found.push({ kind: "leaving", phrase: m[0] });
