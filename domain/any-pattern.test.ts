@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { anyPattern } from "./any-pattern";
 import { analyzeSentiment, detectFrustration } from "./escalation/sentiment";
 import { detectExplicitRequest } from "./escalation/intents";
+import { initialQualification, updateQualification } from "./escalation/qualification";
 
 // Patterns of the shapes the detectors' lists use: anchors, lookarounds, word boundaries, nested groups.
 const PATTERNS: RegExp[] = [
@@ -116,5 +117,13 @@ describe("the gated detectors say what the ungated lists said", () => {
     expect(detectExplicitRequest("is anyone there?")).toMatchObject({ source: "builtin" });
     expect(detectExplicitRequest("What are your prices?")).toBeNull();
     expect(detectExplicitRequest("I want a word with the owner", ["word with the owner"])).toMatchObject({ source: "custom" });
+  });
+
+  it("on the qualification's rules", () => {
+    const start = initialQualification();
+    const found = updateQualification(start, { seq: 1, text: "We are looking for a partner to build our booking app. Our launch is in 3 months." });
+    expect(found.problemFit.evidence.map((e) => e.signal)).toContain("partner_to_build");
+    expect(found.timingFit.confidence).toBeGreaterThan(0);
+    expect(updateQualification(start, { seq: 2, text: "What are your prices?" })).toBe(start); // nothing to record: the same state
   });
 });

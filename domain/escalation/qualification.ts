@@ -1,6 +1,7 @@
 // What we know about the visitor as a lead: problem, authority, company and timing fit, each with a
 // confidence and the quotes it rests on, plus a negative persona and the contact details they gave.
 // Rules only, updated once per visitor message; the escalation decision reads the lead level.
+import { anyPattern } from "../any-pattern";
 import { memoizeText } from "../memo";
 import { detectPersona, normalizeText, type Persona } from "./intents";
 
@@ -309,6 +310,9 @@ const SIGNALS: Signal[] = [
   },
 ];
 
+/** The gate in front of the rules (any-pattern.ts): most sentences match none, and are then read once. */
+const ANY_SIGNAL = anyPattern(SIGNALS.map((s) => s.pattern));
+
 /** A visitor message, identified by its room sequence number. */
 export interface VisitorMessage {
   seq: number;
@@ -326,7 +330,7 @@ export function updateQualification(state: QualificationState, message: VisitorM
   let next: QualificationState | null = null;
   for (const sentence of sentences(message.text)) {
     const normalized = normalizeText(sentence);
-    const hits: Omit<Signal, "pattern">[] = SIGNALS.filter((s) => s.pattern.test(normalized));
+    const hits: Omit<Signal, "pattern">[] = ANY_SIGNAL.test(normalized) ? SIGNALS.filter((s) => s.pattern.test(normalized)) : [];
     const data = extractVisitorData(sentence);
     if (data.company) hits.push({ dimension: "companyFit", id: "company_name", weight: 0.4 });
     const authority = data.role ? roleAuthority(data.role) : null;
