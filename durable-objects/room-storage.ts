@@ -126,8 +126,13 @@ export class RoomStorage {
     return row ? (JSON.parse(row.value) as T) : null;
   }
 
+  /**
+   * An upsert, not `INSERT OR REPLACE`: a replace deletes the row and inserts it again under a new
+   * rowid, which rewrites the key's index entry and moves the row to the table's last page; an
+   * update of the value rewrites the row where it is.
+   */
   writeMeta(key: string, value: unknown): void {
-    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, JSON.stringify(value));
+    this.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", key, JSON.stringify(value));
   }
 
   /**
