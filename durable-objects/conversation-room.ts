@@ -29,6 +29,7 @@ import { broadcast, closeAll, openCount, type RawSockets, relayTyping, replay, s
 import { RoomOpening } from "./room-opening";
 import { TurnRunner } from "./turn-runner";
 import { AheadTurns } from "./ahead-turns";
+import { withNameInMeta } from "./name-record";
 
 const NO_CONVERSATION: CommandOutcome = { ok: false, code: "not_found", message: "No such conversation." };
 
@@ -43,20 +44,28 @@ export class ConversationRoom extends Server<Env> {
   private agents!: AgentAccess;
   private opening!: RoomOpening;
   private ahead!: AheadTurns;
+  /** The object's own state: partyserver's `this.ctx` is one whose name record lives in the room's meta table (name-record.ts). */
+  private readonly own: DurableObjectState;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.own = ctx;
+    Object.defineProperty(this, "ctx", { value: withNameInMeta(ctx) });
+  }
 
   override async onStart(): Promise<void> {
-    this.store = new RoomStorage(this.ctx.storage);
+    this.store = new RoomStorage(this.own.storage);
     this.roomSettings = new RoomSettings(this.store, this.env);
     this.desk = new DeskPresence(this.store, this.env);
     const transcript = (limit: number) => this.store.recentTranscript(limit);
-    this.engine = new EngineTurns({ engine: engineFor(this.env), settings: () => this.roomSettings.get(), transcript, sync: () => this.ctx.storage.sync() });
-    this.alarmClock = new RoomAlarm(this.ctx.storage, this.store);
+    this.engine = new EngineTurns({ engine: engineFor(this.env), settings: () => this.roomSettings.get(), transcript, sync: () => this.own.storage.sync() });
+    this.alarmClock = new RoomAlarm(this.own.storage, this.store);
     this.agents = new AgentAccess(this.env.DB);
     this.opening = new RoomOpening({ store: this.store, settings: () => this.roomSettings, env: this.env, conversationId: () => this.name });
     this.turns = new TurnRunner({ store: this.store, ask: (turn) => this.engine.ask(turn), dispatch: (event) => this.dispatch(event) });
-    this.ahead = new AheadTurns({ store: this.store, state: this.ctx, sockets: this.rawSockets, answer: (event) => this.dispatch(event, undefined, true) });
+    this.ahead = new AheadTurns({ store: this.store, state: this.own, sockets: this.rawSockets, answer: (event) => this.dispatch(event, undefined, true) });
     // Turns a previous instance owed and never answered (it died between the commit and the reply).
-    this.ctx.waitUntil(this.turns.recover());
+    this.own.waitUntil(this.turns.recover());
     // A message stored ahead of its rules turn that a crash cut off: answered before any event (partyserver awaits onStart).
     await this.ahead.answerUnanalysed();
   }
@@ -93,7 +102,7 @@ export class ConversationRoom extends Server<Env> {
   }
 
   private readonly sockets: Sockets = (tag) => this.getConnections(tag);
-  private readonly rawSockets: RawSockets = (tag) => this.ctx.getWebSockets(tag);
+  private readonly rawSockets: RawSockets = (tag) => this.own.getWebSockets(tag);
 
   /** The room's clock; every decision reads time here and nowhere else. */
   protected now(): Date {
@@ -199,7 +208,7 @@ export class ConversationRoom extends Server<Env> {
   /** A resend: the stored copy to its sender, and a visitor message's turn if a crash left it unanswered. */
   private async resent(stored: StoredMessage, sender: Connection | undefined, state: RoomState): Promise<CommandOutcome | undefined> {
     await this.turns.resent(stored, sender);
-    if (stored.from === "visitor") await this.ctx.blockConcurrencyWhile(() => this.ahead.answerUnanalysed());
+    if (stored.from === "visitor") await this.own.blockConcurrencyWhile(() => this.ahead.answerUnanalysed());
     return state.handoff ? { ok: true, handoff: state.handoff } : undefined;
   }
 

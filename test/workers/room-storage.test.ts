@@ -50,3 +50,43 @@ describe("room storage", () => {
     second.close();
   });
 });
+
+// partyserver's fallback copy of the object's name (durable-objects/name-record.ts): in the room's
+// meta table, not in a key-value table of its own beside it.
+describe("the room's name record", () => {
+  const nameRecords = (conversationId: string) =>
+    runInDurableObject(env.ConversationRoom.getByName(conversationId), async (_instance, state) => ({
+      kv: await state.storage.get("__ps_name"),
+      meta: state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'partyserver:name'").toArray()[0]?.value ?? null,
+    }));
+
+  it("is kept in the meta table, and the room answers after a wake", async () => {
+    const project = await createProject();
+    const { agentToken } = await createAgent(project);
+    const { conversationId } = await startConversation(project);
+    const agent = await Client.open((await agentSession(conversationId, agentToken)).socketUrl);
+    agent.send({ type: "agent.message", clientId: "a1", text: "hello" });
+    await agent.waitForMessage((m) => m.clientId === "a1", "the line");
+    agent.close();
+    expect(await nameRecords(conversationId)).toEqual({ kv: undefined, meta: JSON.stringify(conversationId) });
+
+    await abortAllDurableObjects();
+    const again = await Client.open((await agentSession(conversationId, agentToken)).socketUrl, 1);
+    again.send({ type: "agent.message", clientId: "a2", text: "again" });
+    expect((await again.waitForMessage((m) => m.clientId === "a2", "the second line")).seq).toBe(2);
+    again.close();
+  });
+
+  it("a room whose record an earlier version wrote with the key-value API still finds it there", async () => {
+    const project = await createProject();
+    const { agentToken } = await createAgent(project);
+    const { conversationId } = await startConversation(project);
+    // The object exists (its constructor ran) but partyserver has not started it: the record is the old kind.
+    await runInDurableObject(env.ConversationRoom.getByName(conversationId), (_instance, state) => state.storage.put("__ps_name", conversationId));
+    const agent = await Client.open((await agentSession(conversationId, agentToken)).socketUrl);
+    agent.send({ type: "agent.message", clientId: "a1", text: "hello" });
+    expect((await agent.waitForMessage((m) => m.clientId === "a1", "the line")).seq).toBe(1);
+    agent.close();
+    expect(await nameRecords(conversationId)).toEqual({ kv: conversationId, meta: null }); // found, so not written again
+  });
+});
