@@ -10,15 +10,25 @@
 // partyserver sees is the object's own, except that this one key is read from and written to
 // `meta`. A room that an earlier version gave a key-value record still finds it there.
 
+import { READ_META, ROOM_SCHEMA, WRITE_META } from "./room-storage";
+
 /** partyserver's key for the record (its NAME_STORAGE_KEY). */
 export const NAME_KEY = "__ps_name";
 const META_KEY = "partyserver:name";
-/** The room's meta table, as RoomStorage creates it; partyserver asks for the name before the room's schema exists. */
-const META_TABLE = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)";
 
+/**
+ * The record, or undefined. partyserver asks for it before the room has started, so on a room's
+ * first start there is no meta table yet. The statements are the room's own texts (room-storage.ts):
+ * the runtime keeps one prepared statement per distinct text.
+ */
 function readName(sql: SqlStorage): string | undefined {
-  sql.exec(META_TABLE);
-  const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", META_KEY).toArray()[0];
+  let row: { value: string } | undefined;
+  try {
+    row = sql.exec<{ value: string }>(READ_META, META_KEY).toArray()[0];
+  } catch (error) {
+    if (/no such table: meta/.test(String(error))) return undefined;
+    throw error;
+  }
   return row ? (JSON.parse(row.value) as string) : undefined;
 }
 
@@ -34,8 +44,8 @@ export function withNameInMeta(ctx: DurableObjectState): DurableObjectState {
   };
   const put = async (key: unknown, value: unknown, options?: DurableObjectPutOptions) => {
     if (key !== NAME_KEY || typeof value !== "string") return storage.put(key as string, value, options);
-    storage.sql.exec(META_TABLE);
-    storage.sql.exec("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", META_KEY, JSON.stringify(value));
+    storage.sql.exec(ROOM_SCHEMA);
+    storage.sql.exec(WRITE_META, META_KEY, JSON.stringify(value));
   };
   const shimStorage = bound(storage, { get, put });
   return bound(ctx, { storage: shimStorage });
