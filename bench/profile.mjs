@@ -154,7 +154,8 @@ async function memoryPerRoom(target, runtime, inspectorPort) {
     },
     answered: (frame) => frame.type === "message" && frame.from === "bot",
   });
-  const phases = await memoryPhases({ pid: runtime, rooms: ROOMS, collect, steps });
+  const heapUsed = async () => (await inspector.send("Runtime.getHeapUsage")).usedSize;
+  const phases = await memoryPhases({ pid: runtime, rooms: ROOMS, collect, steps, heapUsed });
   const heap1 = await heap();
   inspector.close();
   const kb = (bytes) => `${(bytes / ROOMS / 1024).toFixed(1)} KB`;

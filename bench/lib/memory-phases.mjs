@@ -9,22 +9,25 @@ import { rssBytes } from "./proc.mjs";
 import { visitorQuestion } from "./questions.mjs";
 
 /**
- * Runs `steps` in order ([label, async () => void]); `collect()` forces a full GC. Returns
- * [{label, kbPerRoom, totalKbPerRoom}]: what the step added, and the total so far, per room.
+ * Runs `steps` in order ([label, async () => void]); `collect()` forces a full GC; `heapUsed()`,
+ * if given, reads the isolate's live heap after it. Returns [{label, kbPerRoom, totalKbPerRoom,
+ * heapKbPerRoom}]: what the step added to the RSS, the RSS total so far, and what it added to the
+ * live JS heap (the rest is SQLite, sockets and the runtime's own), per room.
  */
-export async function memoryPhases({ pid, rooms, collect, steps, settleMs = 1500 }) {
+export async function memoryPhases({ pid, rooms, collect, steps, settleMs = 1500, heapUsed }) {
   const read = async () => {
     await collect();
     await new Promise((resolve) => setTimeout(resolve, settleMs));
-    return rssBytes(pid);
+    return { rss: rssBytes(pid), heap: heapUsed ? await heapUsed() : NaN };
   };
   const start = await read();
   let last = start;
   const out = [];
+  const perRoom = (bytes) => bytes / rooms / 1024;
   for (const [label, run] of steps) {
     await run();
     const now = await read();
-    out.push({ label, kbPerRoom: (now - last) / rooms / 1024, totalKbPerRoom: (now - start) / rooms / 1024 });
+    out.push({ label, kbPerRoom: perRoom(now.rss - last.rss), totalKbPerRoom: perRoom(now.rss - start.rss), heapKbPerRoom: perRoom(now.heap - last.heap) });
     last = now;
   }
   return out;
@@ -33,13 +36,20 @@ export async function memoryPhases({ pid, rooms, collect, steps, settleMs = 1500
 /**
  * The conversation-making steps every system shares: `requests` plain HTTP requests per room
  * (the runtime's own cost of a request, with no room behind it), the agent's socket, the
- * visitor's socket (each waits for its `welcome`), then one visitor message (answered, for Baton:
+ * visitor's socket (each waits for its `welcome`), then two visitor messages in turn (answered, for Baton:
  * `answered(frame)` says when). `rooms` are made by `makeRooms` (Baton: two API calls each).
  */
 export function conversationSteps({ target, count, plainRequest, makeRooms, answered }) {
   let rooms = [];
   const visitors = [];
-  const waits = [];
+  /** Each visitor's wait for the answer to its message in flight. */
+  const pending = [];
+  /** Every visitor sends one message (the n-th of the conversation) and the step waits for every answer. */
+  const messageStep = (n) => async () => {
+    const waits = visitors.map((_, i) => new Promise((resolve) => (pending[i] = resolve)));
+    for (const [i, visitor] of visitors.entries()) visitor.send({ type: "visitor.message", clientId: `m${n}-${i}`, text: visitorQuestion(i + n) });
+    await Promise.all(waits);
+  };
   return [
     [
       "a plain HTTP request (GET, no room)",
@@ -58,19 +68,14 @@ export function conversationSteps({ target, count, plainRequest, makeRooms, answ
       "the visitor's socket",
       async () => {
         for (const room of rooms) {
-          let done;
-          waits.push(new Promise((resolve) => (done = resolve)));
-          visitors.push(await connect(target, room, "visitor", { onFrame: (frame) => answered(frame) && done() }));
+          const i = visitors.length;
+          visitors.push(await connect(target, room, "visitor", { onFrame: (frame) => answered(frame) && pending[i]?.() }));
         }
       },
     ],
-    [
-      "one visitor message (and its answer)",
-      async () => {
-        for (const [i, visitor] of visitors.entries()) visitor.send({ type: "visitor.message", clientId: `m${i}`, text: visitorQuestion(i) });
-        await Promise.all(waits);
-      },
-    ],
+    // The second apart from the first: what the first leaves once (statements prepared, lazy reads) against a message's own cost.
+    ["one visitor message (and its answer)", messageStep(0)],
+    ["a second visitor message (and its answer)", messageStep(1)],
   ];
 }
 
@@ -79,7 +84,8 @@ export function phasesTable(systems) {
   const labels = [...new Set(Object.values(systems).flatMap((phases) => phases.map((p) => p.label)))];
   const names = Object.keys(systems);
   const head = `| step (KB per conversation, after a full GC) | ${names.join(" | ")} |\n| --- | ${names.map(() => "---:").join(" | ")} |`;
-  const rows = labels.map((label) => `| ${label} | ${names.map((n) => fmt(systems[n].find((p) => p.label === label)?.kbPerRoom)).join(" | ")} |`);
+  const cell = (p) => (p === undefined ? "" : Number.isFinite(p.heapKbPerRoom) ? `${fmt(p.kbPerRoom)} (JS ${fmt(p.heapKbPerRoom)})` : fmt(p.kbPerRoom));
+  const rows = labels.map((label) => `| ${label} | ${names.map((n) => cell(systems[n].find((p) => p.label === label))).join(" | ")} |`);
   const total = `| **total** | ${names.map((n) => fmt(systems[n].at(-1)?.totalKbPerRoom)).join(" | ")} |`;
   return [head, ...rows, total].join("\n");
 }

@@ -46,7 +46,8 @@ async function measure(key, config) {
       makeRooms: (set) => [["rooms named (no request)", async () => set(await Promise.all(Array.from({ length: ROOMS }, () => target.newRoom())))]],
       answered: (frame) => frame.type === "message",
     });
-    const phases = await memoryPhases({ pid: runtime, rooms: ROOMS, collect: () => inspector.send("HeapProfiler.collectGarbage"), steps });
+    const heapUsed = async () => (await inspector.send("Runtime.getHeapUsage")).usedSize;
+    const phases = await memoryPhases({ pid: runtime, rooms: ROOMS, collect: () => inspector.send("HeapProfiler.collectGarbage"), steps, heapUsed });
     inspector.close();
     return phases;
   } finally {
