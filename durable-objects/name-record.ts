@@ -13,7 +13,7 @@
 import { READ_META, ROOM_SCHEMA, WRITE_META } from "./room-storage";
 
 /** partyserver's key for the record (its NAME_STORAGE_KEY). */
-export const NAME_KEY = "__ps_name";
+const NAME_KEY = "__ps_name";
 const META_KEY = "partyserver:name";
 
 /**

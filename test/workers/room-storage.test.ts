@@ -60,33 +60,35 @@ describe("the room's name record", () => {
       meta: state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'partyserver:name'").toArray()[0]?.value ?? null,
     }));
 
-  it("is kept in the meta table, and the room answers after a wake", async () => {
+  const newRoom = async () => {
     const project = await createProject();
     const { agentToken } = await createAgent(project);
     const { conversationId } = await startConversation(project);
-    const agent = await Client.open((await agentSession(conversationId, agentToken)).socketUrl);
-    agent.send({ type: "agent.message", clientId: "a1", text: "hello" });
-    await agent.waitForMessage((m) => m.clientId === "a1", "the line");
+    return { conversationId, agentToken };
+  };
+  /** An agent's socket writes one line and closes; the line's seq. */
+  const oneLine = async ({ conversationId, agentToken }: { conversationId: string; agentToken: string }, clientId: string, since?: number) => {
+    const agent = await Client.open((await agentSession(conversationId, agentToken)).socketUrl, since);
+    agent.send({ type: "agent.message", clientId, text: `line ${clientId}` });
+    const { seq } = await agent.waitForMessage((m) => m.clientId === clientId, `line ${clientId}`);
     agent.close();
-    expect(await nameRecords(conversationId)).toEqual({ kv: undefined, meta: JSON.stringify(conversationId) });
+    return seq;
+  };
+
+  it("is kept in the meta table, and the room answers after a wake", async () => {
+    const room = await newRoom();
+    expect(await oneLine(room, "a1")).toBe(1);
+    expect(await nameRecords(room.conversationId)).toEqual({ kv: undefined, meta: JSON.stringify(room.conversationId) });
 
     await abortAllDurableObjects();
-    const again = await Client.open((await agentSession(conversationId, agentToken)).socketUrl, 1);
-    again.send({ type: "agent.message", clientId: "a2", text: "again" });
-    expect((await again.waitForMessage((m) => m.clientId === "a2", "the second line")).seq).toBe(2);
-    again.close();
+    expect(await oneLine(room, "a2", 1)).toBe(2);
   });
 
   it("a room whose record an earlier version wrote with the key-value API still finds it there", async () => {
-    const project = await createProject();
-    const { agentToken } = await createAgent(project);
-    const { conversationId } = await startConversation(project);
+    const room = await newRoom();
     // The object exists (its constructor ran) but partyserver has not started it: the record is the old kind.
-    await runInDurableObject(env.ConversationRoom.getByName(conversationId), (_instance, state) => state.storage.put("__ps_name", conversationId));
-    const agent = await Client.open((await agentSession(conversationId, agentToken)).socketUrl);
-    agent.send({ type: "agent.message", clientId: "a1", text: "hello" });
-    expect((await agent.waitForMessage((m) => m.clientId === "a1", "the line")).seq).toBe(1);
-    agent.close();
-    expect(await nameRecords(conversationId)).toEqual({ kv: conversationId, meta: null }); // found, so not written again
+    await runInDurableObject(env.ConversationRoom.getByName(room.conversationId), (_instance, state) => state.storage.put("__ps_name", room.conversationId));
+    expect(await oneLine(room, "a1")).toBe(1);
+    expect(await nameRecords(room.conversationId)).toEqual({ kv: room.conversationId, meta: null }); // found, so not written again
   });
 });
