@@ -3,6 +3,7 @@
 // say the same thing: "fee", "charge", "how much" → price). Index and query use the same analysis,
 // so an entry and a question meet on concepts, not on spelling. Pure and deterministic.
 
+import { anyPattern } from "./any-pattern";
 import { memoizeText } from "./memo";
 
 /** Words that carry no topic in a visitor's question. */
@@ -149,7 +150,7 @@ const THESAURUS: string[][] = [
 ];
 
 /** One test for all of PHRASES: a text none of them matches (most messages) skips the replacements. */
-const ANY_PHRASE = new RegExp(PHRASES.map(([re]) => `(?:${re.source})`).join("|"));
+const ANY_PHRASE = anyPattern(PHRASES.map(([re]) => re));
 
 /**
  * Lower case, accents and apostrophes folded, the phrases above rewritten; no splitting yet.
