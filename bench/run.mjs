@@ -15,7 +15,7 @@ import { summarize } from "./lib/stats.mjs";
 import { chaosRun } from "./scenarios/chaos.mjs";
 import { deskRun } from "./scenarios/desk.mjs";
 import { handoffRun } from "./scenarios/handoff.mjs";
-import { concurrencyRun } from "./scenarios/concurrency.mjs";
+import { openConcurrency } from "./scenarios/concurrency.mjs";
 import { latencyRun } from "./scenarios/latency.mjs";
 import { throughputRun } from "./scenarios/throughput.mjs";
 import { visitorThroughputRun } from "./scenarios/visitor-throughput.mjs";
@@ -365,12 +365,21 @@ async function main() {
   if (only.includes("concurrency")) {
     const cfg = preset.concurrency;
     results.concurrency = {};
+    // Every system's rooms are opened first (each alone on the box), then the rounds interleave:
+    // round 1 of each system, in an order that rotates with the round, then round 2 of each, and so
+    // on, so that a phase of this shared box falls on every system's rounds alike.
+    const open = [];
     for (const target of targets) {
-      log(`concurrency: ${target.name}, ${cfg.conversations} conversations × 2 sockets, ${cfg.rounds} rounds × ${cfg.roundMs / 1000} s`);
-      const run = await concurrencyRun(target, { ...cfg, log: (m) => log(`  ${m}`) });
-      results.concurrency[target.key] = { ...run, latency: summarize(run.latencies), latencies: undefined };
+      log(`concurrency: ${target.name}, ${cfg.conversations} conversations × 2 sockets`);
+      open.push([target, await openConcurrency(target, { ...cfg, log: (m) => log(`  ${m}`) })]);
+    }
+    log(`concurrency: ${cfg.rounds} rounds × ${cfg.roundMs / 1000} s of each system, interleaved`);
+    for (let r = 0; r < cfg.rounds; r++) for (let i = 0; i < open.length; i++) await open[(i + r) % open.length][1].round(r);
+    for (const [target, run] of open) {
+      const done = await run.finish();
+      results.concurrency[target.key] = { ...done, latency: summarize(done.latencies), latencies: undefined };
       log(
-        `  errors ${run.errorTotal}, handoffs ${run.handoffs}, whole-run p99 ${summarize(run.latencies).p99.toFixed(1)} ms, rooms created in ${run.createSeconds.toFixed(1)} s, ${(run.bytesPerConversation / 1024).toFixed(1)} KB/conversation`,
+        `  ${target.key}: errors ${done.errorTotal}, handoffs ${done.handoffs}, whole-run p99 ${summarize(done.latencies).p99.toFixed(1)} ms, rooms created in ${done.createSeconds.toFixed(1)} s, ${(done.bytesPerConversation / 1024).toFixed(1)} KB/conversation`,
       );
     }
   }

@@ -1,7 +1,11 @@
-// Concurrency: `conversations` rooms x (visitor + agent) sockets held open; then a warm-up pass (one
-// message from each visitor, not measured: see below) and `rounds` rounds of
+// Concurrency: `conversations` rooms x (visitor + agent) sockets held open; then `rounds` rounds of
 // `roundMs` each, in which every visitor sends one message every `intervalMs` (staggered evenly),
-// with a drain and a rest of `restMs` between rounds so each round is a repeat of its own, not a slice of one long run.
+// each after a warm-up pass (one message from each visitor, not measured: see below), with a drain
+// and a rest of `restMs` after each so every round is a repeat of its own, not a slice of one long run.
+// The systems' rounds are interleaved (bench/run.mjs: round 1 of each system, in an order that
+// rotates, then round 2 of each, ...), so each system's rounds fall in the same phases of this
+// shared box as the others': `openConcurrency` sets one system up and returns its `round(r)` and
+// `finish()`.
 // Counted: errors of every kind, visitor -> agent latency per round and over the run, the time to
 // create the rooms, and the RSS per socket of the process holding the rooms and sockets (from
 // /proc; under wrangler dev also of the workerd proxy in front of it).
@@ -11,7 +15,8 @@ import { percentile, pool, sleep } from "../lib/stats.mjs";
 
 const LOST_AFTER_MS = 10_000;
 
-export async function concurrencyRun(target, { conversations, intervalMs, roundMs, rounds, restMs = 1000, warmUp = true, log }) {
+/** One system's rooms and sockets, opened and ready for its rounds: `{ round(r), finish() }`. */
+export async function openConcurrency(target, { conversations, intervalMs, roundMs, restMs = 1000, warmUp = true, log }) {
   const errors = { create: 0, connect: 0, errorFrames: 0, unexpectedClose: 0, sendFailed: 0, lost: 0 };
   const firstErrors = [];
   const note = (kind, detail) => {
@@ -91,27 +96,28 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
     rssPeak = Math.max(rssPeak, rssBytes(pid));
     if (proxyPid) proxyPeak = Math.max(proxyPeak, rssBytes(proxyPid));
   }, 1000);
-  // A warm-up pass, unmeasured: one message from every visitor, staggered as in the rounds. The
-  // rooms that connected first have sat idle while the others connected (15-40 s for 1,000
-  // conversations), long enough for the runtime to evict their objects, and their wakes would land
-  // in round 1 as a cluster whose size depends on how long the setup took; the rounds measure the
-  // load itself. A room's wake is measured apart (cold-wake). Its errors and losses still count.
-  if (warmUp) {
-    await runRound("w", intervalMs);
-    log?.(`warm-up: one message from each of ${pairs.length} visitors (not measured)`);
-    samples.length = 0;
-  }
   const roundSamples = [];
-  for (let r = 0; r < rounds; r++) {
+  /**
+   * Round `r`, measured, after a warm-up pass, unmeasured: one message from every visitor,
+   * staggered as in the rounds. The rooms that connected first sat idle while the others connected
+   * (15-40 s for 1,000 conversations), and every room sits idle while the other systems run their
+   * rounds: long enough for the runtime to evict the objects, and their wakes would land in the
+   * round as a cluster whose size depends on how long the others took; the rounds measure the
+   * load itself. A room's wake is measured apart (cold-wake). The warm-up's errors and losses still count.
+   */
+  async function round(r) {
+    if (warmUp) {
+      const before = samples.length;
+      await runRound(`w${r}`, intervalMs);
+      samples.length = before;
+      log?.(`${target.key}: warm-up ${r + 1}, one message from each of ${pairs.length} visitors (not measured)`);
+    }
     const samplesBefore = samples.length;
     await runRound(r);
     roundSamples.push(samples.slice(samplesBefore).map(([, l]) => l));
     const lost = roundSamples[r].filter((l) => l === Infinity).length;
-    log?.(`round ${r + 1}/${rounds}: ${roundSamples[r].length - lost} messages (${lost} lost), p99 ${percentile(roundSamples[r], 99).toFixed(1)} ms`);
+    log?.(`${target.key}: round ${r + 1}, ${roundSamples[r].length - lost} messages (${lost} lost), p99 ${percentile(roundSamples[r], 99).toFixed(1)} ms`);
   }
-  stopping = true;
-  clearInterval(sampler);
-  rssPeak = Math.max(rssPeak, rssBytes(pid));
 
   /** One round: every pair sends every `intervalMs` for `ms`, then what is in flight drains. */
   async function runRound(r, ms = roundMs) {
@@ -160,41 +166,48 @@ export async function concurrencyRun(target, { conversations, intervalMs, roundM
     await sleep(restMs);
   }
 
-  // Close in batches: 2,000 closes at once make wrangler dev's proxy open thousands of loopback
-  // connections at the same moment, close to a 20,000 file-descriptor limit.
-  for (let i = 0; i < pairs.length; i += 100) {
-    for (const p of pairs.slice(i, i + 100)) {
-      p.agent.close();
-      p.visitor.close();
+  /** Stops the sampler, closes the sockets and returns the system's figures. */
+  async function finish() {
+    stopping = true;
+    clearInterval(sampler);
+    rssPeak = Math.max(rssPeak, rssBytes(pid));
+    // Close in batches: 2,000 closes at once make wrangler dev's proxy open thousands of loopback
+    // connections at the same moment, close to a 20,000 file-descriptor limit.
+    for (let i = 0; i < pairs.length; i += 100) {
+      for (const p of pairs.slice(i, i + 100)) {
+        p.agent.close();
+        p.visitor.close();
+      }
+      await sleep(50);
     }
-    await sleep(50);
+    await sleep(500);
+    const latencies = samples.map(([, l]) => l);
+    return {
+      sockets,
+      messages: samples.filter(([, l]) => Number.isFinite(l)).length,
+      errors,
+      errorTotal: Object.values(errors).reduce((a, b) => a + b, 0),
+      firstErrors,
+      latencies,
+      handoffs: handoffs.size,
+      handoffTriggers: [...new Set(handoffs.values())],
+      roundP99: roundSamples.map((l) => percentile(l, 99)),
+      roundMessages: roundSamples.map((l) => l.filter(Number.isFinite).length),
+      rssIdle,
+      rssRooms,
+      rssOpen,
+      rssPeak,
+      bytesPerSocket: sockets > 0 ? (rssPeak - rssIdle) / sockets : NaN,
+      // A conversation is its room plus its two sockets: the figure compared across systems.
+      bytesPerConversation: pairs.length > 0 ? (rssPeak - rssIdle) / pairs.length : NaN,
+      proxyIdle,
+      proxyPeak,
+      proxyBytesPerSocket: proxyPid && sockets > 0 ? (proxyPeak - proxyIdle) / sockets : NaN,
+      createSeconds,
+      agentSessionSeconds,
+      connectSeconds,
+    };
   }
-  await sleep(500);
 
-  const latencies = samples.map(([, l]) => l);
-  return {
-    sockets,
-    messages: samples.filter(([, l]) => Number.isFinite(l)).length,
-    errors,
-    errorTotal: Object.values(errors).reduce((a, b) => a + b, 0),
-    firstErrors,
-    latencies,
-    handoffs: handoffs.size,
-    handoffTriggers: [...new Set(handoffs.values())],
-    roundP99: roundSamples.map((l) => percentile(l, 99)),
-    roundMessages: roundSamples.map((l) => l.filter(Number.isFinite).length),
-    rssIdle,
-    rssRooms,
-    rssOpen,
-    rssPeak,
-    bytesPerSocket: sockets > 0 ? (rssPeak - rssIdle) / sockets : NaN,
-    // A conversation is its room plus its two sockets: the figure compared across systems.
-    bytesPerConversation: pairs.length > 0 ? (rssPeak - rssIdle) / pairs.length : NaN,
-    proxyIdle,
-    proxyPeak,
-    proxyBytesPerSocket: proxyPid && sockets > 0 ? (proxyPeak - proxyIdle) / sockets : NaN,
-    createSeconds,
-    agentSessionSeconds,
-    connectSeconds,
-  };
+  return { round, finish };
 }
