@@ -5,10 +5,11 @@
 // samples the CPU while visitor messages flow through a few rooms (closed loop: the next message
 // leaves when the bot has answered the last one), and prints the time by stage of the message's
 // path and the heaviest functions. Flags: --messages N (default 3000), --rooms N (default 10),
-// --kind visitor|agent|create|memory|wake, --pace MS (each room sends every MS ms), --keep (keep bench/.tmp/profile-*/profile.cpuprofile for DevTools).
+// --kind visitor|agent|create|memory|wake, --pace MS (each room sends every MS ms), --heap-diff (with --kind memory: the heap by constructor, step by step), --keep (keep bench/.tmp/profile-*/profile.cpuprofile for DevTools).
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startArgs, withRaisedRateLimits } from "./lib/baton.mjs";
+import { heapByConstructor, heapGrowth } from "./lib/heap-snapshot.mjs";
 import { cdp } from "./lib/inspector.mjs";
 import { batonTarget, connect } from "./lib/clients.mjs";
 import { conversationSteps, memoryPhases, phasesTable } from "./lib/memory-phases.mjs";
@@ -32,6 +33,8 @@ const CPU_ONLY = argv.includes("--cpu-only");
 const PACE_MS = Number(option("--pace", "0"));
 /** `--alloc`: V8's sampling heap profiler instead of the CPU sampler: bytes allocated per message, by stage and function (garbage included). */
 const ALLOC = argv.includes("--alloc");
+/** `--heap-diff` (with --kind memory): a heap snapshot after each step, and what the step added to the heap by constructor. */
+const HEAP_DIFF = argv.includes("--heap-diff");
 const work = path.join(root, "bench", ".tmp", `profile-${new Date().toISOString().replace(/[:.]/g, "-")}`);
 mkdirSync(work, { recursive: true });
 installCleanup();
@@ -117,6 +120,9 @@ function writeProfileConfig() {
  * after a full GC: see lib/memory-phases.mjs), then the JS heap, live and committed, the rooms
  * hold. bench/probes/relay-memory.mjs takes the same steps against the minimal relay.
  */
+/** Answered messages in each of the memory steps' five warm-up rooms. */
+const WARM_MESSAGES = 40;
+
 async function memoryPerRoom(target, runtime, inspectorPort) {
   const inspector = cdp(`ws://127.0.0.1:${inspectorPort}/ws`, `${target.http}/v1/health`);
   await inspector.ready;
@@ -126,7 +132,17 @@ async function memoryPerRoom(target, runtime, inspectorPort) {
     await collect();
     return inspector.send("Runtime.getHeapUsage");
   };
-  await drive(target, 5); // the isolate's own warm-up, unmeasured
+  // The isolate's own warm-up, unmeasured: rooms, sockets and answered messages, so that the JIT's
+  // code for the whole path (tens of KB a room when spread over the first measured message) is
+  // compiled before the steps count anything.
+  let warmed = 0;
+  for (const pair of await drive(target, 5)) {
+    for (let i = 0; i < WARM_MESSAGES; i++) {
+      const turn = pair.next();
+      pair.visitor.send({ type: "visitor.message", clientId: `warm-${warmed}`, text: visitorQuestion(warmed++) });
+      await turn;
+    }
+  }
   const heap0 = await heap();
   const steps = conversationSteps({
     target,
@@ -155,11 +171,25 @@ async function memoryPerRoom(target, runtime, inspectorPort) {
     answered: (frame) => frame.type === "message" && frame.from === "bot",
   });
   const heapUsed = async () => (await inspector.send("Runtime.getHeapUsage")).usedSize;
-  const phases = await memoryPhases({ pid: runtime, rooms: ROOMS, collect, steps, heapUsed });
+  // --heap-diff: the heap by constructor after each step, and what each step added to it.
+  const diffs = [];
+  let lastHeap = HEAP_DIFF ? await heapByConstructor(inspector) : null;
+  const afterStep = HEAP_DIFF
+    ? async (label) => {
+        const now = await heapByConstructor(inspector);
+        diffs.push(`### ${label}\n\n${heapGrowth(lastHeap, now, ROOMS)}`);
+        lastHeap = now;
+      }
+    : undefined;
+  const phases = await memoryPhases({ pid: runtime, rooms: ROOMS, collect, steps, heapUsed, afterStep });
   const heap1 = await heap();
   inspector.close();
   const kb = (bytes) => `${(bytes / ROOMS / 1024).toFixed(1)} KB`;
-  const report = `${ROOMS} conversations, runtime RSS by step:\n\n${phasesTable({ Baton: phases })}\n\nJS heap after a full GC: ${kb(heap1.usedSize - heap0.usedSize)} used (${kb(heap1.totalSize - heap0.totalSize)} committed) per conversation`;
+  const report = [
+    `${ROOMS} conversations, runtime RSS by step:\n\n${phasesTable({ Baton: phases })}\n\nJS heap after a full GC: ${kb(heap1.usedSize - heap0.usedSize)} used (${kb(heap1.totalSize - heap0.totalSize)} committed) per conversation`,
+    // A snapshot's own allocations stay in the runtime's RSS, so with --heap-diff the RSS steps read higher than without.
+    ...(HEAP_DIFF ? ["What each step added to the live JS heap, by kind (--heap-diff: the RSS above includes the snapshots' own memory):", ...diffs] : []),
+  ].join("\n\n");
   console.log(report);
   writeFileSync(path.join(work, "profile.txt"), `${report}\n`);
 }

@@ -10,8 +10,11 @@ export function cdp(url, nudgeUrl) {
   const ws = new WebSocket(url, { origin: "http://localhost" });
   let id = 0;
   const waiting = new Map();
+  /** Event listeners by method (HeapProfiler.addHeapSnapshotChunk, ...). */
+  const listeners = new Map();
   ws.on("message", (data) => {
     const msg = JSON.parse(data);
+    if (msg.method) for (const fn of listeners.get(msg.method) ?? []) fn(msg.params);
     if (msg.id && waiting.has(msg.id)) {
       const { resolve, reject } = waiting.get(msg.id);
       waiting.delete(msg.id);
@@ -41,6 +44,12 @@ export function cdp(url, nudgeUrl) {
       });
       const nudge = setInterval(() => fetch(nudgeUrl).catch(() => {}), 50);
       return answer.finally(() => clearInterval(nudge));
+    },
+    /** Calls `fn(params)` for every event `method` the inspector sends; returns the unsubscribe. */
+    on: (method, fn) => {
+      if (!listeners.has(method)) listeners.set(method, new Set());
+      listeners.get(method).add(fn);
+      return () => listeners.get(method).delete(fn);
     },
     close: () => ws.close(),
   };

@@ -12,9 +12,11 @@ import { visitorQuestion } from "./questions.mjs";
  * Runs `steps` in order ([label, async () => void]); `collect()` forces a full GC; `heapUsed()`,
  * if given, reads the isolate's live heap after it. Returns [{label, kbPerRoom, totalKbPerRoom,
  * heapKbPerRoom}]: what the step added to the RSS, the RSS total so far, and what it added to the
- * live JS heap (the rest is SQLite, sockets and the runtime's own), per room.
+ * live JS heap (the rest is SQLite, sockets and the runtime's own), per room. `afterStep(label)`,
+ * if given, runs after each step's reading (a heap snapshot, say: its own allocations then land
+ * in the next step's RSS).
  */
-export async function memoryPhases({ pid, rooms, collect, steps, settleMs = 1500, heapUsed }) {
+export async function memoryPhases({ pid, rooms, collect, steps, settleMs = 1500, heapUsed, afterStep }) {
   const read = async () => {
     await collect();
     await new Promise((resolve) => setTimeout(resolve, settleMs));
@@ -28,7 +30,8 @@ export async function memoryPhases({ pid, rooms, collect, steps, settleMs = 1500
     await run();
     const now = await read();
     out.push({ label, kbPerRoom: perRoom(now.rss - last.rss), totalKbPerRoom: perRoom(now.rss - start.rss), heapKbPerRoom: perRoom(now.heap - last.heap) });
-    last = now;
+    await afterStep?.(label);
+    last = afterStep ? await read() : now;
   }
   return out;
 }
