@@ -12,7 +12,7 @@ import { startArgs, withRaisedRateLimits } from "./lib/baton.mjs";
 import { heapByConstructor, heapGrowth } from "./lib/heap-snapshot.mjs";
 import { cdp } from "./lib/inspector.mjs";
 import { batonTarget, connect } from "./lib/clients.mjs";
-import { conversationSteps, memoryPhases, phasesTable } from "./lib/memory-phases.mjs";
+import { conversationSteps, memoryPhases, phasesTable, warmMessagePath } from "./lib/memory-phases.mjs";
 import { visitorQuestion } from "./lib/questions.mjs";
 import { cpuSeconds, freePort, groupPids, installCleanup, startGroup, stopAll, workerdPids } from "./lib/proc.mjs";
 
@@ -120,9 +120,6 @@ function writeProfileConfig() {
  * after a full GC: see lib/memory-phases.mjs), then the JS heap, live and committed, the rooms
  * hold. bench/probes/relay-memory.mjs takes the same steps against the minimal relay.
  */
-/** Answered messages in each of the memory steps' five warm-up rooms. */
-const WARM_MESSAGES = 40;
-
 async function memoryPerRoom(target, runtime, inspectorPort) {
   const inspector = cdp(`ws://127.0.0.1:${inspectorPort}/ws`, `${target.http}/v1/health`);
   await inspector.ready;
@@ -132,17 +129,8 @@ async function memoryPerRoom(target, runtime, inspectorPort) {
     await collect();
     return inspector.send("Runtime.getHeapUsage");
   };
-  // The isolate's own warm-up, unmeasured: rooms, sockets and answered messages, so that the JIT's
-  // code for the whole path (tens of KB a room when spread over the first measured message) is
-  // compiled before the steps count anything.
-  let warmed = 0;
-  for (const pair of await drive(target, 5)) {
-    for (let i = 0; i < WARM_MESSAGES; i++) {
-      const turn = pair.next();
-      pair.visitor.send({ type: "visitor.message", clientId: `warm-${warmed}`, text: visitorQuestion(warmed++) });
-      await turn;
-    }
-  }
+  const botAnswered = (frame) => frame.type === "message" && frame.from === "bot";
+  await warmMessagePath(target, { answered: botAnswered });
   const heap0 = await heap();
   const steps = conversationSteps({
     target,
@@ -168,7 +156,7 @@ async function memoryPerRoom(target, runtime, inspectorPort) {
         ],
       ];
     },
-    answered: (frame) => frame.type === "message" && frame.from === "bot",
+    answered: botAnswered,
   });
   const heapUsed = async () => (await inspector.send("Runtime.getHeapUsage")).usedSize;
   // --heap-diff: the heap by constructor after each step, and what each step added to it.

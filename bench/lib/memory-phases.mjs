@@ -37,6 +37,33 @@ export async function memoryPhases({ pid, rooms, collect, steps, settleMs = 1500
 }
 
 /**
+ * The isolate's warm-up before the steps, unmeasured and the same for every system: `rooms` rooms,
+ * each with an agent and a visitor socket, and `messages` visitor messages each, every one awaited
+ * (`answered(frame)` says when). Without it the first measured message also carries the JIT's code
+ * for the whole message path, compiled once for the isolate but spread over that step's rooms
+ * (bench/README.md, seventh pass).
+ */
+export async function warmMessagePath(target, { answered, rooms = 5, messages = 40 }) {
+  let sent = 0;
+  for (let r = 0; r < rooms; r++) {
+    const room = await target.newRoom();
+    let done = () => {};
+    const agent = await connect(target, room, "agent");
+    const visitor = await connect(target, room, "visitor", { onFrame: (frame) => answered(frame) && done() });
+    for (let i = 0; i < messages; i++) {
+      const turn = new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`warm-up: message ${sent} got no answer within 5 s`)), 5000);
+        done = () => resolve(clearTimeout(timer));
+      });
+      visitor.send({ type: "visitor.message", clientId: `warm-${sent}`, text: visitorQuestion(sent++) });
+      await turn;
+    }
+    agent.close();
+    visitor.close();
+  }
+}
+
+/**
  * The conversation-making steps every system shares: `requests` plain HTTP requests per room
  * (the runtime's own cost of a request, with no room behind it), the agent's socket, the
  * visitor's socket (each waits for its `welcome`), then two visitor messages in turn (answered, for Baton:

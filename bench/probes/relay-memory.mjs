@@ -4,9 +4,9 @@
 // in turn and prints one table: node bench/probes/relay-memory.mjs [--rooms 300]
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { connect, pathRoomTarget } from "../lib/clients.mjs";
+import { pathRoomTarget } from "../lib/clients.mjs";
 import { cdp } from "../lib/inspector.mjs";
-import { conversationSteps, memoryPhases, phasesTable } from "../lib/memory-phases.mjs";
+import { conversationSteps, memoryPhases, phasesTable, warmMessagePath } from "../lib/memory-phases.mjs";
 import { freePort, installCleanup, startGroup, stopGroup, workerdPids } from "../lib/proc.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -39,27 +39,14 @@ async function measure(key, config) {
     const target = pathRoomTarget(key, key, `127.0.0.1:${port}`, null);
     const inspector = cdp(`ws://127.0.0.1:${inspectorPort}/ws`, `${http}/health`);
     await inspector.ready;
-    // The same warm-up as Baton's (bench/profile.mjs): five rooms, 40 messages each, unmeasured.
-    let warmed = 0;
-    for (let r = 0; r < 5; r++) {
-      const room = await target.newRoom();
-      let answered = null;
-      const agent = await connect(target, room, "agent");
-      const visitor = await connect(target, room, "visitor", { onFrame: (frame) => frame.type === "message" && answered?.() });
-      for (let i = 0; i < 40; i++) {
-        const turn = new Promise((resolve) => (answered = resolve));
-        visitor.send({ type: "visitor.message", clientId: `warm-${warmed++}`, text: `warm-up ${i}` });
-        await turn;
-      }
-      agent.close();
-      visitor.close();
-    }
+    const answered = (frame) => frame.type === "message";
+    await warmMessagePath(target, { answered }); // as Baton's (bench/profile.mjs)
     const steps = conversationSteps({
       target,
       count: ROOMS,
       plainRequest: () => fetch(`${http}/health`).then((r) => r.text()),
       makeRooms: (set) => [["rooms named (no request)", async () => set(await Promise.all(Array.from({ length: ROOMS }, () => target.newRoom())))]],
-      answered: (frame) => frame.type === "message",
+      answered,
     });
     const heapUsed = async () => (await inspector.send("Runtime.getHeapUsage")).usedSize;
     const phases = await memoryPhases({ pid: runtime, rooms: ROOMS, collect: () => inspector.send("HeapProfiler.collectGarbage"), steps, heapUsed });
