@@ -179,6 +179,9 @@ function startMinimalDo(port, persistTo, key = "minimal-do", config = "bench/min
   );
 }
 
+/** The relay that answers (a target of the visitor-message scenario only), when the minimal relay runs. */
+let answering = null;
+
 async function startServers(app) {
   const servers = {};
   const tasks = [];
@@ -214,6 +217,8 @@ async function startServers(app) {
           return { downSeconds: (performance.now() - down) / 1000 };
         };
         servers["minimal-do"] = pathRoomTarget("minimal-do", "Minimal DO relay (wrangler dev)", `127.0.0.1:${port}`, server);
+        // The same relay answering each visitor message (two commits, as Baton's ahead step): visitor messages only.
+        answering = pathRoomTarget("minimal-do-answer", "Minimal DO relay answering each visitor message", `127.0.0.1:${port}`, server, { answered: true });
       })(),
     );
   }
@@ -343,9 +348,10 @@ async function main() {
 
   if (only.includes("visitor-throughput")) {
     const cfg = preset.visitorThroughput;
-    results.visitorThroughput = Object.fromEntries(targets.map((t) => [t.key, { runs: [] }]));
+    const visitorTargets = answering ? [...targets, answering] : targets;
+    results.visitorThroughput = Object.fromEntries(visitorTargets.map((t) => [t.key, { runs: [] }]));
     for (let r = 0; r < cfg.runs; r++) {
-      const order = targets.map((_, i) => targets[(i + r) % targets.length]);
+      const order = visitorTargets.map((_, i) => visitorTargets[(i + r) % visitorTargets.length]);
       for (const target of order) {
         const run = await visitorThroughputRun(target, { ...cfg, tag: `vt${r}` });
         results.visitorThroughput[target.key].runs.push({
@@ -357,7 +363,7 @@ async function main() {
         });
       }
       log(
-        `visitor throughput round ${r + 1}/${cfg.runs}: ${targets.map((t) => `${t.key} ${Math.round(results.visitorThroughput[t.key].runs.at(-1).perSecond)} msg/s`).join(", ")}`,
+        `visitor throughput round ${r + 1}/${cfg.runs}: ${visitorTargets.map((t) => `${t.key} ${Math.round(results.visitorThroughput[t.key].runs.at(-1).perSecond)} msg/s`).join(", ")}`,
       );
     }
   }
@@ -434,7 +440,7 @@ async function main() {
 
   results.finishedAt = new Date();
   results.wallSeconds = (performance.now() - t0) / 1000;
-  results.targets = targets.map((t) => ({ key: t.key, name: t.name }));
+  results.targets = [...targets, ...(answering && results.visitorThroughput ? [answering] : [])].map((t) => ({ key: t.key, name: t.name }));
   const { table, markdown } = renderReport(results);
   console.log(`\n${table}`);
   writeFileSync(path.join(root, "bench", "RESULTS.md"), markdown);

@@ -37,16 +37,18 @@ export function batonTarget(base, server) {
 }
 
 /** A relay that takes rooms by path: the minimal DO relay and the Node `ws` relay. */
-export function pathRoomTarget(key, name, base, server) {
+/** `answered`: the minimal DO relay's visitor sockets get each message answered by a fixed bot reply (bench/minimal-do/worker.js). */
+export function pathRoomTarget(key, name, base, server, { answered = false } = {}) {
+  const visitorQuery = answered ? "role=visitor&answer=1" : "role=visitor";
   return {
     key,
     name,
     kind: "ws",
-    bot: false,
+    bot: answered,
     server,
     async newRoom() {
       const id = `r-${randomBytes(8).toString("hex")}`;
-      return { id, urls: { visitor: `ws://${base}/room/${id}?role=visitor`, agent: `ws://${base}/room/${id}?role=agent` } };
+      return { id, urls: { visitor: `ws://${base}/room/${id}?${visitorQuery}`, agent: `ws://${base}/room/${id}?role=agent` } };
     },
   };
 }

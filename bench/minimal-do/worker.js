@@ -1,6 +1,11 @@
 // A minimal Durable Object relay, Baton's floor in the same runtime: /room/<id>?role=visitor|agent
 // upgrades to a hibernatable socket of room <id>; each message is inserted into the room's SQLite
 // (seq = rowid) and then sent to every socket of the room, in the same frames as Baton.
+// A visitor socket opened with `&answer=1` has each of its messages answered too, the least a room
+// that answers must do (Baton's ahead step, durable-objects/ahead-turns.ts, without the brain): the
+// message is stored and sent, its commit made durable (which releases those frames) with no other
+// event let in, then a fixed bot reply is stored and sent in a second commit. The bench measures
+// it beside Baton's visitor messages (target minimal-do-answer): the floor of a stored, answered message.
 import { DurableObject } from "cloudflare:workers";
 
 export class RelayRoom extends DurableObject {
@@ -12,9 +17,10 @@ export class RelayRoom extends DurableObject {
   }
 
   async fetch(request) {
-    const role = new URL(request.url).searchParams.get("role") === "agent" ? "agent" : "visitor";
+    const params = new URL(request.url).searchParams;
+    const role = params.get("role") === "agent" ? "agent" : "visitor";
     const [client, server] = Object.values(new WebSocketPair());
-    this.ctx.acceptWebSocket(server, [role]);
+    this.ctx.acceptWebSocket(server, role === "visitor" && params.get("answer") === "1" ? [role, "answered"] : [role]);
     const lastSeq = this.ctx.storage.sql.exec("SELECT COALESCE(MAX(seq), 0) AS seq FROM messages").one().seq;
     server.send(JSON.stringify({ type: "welcome", role, lastSeq }));
     return new Response(null, { status: 101, webSocket: client });
@@ -22,13 +28,24 @@ export class RelayRoom extends DurableObject {
 
   webSocketMessage(ws, raw) {
     const frame = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));
-    const from = this.ctx.getTags(ws)[0];
+    const [from, answered] = this.ctx.getTags(ws);
+    this.store(from, String(frame.text), frame.clientId);
+    if (answered) return this.answer();
+  }
+
+  answer() {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      await this.ctx.storage.sync();
+      this.store("bot", "Thanks, noted.", undefined);
+    });
+  }
+
+  store(from, text, clientId) {
     const at = new Date().toISOString();
-    const text = String(frame.text);
     const { seq } = this.ctx.storage.sql
-      .exec("INSERT INTO messages (sender, text, client_id, at) VALUES (?, ?, ?, ?) RETURNING seq", from, text, frame.clientId ?? null, at)
+      .exec("INSERT INTO messages (sender, text, client_id, at) VALUES (?, ?, ?, ?) RETURNING seq", from, text, clientId ?? null, at)
       .one();
-    const out = JSON.stringify({ type: "message", seq, from, text, at, clientId: frame.clientId });
+    const out = JSON.stringify({ type: "message", seq, from, text, at, clientId });
     for (const socket of this.ctx.getWebSockets()) {
       try {
         socket.send(out);
