@@ -2,8 +2,9 @@
 // conversation creates no object: the room opens from that row (one D1 round trip: the row with its
 // project's settings joined, and the project's channels) the first time anything reaches it, usually its
 // first socket, and commits its state before that socket's welcome. A conversation D1 does not know
-// (never created, erased, purged) opens nothing, and neither does one this instance is erasing: its
-// D1 row goes right after, and the erase's own socket closes must not reopen it from that row.
+// (never created, erased, purged) opens nothing, and neither does one erased while its D1 row was
+// still there (the row goes right after the room forgets, and neither the erase's own socket
+// closes nor a socket reconnecting to a new instance in between may reopen it from that row).
 import { humanChannelIn } from "../adapters/channels";
 import { conversationToOpen } from "../adapters/db";
 import { storedSettings } from "../adapters/settings-cache";
@@ -24,6 +25,10 @@ export class RoomOpening {
   async open(): Promise<RoomState | null> {
     const state = this.room.store.loadState();
     if (state || this.erased) return state;
+    if (this.room.store.wasErased()) {
+      this.erased = true;
+      return null;
+    }
     this.opening ??= this.fromD1().finally(() => {
       this.opening = null;
     });

@@ -92,6 +92,9 @@ function onlyLastSeqMoved(previous: RoomState, next: RoomState, messages: readon
 }
 
 const INSERT_MESSAGES = "INSERT INTO messages (seq, kind, sender, text, at, client_id, author_key, author_id, author_name) VALUES ";
+/** The meta key an erased room keeps (see RoomStorage.eraseAll). */
+const ERASED = "erased";
+
 const insertStatements: string[] = [];
 
 /** The INSERT of `n` message rows (the text is the same for the same `n`, so the runtime's statement cache keeps one each). */
@@ -147,6 +150,11 @@ export class RoomStorage {
   loadState(): RoomState | null {
     if (this.cached === undefined) this.cached = withLastSeq(this.readMeta<RoomState>("state"), () => this.maxSeq());
     return this.cached;
+  }
+
+  /** Whether this room was erased (see eraseAll): it never opens again. */
+  wasErased(): boolean {
+    return this.readMeta<boolean>(ERASED) === true;
   }
 
   /**
@@ -327,11 +335,16 @@ export class RoomStorage {
     return { remaining: row?.n ?? 0, newestAt: row?.newest ?? null };
   }
 
-  /** Forgets everything (erasure): every table, the alarm, the cached state. The tables are recreated empty. */
+  /**
+   * Forgets everything (erasure): every table, the alarm, the cached state. The tables are recreated
+   * empty, with one row that says the room was erased: its D1 row goes after it, and a room woken
+   * in between (a new instance, a reconnecting socket) must not open again from that row.
+   */
   async eraseAll(): Promise<void> {
     await this.storage.deleteAlarm();
     await this.storage.deleteAll();
     this.storage.sql.exec(ROOM_SCHEMA);
+    this.writeMeta(ERASED, true);
     this.cached = null;
     this.budgets.clear();
     this.timerVersion++;

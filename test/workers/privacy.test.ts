@@ -1,7 +1,7 @@
 // Retention and erasure: the daily sweep purges what is older than each project's retention
 // (rooms and D1 alike) and leaves everything else; an erasure request deletes one visitor's data
 // everywhere, scoped to the project, and is audit-logged without keeping who it was about.
-import { env } from "cloudflare:test";
+import { abortAllDurableObjects, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { RoomFrame } from "../../protocol/frames";
 import worker from "../../worker/index";
@@ -126,6 +126,19 @@ describe("erasure (a GDPR request)", () => {
       .map((b) => b.toString(16).padStart(2, "0"))
       .join("");
     expect(erasures[0].subjectHash).toBe(digest);
+  });
+
+  it("a room erased ahead of its D1 row does not open again from that row, even in a new instance", async () => {
+    const project = await createProject({ settings });
+    const started = await startConversation(project);
+    const visitor = await Client.open(started.socketUrl);
+    await say(visitor, "Do you offer a free trial?");
+    await env.ConversationRoom.getByName(started.conversationId).erase(); // the room forgets first, then D1 does
+    expect(await visitor.waitForClose()).toMatchObject({ code: 4001 });
+    await abortAllDurableObjects(); // the erasure cut short there: the row is still in D1, the room's instance gone
+    expect(await rows("conversations", "id", started.conversationId)).toBe(1);
+    expect(await roomKnows(started.socketUrl)).toBe(false);
+    expect(await roomKnows(started.socketUrl)).toBe(false); // and a second try, from the same new instance
   });
 
   it("by conversation id or user id, and only within the caller's project", async () => {
