@@ -210,12 +210,17 @@ export class RoomStorage {
     // alone (a bot-only visitor message, an agent's line) then needs no explicit transaction: the
     // runtime commits a turn's writes together, and a failure of the state write leaves only
     // messages whose state is read back as after a crash (see loadState). Anything more (owed turns,
-    // timers, outside writes) is written in one transaction, all or nothing.
+    // timers, outside writes) is written in one transaction, all or nothing. Without one, a failed
+    // state write would leave the messages stored behind a state that does not count them: a bot
+    // reply stored while its visitor message still reads as unanswered, answered again at the next
+    // start. They are deleted again, so the commit is all or nothing either way.
     const previous = this.cached;
     const writesState = !previous || !onlyLastSeqMoved(previous, state, messages);
     const plain = ops.length === 0 && !timers && turns.answered == null && !turns.owed?.length;
+    let inserted = false;
     const write = () => {
       this.insertMessages(messages);
+      inserted = true;
       if (turns.answered != null) this.settleTurn(turns.answered);
       const due = new Date(Date.now() + OWED_TURN_GRACE_MS).toISOString();
       if (timers || turns.answered != null || turns.owed?.length) this.timerVersion++;
@@ -233,10 +238,17 @@ export class RoomStorage {
       if (plain) write();
       else this.storage.transactionSync(write);
     } catch (error) {
+      if (plain && inserted) this.deleteMessages(messages);
       this.cached = undefined; // read again from what was written
       throw error;
     }
     this.cached = state;
+  }
+
+  /** Takes back the rows of a plain commit that failed after writing them (see commit). */
+  private deleteMessages(messages: readonly StoredMessage[]): void {
+    const seqs = messages.map((m) => m.seq);
+    this.sql.exec("DELETE FROM messages WHERE seq BETWEEN ? AND ?", Math.min(...seqs), Math.max(...seqs));
   }
 
   /** Appends messages in one statement (one row each), so that a refused resend writes none of them. */

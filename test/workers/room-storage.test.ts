@@ -4,6 +4,8 @@
 // SELECT before every message.
 import { abortAllDurableObjects, env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { RoomStorage } from "../../durable-objects/room-storage";
+import type { RoomState } from "../../domain/room/room-types";
 import { agentSession, Client, createAgent, createProject, startConversation } from "./helpers";
 
 const storedState = (conversationId: string) =>
@@ -48,6 +50,35 @@ describe("room storage", () => {
     second.send({ type: "agent.message", clientId: "next", text: "after" });
     expect((await second.waitForMessage((m) => m.clientId === "next", "the next line")).seq).toBe(stored.seq + 1);
     second.close();
+  });
+});
+
+// A commit of messages and the state row alone runs without an explicit transaction (the runtime
+// commits the event's writes together): when its state write fails, its messages must not stay
+// behind a state that does not count them (a bot reply stored while its visitor message reads as
+// unanswered would be answered a second time at the room's next start).
+describe("a plain commit whose state write fails", () => {
+  it("leaves none of its messages stored, and the room's state as it was", async () => {
+    const project = await createProject();
+    const { agentToken } = await createAgent(project);
+    const { conversationId } = await startConversation(project);
+    const agent = await Client.open((await agentSession(conversationId, agentToken)).socketUrl);
+    agent.send({ type: "agent.message", clientId: "a1", text: "line 1" });
+    await agent.waitForMessage((m) => m.clientId === "a1", "the line");
+    agent.close();
+    await runInDurableObject(env.ConversationRoom.getByName(conversationId), async (_instance, state) => {
+      const store = new RoomStorage(state.storage);
+      const before = store.loadState()!;
+      const reply = { seq: before.lastSeq + 1, kind: "message" as const, from: "bot" as const, text: "a reply", at: new Date().toISOString() };
+      // A state the row cannot hold (JSON has no BigInt): the write after the message's INSERT throws.
+      const unwritable = { ...before, lastSeq: reply.seq, analysedSeq: reply.seq, extra: 1n } as unknown as RoomState;
+      expect(() => store.commit(unwritable, [reply])).toThrow(/BigInt/);
+      expect(store.messagesSince(0, true).map((m) => m.seq)).toEqual([1]);
+      expect(store.loadState()).toEqual(before);
+      // The same messages with a state that can be written commit as usual.
+      store.commit({ ...before, lastSeq: reply.seq }, [reply]);
+      expect(store.messagesSince(0, true).map((m) => m.text)).toEqual(["line 1", "a reply"]);
+    });
   });
 });
 
