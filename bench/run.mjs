@@ -306,18 +306,21 @@ async function main() {
     log(`widget: ${results.widget.map((w) => `${w.file} ${(w.gzip / 1024).toFixed(1)} KB gzip`).join(", ")}`);
   }
 
+  // The relay that answers runs where a visitor message is answered: the latency and visitor-message scenarios.
+  const answeredTargets = answering ? [...targets, answering] : targets;
+
   if (only.includes("latency")) {
     const cfg = preset.latency;
-    results.latency = Object.fromEntries(targets.map((t) => [t.key, { runs: [], timeouts: 0, botMissing: 0 }]));
+    results.latency = Object.fromEntries(answeredTargets.map((t) => [t.key, { runs: [], timeouts: 0, botMissing: 0 }]));
     // The other way too: an agent's line (no bot turn for Baton), Baton's own floor per stored message.
     results.latencyAgent = Object.fromEntries(targets.map((t) => [t.key, { runs: [], timeouts: 0, botMissing: 0 }]));
     for (let r = 0; r < cfg.runs; r++) {
       // Rotate the order each round so no system always runs first (or right after Baton's bot).
-      const order = targets.map((_, i) => targets[(i + r) % targets.length]);
-      for (const [from, into] of [
-        ["visitor", results.latency],
-        ["agent", results.latencyAgent],
+      for (const [from, into, among] of [
+        ["visitor", results.latency, answeredTargets],
+        ["agent", results.latencyAgent, targets],
       ]) {
+        const order = among.map((_, i) => among[(i + r) % among.length]);
         for (const target of order) {
           const run = await latencyRun(target, { warmup: cfg.warmup, count: cfg.count, tag: `lat${r}${from}`, from });
           const entry = into[target.key];
@@ -326,7 +329,10 @@ async function main() {
           entry.botMissing += run.botMissing;
         }
       }
-      const p50s = (into) => targets.map((t) => `${t.key} p50 ${into[t.key].runs.at(-1).p50.toFixed(2)} ms`).join(", ");
+      const p50s = (into) =>
+        Object.keys(into)
+          .map((k) => `${k} p50 ${into[k].runs.at(-1).p50.toFixed(2)} ms`)
+          .join(", ");
       log(`latency round ${r + 1}/${cfg.runs}: ${p50s(results.latency)}; agent→visitor ${p50s(results.latencyAgent)}`);
     }
   }
@@ -348,7 +354,7 @@ async function main() {
 
   if (only.includes("visitor-throughput")) {
     const cfg = preset.visitorThroughput;
-    const visitorTargets = answering ? [...targets, answering] : targets;
+    const visitorTargets = answeredTargets;
     results.visitorThroughput = Object.fromEntries(visitorTargets.map((t) => [t.key, { runs: [] }]));
     for (let r = 0; r < cfg.runs; r++) {
       const order = visitorTargets.map((_, i) => visitorTargets[(i + r) % visitorTargets.length]);
@@ -440,7 +446,10 @@ async function main() {
 
   results.finishedAt = new Date();
   results.wallSeconds = (performance.now() - t0) / 1000;
-  results.targets = [...targets, ...(answering && results.visitorThroughput ? [answering] : [])].map((t) => ({ key: t.key, name: t.name }));
+  results.targets = [...targets, ...(answering && (results.visitorThroughput || results.latency) ? [answering] : [])].map((t) => ({
+    key: t.key,
+    name: t.name,
+  }));
   const { table, markdown } = renderReport(results);
   console.log(`\n${table}`);
   writeFileSync(path.join(root, "bench", "RESULTS.md"), markdown);
