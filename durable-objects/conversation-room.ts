@@ -63,7 +63,7 @@ export class ConversationRoom extends Server<Env> {
     this.agents = new AgentAccess(this.env.DB);
     this.opening = new RoomOpening({ store: this.store, settings: () => this.roomSettings, env: this.env, conversationId: () => this.name });
     this.turns = new TurnRunner({ store: this.store, ask: (turn) => this.engine.ask(turn), dispatch: (event) => this.dispatch(event) });
-    this.ahead = new AheadTurns({ store: this.store, state: this.own, sockets: this.rawSockets, answer: (event) => this.dispatch(event, undefined, true) });
+    this.ahead = new AheadTurns({ store: this.store, sockets: this.rawSockets, answer: (event, settings) => this.dispatch(event, undefined, true, settings) });
     // Turns a previous instance owed and never answered (it died between the commit and the reply).
     this.own.waitUntil(this.turns.recover());
     // A message stored ahead of its rules turn that a crash cut off: answered before any event (partyserver awaits onStart).
@@ -82,6 +82,7 @@ export class ConversationRoom extends Server<Env> {
 
   /** RPC: what an agent does from outside its sockets (REST, tickets, Slack), one event each: see agent-acts.ts. */
   async act(act: AgentAct): Promise<CommandOutcome> {
+    if (this.ahead.pending) await this.ahead.settled(); // planned on the state after the bot's answer
     if (!this.store.loadState()) await this.opening.open();
     const plan = planAct(this.store, act);
     return "answer" in plan ? plan.answer : ((await this.dispatch(plan.event)) ?? plan.otherwise);
@@ -89,11 +90,13 @@ export class ConversationRoom extends Server<Env> {
 
   /** RPC (retention): drops transcript rows older than `cutoff`, and the whole room once nothing recent is left. */
   async purgeBefore(cutoff: string): Promise<PurgeOutcome> {
+    if (this.ahead.pending) await this.ahead.settled();
     return purgeRoom(this.store, cutoff, () => this.erase());
   }
 
   /** RPC (erasure): closes every socket and forgets the conversation entirely. */
   async erase(): Promise<void> {
+    if (this.ahead.pending) await this.ahead.settled(); // a turn in flight commits before everything goes
     this.opening.erasing();
     closeAll(this.sockets);
     await this.store.eraseAll();
@@ -166,10 +169,16 @@ export class ConversationRoom extends Server<Env> {
 
   /**
    * Loads state, runs the domain transition, commits, then performs the effects. `inline`: the
-   * event is the answer to a turn the room owes nobody but itself (a message stored ahead).
+   * event is the answer to a turn the room owes nobody but itself (a message stored ahead), or part
+   * of an event already let in (a summary its commit asked for): it does not wait for the pending turn.
+   * `given`: the settings its message was stored with (a turn is decided on the copy its echo was).
    */
-  private async dispatch(event: RoomEvent, sender?: Connection, inline = false): Promise<CommandOutcome | undefined> {
-    const settings = await this.roomSettings.get();
+  private async dispatch(event: RoomEvent, sender?: Connection, inline = false, given?: Settings): Promise<CommandOutcome | undefined> {
+    const settings = given ?? (await this.roomSettings.get());
+    // A message stored ahead is answered before any later event is decided (ahead-turns.ts).
+    // Checked again on every wake, with nothing in between: of the events that waited, the first
+    // stores its message ahead and the others wait for its turn in turn.
+    if (!inline) while (this.ahead.pending) await this.ahead.pending;
     const state = this.store.loadState(); // read after the awaits: another event may have run meanwhile
     if (!state) return undefined;
     // An answer to a turn that is no longer owed was already given (or belongs to a dead instance): drop it.
@@ -181,7 +190,7 @@ export class ConversationRoom extends Server<Env> {
     // step before any other event: the echo does not wait for the rules' turn (ahead-turns.ts).
     const turn = event.type === "visitor.message" && !inline ? turnAfterAppend(first, this.engine.answerNow) : null;
     if (turn) {
-      const copy = await this.ahead.store(first, turn, event);
+      const copy = this.ahead.store(first, turn, event, settings);
       return copy ? this.resent(copy, sender, first.state) : undefined;
     }
     // Otherwise one commit; with the rules engine the turn's answer is in it too (inline-turns.ts).
@@ -190,7 +199,7 @@ export class ConversationRoom extends Server<Env> {
     // decision opens a handoff on a stale count, then decided again (a thousand rooms, one question each per handoff).
     if (next.handoff && next.handoff.id !== state.handoff?.id && this.desk.stale()) {
       await this.desk.refresh();
-      return this.dispatch(event, sender, inline);
+      return this.dispatch(event, sender, inline, given);
     }
     if (next === state && effects.length === 0) {
       if (answered) this.store.settleTurn(answered.seq); // nothing to say, but the turn is done
@@ -234,7 +243,7 @@ export class ConversationRoom extends Server<Env> {
         // A new handoff's row, alert and desk card leave before the model writes its better summary
         // (the alarm is armed first, so a write cut short is retried).
         await this.alarmClock.arm().then(() => flushSyncs(this.store, this.env, Date.now));
-        await this.dispatch(await this.engine.ask(effect));
+        await this.dispatch(await this.engine.ask(effect), undefined, true);
         return;
       default:
         return effect satisfies never;
