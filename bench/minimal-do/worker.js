@@ -3,9 +3,10 @@
 // (seq = rowid) and then sent to every socket of the room, in the same frames as Baton.
 // A visitor socket opened with `&answer=1` has each of its messages answered too, the least a room
 // that answers must do (Baton's ahead step, durable-objects/ahead-turns.ts, without the brain): the
-// message is stored and sent, its commit made durable (which releases those frames) with no other
-// event let in, then a fixed bot reply is stored and sent in a second commit. The bench measures
-// it beside Baton's visitor messages (target minimal-do-answer): the floor of a stored, answered message.
+// message is stored and sent, and the event ends (the runtime commits it and releases its frames);
+// 1 ms later a fixed bot reply is stored and sent, and until it has been no later message of the
+// room is stored, so each is answered before the next. The bench measures it beside Baton's visitor
+// messages (target minimal-do-answer): the floor of a stored, answered message.
 import { DurableObject } from "cloudflare:workers";
 
 export class RelayRoom extends DurableObject {
@@ -29,15 +30,20 @@ export class RelayRoom extends DurableObject {
   webSocketMessage(ws, raw) {
     const frame = JSON.parse(typeof raw === "string" ? raw : new TextDecoder().decode(raw));
     const [from, answered] = this.ctx.getTags(ws);
-    this.store(from, String(frame.text), frame.clientId);
-    if (answered) return this.answer();
+    if (!answered) return this.store(from, String(frame.text), frame.clientId);
+    return this.answered(from, String(frame.text), frame.clientId);
   }
 
-  answer() {
-    return this.ctx.blockConcurrencyWhile(async () => {
-      await this.ctx.storage.sync();
-      this.store("bot", "Thanks, noted.", undefined);
-    });
+  /** Stores and sends the message once no reply is pending, then its reply 1 ms later (after the event's commit). */
+  async answered(from, text, clientId) {
+    while (this.pending) await this.pending;
+    this.store(from, text, clientId);
+    const reply = new Promise((resolve) => setTimeout(resolve, 1))
+      .then(() => this.store("bot", "Thanks, noted.", undefined))
+      .finally(() => {
+        if (this.pending === reply) this.pending = null;
+      });
+    this.pending = reply;
   }
 
   store(from, text, clientId) {
