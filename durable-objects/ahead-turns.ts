@@ -73,9 +73,10 @@ export class AheadTurns {
   }
 
   /**
-   * A failure is logged, never thrown: inside blockConcurrencyWhile (and onStart) a throw resets
-   * the object, and a message whose turn keeps failing would then reset it on every start. The
-   * message stays stored and unanswered, and is tried again when the room next starts.
+   * A failure is logged, never thrown: in onStart (and in a resend's blockConcurrencyWhile) a throw
+   * resets the object, so a message whose turn keeps failing would reset it on every start, and
+   * from the timer nothing is left to catch it. The message stays stored and unanswered, and is
+   * tried again when the room next starts.
    */
   private async answer(turn: RoomEvent, settings?: Settings): Promise<void> {
     try {
