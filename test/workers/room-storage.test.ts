@@ -53,20 +53,30 @@ describe("room storage", () => {
   });
 });
 
+const newRoom = async () => {
+  const project = await createProject();
+  const { agentToken } = await createAgent(project);
+  const { conversationId } = await startConversation(project);
+  return { conversationId, agentToken };
+};
+/** An agent's socket writes one line and closes; the line's seq. */
+const oneLine = async ({ conversationId, agentToken }: { conversationId: string; agentToken: string }, clientId: string, since?: number) => {
+  const agent = await Client.open((await agentSession(conversationId, agentToken)).socketUrl, since);
+  agent.send({ type: "agent.message", clientId, text: `line ${clientId}` });
+  const { seq } = await agent.waitForMessage((m) => m.clientId === clientId, `line ${clientId}`);
+  agent.close();
+  return seq;
+};
+
 // A commit of messages and the state row alone runs without an explicit transaction (the runtime
 // commits the event's writes together): when its state write fails, its messages must not stay
 // behind a state that does not count them (a bot reply stored while its visitor message reads as
 // unanswered would be answered a second time at the room's next start).
 describe("a plain commit whose state write fails", () => {
   it("leaves none of its messages stored, and the room's state as it was", async () => {
-    const project = await createProject();
-    const { agentToken } = await createAgent(project);
-    const { conversationId } = await startConversation(project);
-    const agent = await Client.open((await agentSession(conversationId, agentToken)).socketUrl);
-    agent.send({ type: "agent.message", clientId: "a1", text: "line 1" });
-    await agent.waitForMessage((m) => m.clientId === "a1", "the line");
-    agent.close();
-    await runInDurableObject(env.ConversationRoom.getByName(conversationId), async (_instance, state) => {
+    const room = await newRoom();
+    await oneLine(room, "1");
+    await runInDurableObject(env.ConversationRoom.getByName(room.conversationId), async (_instance, state) => {
       const store = new RoomStorage(state.storage);
       const before = store.loadState()!;
       const reply = { seq: before.lastSeq + 1, kind: "message" as const, from: "bot" as const, text: "a reply", at: new Date().toISOString() };
@@ -90,21 +100,6 @@ describe("the room's name record", () => {
       kv: await state.storage.get("__ps_name"),
       meta: state.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'partyserver:name'").toArray()[0]?.value ?? null,
     }));
-
-  const newRoom = async () => {
-    const project = await createProject();
-    const { agentToken } = await createAgent(project);
-    const { conversationId } = await startConversation(project);
-    return { conversationId, agentToken };
-  };
-  /** An agent's socket writes one line and closes; the line's seq. */
-  const oneLine = async ({ conversationId, agentToken }: { conversationId: string; agentToken: string }, clientId: string, since?: number) => {
-    const agent = await Client.open((await agentSession(conversationId, agentToken)).socketUrl, since);
-    agent.send({ type: "agent.message", clientId, text: `line ${clientId}` });
-    const { seq } = await agent.waitForMessage((m) => m.clientId === clientId, `line ${clientId}`);
-    agent.close();
-    return seq;
-  };
 
   it("is kept in the meta table, and the room answers after a wake", async () => {
     const room = await newRoom();
