@@ -21,8 +21,9 @@ import { commitUnlessResent } from "./socket-input";
  * ends. A one-millisecond timer fires only after the loop has polled its I/O; a zero-delay one
  * fires before the frames leave (bench/README.md, fourth pass: visitor→agent p50 0.9 ms with none
  * or a zero delay, 0.66 ms with this, against the relay's 0.5). The bot's reply leaves 1 ms later.
- * It costs CPU (the eighth pass: 3.1–3.9× the relay's stored message without it, 4.1–4.2× with),
- * and buys the latency (visitor→agent p50 2.1–2.2× the relay without it, 1.4× with).
+ * It costs CPU and buys the latency (the eighth pass, measured with the first step's old explicit
+ * sync: CPU per visitor message 3.1–3.9× the relay's without it, 4.1–4.2× with; visitor→agent p50
+ * 2.1–2.2× the relay's without it, 1.4× with).
  */
 const framesWritten = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
 
