@@ -208,12 +208,11 @@ export class RoomStorage {
     // The messages go first, in one statement: the unique (author, clientId) index refuses a resend
     // there, before anything else of the commit is written. A commit of messages and the state row
     // alone (a bot-only visitor message, an agent's line) then needs no explicit transaction: the
-    // runtime commits a turn's writes together, and a failure of the state write leaves only
-    // messages whose state is read back as after a crash (see loadState). Anything more (owed turns,
-    // timers, outside writes) is written in one transaction, all or nothing. Without one, a failed
-    // state write would leave the messages stored behind a state that does not count them: a bot
-    // reply stored while its visitor message still reads as unanswered, answered again at the next
-    // start. They are deleted again, so the commit is all or nothing either way.
+    // runtime commits a turn's writes together. If its state write fails, the messages it wrote
+    // would stay behind a state that does not count them (a bot reply stored while its visitor
+    // message still reads as unanswered, answered again at the next start), so they are deleted
+    // again. Anything more (owed turns, timers, outside writes) is written in one transaction. Either
+    // way the commit is all or nothing.
     const previous = this.cached;
     const writesState = !previous || !onlyLastSeqMoved(previous, state, messages);
     const plain = ops.length === 0 && !timers && turns.answered == null && !turns.owed?.length;
@@ -238,7 +237,7 @@ export class RoomStorage {
       if (plain) write();
       else this.storage.transactionSync(write);
     } catch (error) {
-      if (plain && inserted) this.deleteMessages(messages);
+      if (plain && inserted && messages.length > 0) this.deleteMessages(messages);
       this.cached = undefined; // read again from what was written
       throw error;
     }

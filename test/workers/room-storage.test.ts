@@ -85,6 +85,9 @@ describe("a plain commit whose state write fails", () => {
       expect(() => store.commit(unwritable, [reply])).toThrow(/BigInt/);
       expect(store.messagesSince(0, true).map((m) => m.seq)).toEqual([1]);
       expect(store.loadState()).toEqual(before);
+      // A state write alone that fails is the state write's error, nothing to take back.
+      expect(() => store.commit({ ...unwritable, lastSeq: before.lastSeq } as RoomState, [])).toThrow(/BigInt/);
+      expect(store.loadState()).toEqual(before);
       // The same messages with a state that can be written commit as usual.
       store.commit({ ...before, lastSeq: reply.seq }, [reply]);
       expect(store.messagesSince(0, true).map((m) => m.text)).toEqual(["line 1", "a reply"]);
