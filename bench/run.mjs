@@ -179,7 +179,7 @@ function startMinimalDo(port, persistTo, key = "minimal-do", config = "bench/min
   );
 }
 
-/** The relay that answers (a target of the visitor-message scenario only), when the minimal relay runs. */
+/** The relay that answers (a target of the latency and visitor-message scenarios only), when the minimal relay runs. */
 let answering = null;
 
 async function startServers(app) {
@@ -217,7 +217,7 @@ async function startServers(app) {
           return { downSeconds: (performance.now() - down) / 1000 };
         };
         servers["minimal-do"] = pathRoomTarget("minimal-do", "Minimal DO relay (wrangler dev)", `127.0.0.1:${port}`, server);
-        // The same relay answering each visitor message (two commits, as Baton's ahead step): visitor messages only.
+        // The same relay answering each visitor message (two commits, as Baton's ahead step), on the same server.
         answering = pathRoomTarget("minimal-do-answer", "Minimal DO relay answering each visitor message", `127.0.0.1:${port}`, server, { answered: true });
       })(),
     );

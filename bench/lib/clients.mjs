@@ -36,8 +36,10 @@ export function batonTarget(base, server) {
   };
 }
 
-/** A relay that takes rooms by path: the minimal DO relay and the Node `ws` relay. */
-/** `answered`: the minimal DO relay's visitor sockets get each message answered by a fixed bot reply (bench/minimal-do/worker.js). */
+/**
+ * A relay that takes rooms by path: the minimal DO relay and the Node `ws` relay. `answered`: the
+ * minimal DO relay's visitor sockets get each message answered by a fixed bot reply (bench/minimal-do/worker.js).
+ */
 export function pathRoomTarget(key, name, base, server, { answered = false } = {}) {
   const visitorQuery = answered ? "role=visitor&answer=1" : "role=visitor";
   return {
